@@ -1,0 +1,27 @@
+using BatchSettle.Core.Domain;
+
+namespace BatchSettle.Core.Policy;
+
+/// <summary>
+/// One effective-dated policy parameter (a row of sql/policy/params.csv, table policy_param).
+/// <para><see cref="Key"/> names the quantity (e.g. "ip.dedc"); <see cref="Qualifier"/> narrows it (e.g. "tertiary",
+/// "" when none). Region/InsuType null = applies to all. The version in force for a claim is the one whose
+/// [EffectiveFrom, EffectiveTo] contains the claim's settlement date (enddate).</para>
+/// </summary>
+/// <param name="Id">Stable id, cited by trace steps.</param>
+/// <param name="RuleId">POLICY.md rule id (e.g. "BX-IP-01").</param>
+/// <param name="Value">Integer value in <paramref name="Unit"/>: fen, bp, months, days, count, flag.</param>
+public sealed record PolicyParam(
+    int Id,
+    string RuleId,
+    string Key,
+    string Qualifier,
+    Region? Region,
+    InsuType? InsuType,
+    long Value,
+    string Unit,
+    DateOnly EffectiveFrom,
+    DateOnly? EffectiveTo,
+    Provenance Provenance,
+    string Citation,
+    string Note);

@@ -1,0 +1,29 @@
+namespace BatchSettle.Core.Settlement;
+
+/// <summary>
+/// Caller-owned, reusable storage for trace steps of a block of claims. <see cref="Clear"/> between blocks; the
+/// array grows (rarely) and is kept, so steady-state settlement allocates nothing.
+/// </summary>
+public sealed class TraceBuffer
+{
+    private TraceStep[] _steps;
+
+    public TraceBuffer(int capacity = 4096) => _steps = new TraceStep[capacity];
+
+    public int Count { get; private set; }
+
+    public ReadOnlySpan<TraceStep> Steps => _steps.AsSpan(0, Count);
+
+    public ReadOnlySpan<TraceStep> Slice(int start, int count) => _steps.AsSpan(start, count);
+
+    public void Clear() => Count = 0;
+
+    public ref TraceStep Add()
+    {
+        if (Count == _steps.Length) Array.Resize(ref _steps, _steps.Length * 2);
+        ref var s = ref _steps[Count++];
+        s = default;
+        s.Slot = -1;
+        return ref s;
+    }
+}

@@ -1,0 +1,1 @@
+return await BatchSettle.Worker.Cli.CliApp.RunAsync(args);
