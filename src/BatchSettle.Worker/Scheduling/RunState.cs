@@ -1,0 +1,12 @@
+namespace BatchSettle.Worker.Scheduling;
+
+/// <summary>run.status (DESIGN.md).</summary>
+public enum RunState
+{
+    Queued,
+    Running,
+    Succeeded,
+    SucceededWithQuarantine,
+    Failed,
+    Cancelled,
+}
