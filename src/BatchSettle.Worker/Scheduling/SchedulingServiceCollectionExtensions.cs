@@ -45,6 +45,7 @@ public static class SchedulingServiceCollectionExtensions
             q.ConfigureScheduler(s =>
             {
                 s.InstanceId = worker.NodeId;
+                s.IdleWaitTime = worker.IdleWaitTime;
                 // Stop asks running partitions to stop at their next chunk boundary and waits for them; with
                 // RecoverFiringsCancelledByShutdown their firings go back to the store for another node (or this one
                 // after restart) to resume.

@@ -75,6 +75,7 @@ public static class WorkerCommand
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var batchId = ReadOption(args, "--batch");
         if (!BatchIds.IsWellFormed(batchId))
         {
@@ -94,9 +95,9 @@ public static class WorkerCommand
         });
 
         await using var provider = services.BuildServiceProvider();
-        var factory = provider.GetRequiredService<ISchedulerFactory>();
-        var scheduler = await factory.LookupScheduler(JobKeys.SchedulerName, cancellationToken)
-                        ?? throw new InvalidOperationException("the BatchSettle scheduler is not registered");
+        // A named scheduler's parts are keyed services under its name.
+        var factory = provider.GetRequiredKeyedService<ISchedulerFactory>(JobKeys.SchedulerName);
+        var scheduler = await factory.GetScheduler(cancellationToken);
         try
         {
             var result = await ClusterQueue.EnqueueBatchRunAsync(scheduler, batchId!, requestedBy, cancellationToken);

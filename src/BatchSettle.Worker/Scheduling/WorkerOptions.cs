@@ -41,6 +41,13 @@ public sealed class WorkerOptions
     /// </summary>
     public TimeSpan CheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How long an idle node waits before asking the job store for due triggers again. A node is woken at once by the
+    /// triggers it schedules itself, but learns of other nodes' only by asking, so this bounds how long a partition
+    /// queued by one node waits for an idle peer. Quartz's own default (30 s) is tuned for sparse schedules.
+    /// </summary>
+    public TimeSpan IdleWaitTime { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How often the node_heartbeat row is refreshed.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -92,6 +99,11 @@ public sealed class WorkerOptions
         if (DegreeOfParallelism is < 1 or > 256)
         {
             throw new InvalidOperationException($"Worker:DegreeOfParallelism must be 1-256, not {DegreeOfParallelism}.");
+        }
+
+        if (IdleWaitTime < TimeSpan.FromSeconds(1))
+        {
+            throw new InvalidOperationException("Worker:IdleWaitTime must be at least one second (Quartz's minimum).");
         }
 
         if (CheckinInterval <= TimeSpan.Zero || CheckinMisfireThreshold <= TimeSpan.Zero || HeartbeatInterval <= TimeSpan.Zero)
