@@ -7,7 +7,7 @@ namespace BatchSettle.Core.Settlement;
 /// <summary>§6 basic pooled fund.</summary>
 public sealed partial class SettlementEngine
 {
-    private const int MonthSlot0 = AccSlot.FirstEngineSlot; // chronic pooled payments of January..December: slots 20..31
+    private const int MonthSlot0 = AccSlot.ChronicPaidJanuary;
 
     private bool Basic(ref Ctx c)
     {
