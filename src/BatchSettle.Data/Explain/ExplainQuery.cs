@@ -1,14 +1,17 @@
 using System.Globalization;
 using System.Text;
 using BatchSettle.Core.Money;
+using BatchSettle.Core.Policy;
+using BatchSettle.Core.Settlement;
+using BatchSettle.Data.Migrations;
 using Dapper;
 using Npgsql;
 
 namespace BatchSettle.Data.Explain;
 
 /// <summary>
-/// Loads a claim's stored result and trace and renders it. Until Core's Explainer is merged it prints the stored result
-/// fields and the raw trace steps.
+/// Loads a claim's stored result and trace and renders it: the stored result fields, quarantine reasons, then Core's
+/// <see cref="Explainer"/> over the decoded trace and the policy parameters in the database.
 /// </summary>
 public sealed class ExplainQuery(NpgsqlDataSource dataSource)
 {
@@ -40,10 +43,27 @@ public sealed class ExplainQuery(NpgsqlDataSource dataSource)
         sb.Append(ic, $"  maf_pay           {Y(r.MafPay),14}  (tilted {Y(r.MafTiltedPay)})\n");
         sb.Append(ic, $"  fund_pay_sumamt   {Y(r.FundPaySumamt),14}\n  psn_part_amt      {Y(r.PsnPartAmt),14}\n");
         sb.Append(ic, $"  assumed parameters: {(r.AssumedParams ? "yes" : "no")}\n");
-        if (!string.IsNullOrEmpty(r.Trace))
+        if (r.Trace is { Length: > 0 })
         {
-            sb.Append("steps (rule, what, params, base, amount, slot, before, after):\n");
-            foreach (var line in r.Trace.Split('\n', StringSplitOptions.RemoveEmptyEntries)) sb.Append("  ").Append(line.Replace('\t', ' ')).Append('\n');
+            var policy = new PolicySet(await PolicyRows.ReadAllAsync(conn, ct));
+            var result = new SettlementOut
+            {
+                Status = r.Status switch { "settled" => SettlementStatus.Settled, "rejected" => SettlementStatus.Rejected, _ => SettlementStatus.Quarantined },
+                Reason = r.Reason,
+                Year = r.Year ?? 0,
+                MedfeeSumamt = r.Medfee ?? 0,
+                ActPayDedc = r.ActPayDedc,
+                HifpPay = r.HifpPay,
+                PoolPropBp = r.PoolPropBp,
+                HifmiPay = r.HifmiPay,
+                HifobPay = r.HifobPay,
+                MafPay = r.MafPay,
+                MafTiltedPay = r.MafTiltedPay,
+                FundPaySumamt = r.FundPaySumamt,
+                PsnPartAmt = r.PsnPartAmt,
+                AssumedParams = r.AssumedParams,
+            };
+            sb.Append('\n').Append(Explainer.Explain(r.Trace ?? "", result, policy));
         }
         return sb.ToString();
     }

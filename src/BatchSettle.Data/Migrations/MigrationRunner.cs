@@ -29,7 +29,7 @@ public sealed partial class MigrationRunner
         _dataSource = dataSource;
         _sqlDir = sqlDir;
         _log = log;
-        _policySource = policySource ?? new MinimalPolicyCsv();
+        _policySource = policySource ?? new CorePolicyCsvSource();
     }
 
     [GeneratedRegex(@"^(\d{3})_([A-Za-z0-9_]+)\.sql$")]

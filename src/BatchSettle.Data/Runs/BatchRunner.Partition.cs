@@ -190,7 +190,7 @@ public sealed partial class BatchRunner
         r.ReversalOf = row.ReversalOf;
         r.AlertThreshold = res.AlertThreshold;
         r.AccDelta = delta;
-        r.Trace = TraceText.Encode(w.Trace.Steps);
+        r.Trace = TraceCodec.Encode(w.Trace.Slice(res.TraceStart, res.TraceCount));
         chunk.Results.Add(r);
 
         if (res.Status == SettlementStatus.Quarantined)
