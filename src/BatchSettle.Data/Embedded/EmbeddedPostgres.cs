@@ -79,6 +79,21 @@ public sealed class EmbeddedPostgres
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// A fresh database with the product's schema and policy data (test fixtures: one per test). The caller owns the
+    /// returned data source.
+    /// </summary>
+    public async Task<NpgsqlDataSource> CreateMigratedDatabaseAsync(string name, CancellationToken ct = default)
+    {
+        await CreateDatabaseAsync(name, ct);
+        var ds = Infrastructure.BatchSettleDatabase.CreateDataSource(ConnectionString(name), "batchsettle-test");
+        await new Migrations.MigrationRunner(ds, Migrations.SqlLocator.Find()).MigrateAsync(ct);
+        return ds;
+    }
+
+    /// <summary>Stops this cluster (fast shutdown).</summary>
+    public Task<bool> StopAsync(CancellationToken ct = default) => StopAsync(_options.DataDir, ct);
+
     private async Task EnsureDatabaseAsync(string name, CancellationToken ct)
     {
         await using var conn = new NpgsqlConnection(ConnectionString("postgres"));
