@@ -70,7 +70,7 @@ public sealed class BatchRunnerTests(PostgresFixture pg)
             TestData.Claim("BADMED", "A1", "2025-03-06", 100m, medType: "99"),
             TestData.Claim("NOBODY", "ZZ", "2025-03-06", 100m),
             TestData.Claim("OK2", "A2", "2025-03-07", 3000m, 10m),
-            TestData.Claim("BADDEC", "A2", "2025-03-08", 100.005m),
+            TestData.Claim("BADDEC", "A2", "2025-03-08", 100m).Replace(",100.00,0.00,0,0,100.00,", ",100.005,0.00,0,0,100.005,", StringComparison.Ordinal),
             TestData.Claim("BADDATE", "A2", "2025-02-30", 100m),
             TestData.Claim("NEG", "A2", "2025-03-09", -100m),
             TestData.Claim("REVX", "A2", "2025-03-10", -100m, reversalOf: "NOPE"),
