@@ -76,6 +76,11 @@ public static class CliApp
         string? claims = a.Get("claims");
         a.EnsureAllUsed();
         if (persons is null && claims is null) throw new UsageException("load needs --persons and/or --claims");
+        // Check both before loading either, so a typo in one path does not leave half a load behind.
+        foreach (var f in new[] { persons, claims })
+        {
+            if (f is not null && !File.Exists(f)) throw new LoadException($"{f}: file not found");
+        }
         await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
         var loader = new StagingLoader(ds, time, o);
         // Persons first: claims are checked against them at run time, not at load, but a reader expects this order.
