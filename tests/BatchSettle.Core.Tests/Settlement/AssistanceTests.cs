@@ -34,6 +34,7 @@ public class AssistanceTests
     }
 
     [Fact]
+    [Trait("Rule", "YK-MA-02")]
     [Trait("Rule", "YK-MA-06")]
     public void Settle_SeveralIdentities_MostFavourableOnly()
     {

@@ -298,4 +298,23 @@ public class BasicFundTests
         Assert.Equal(SettlementStatus.Quarantined, r.Status);
         Assert.StartsWith("BAD-INPUT", r.Reason, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [Trait("Rule", "YK-IP-06")]
+    [InlineData(InsuType.Resident, CareSetting.Referred, 4_675)]   // (10,000 − 1,500) × 55%, assumed
+    [InlineData(InsuType.Employee, CareSetting.Temporary, 4_800)]  // (10,000 − 2,000) × 60%, assumed
+    public void Settle_YingkouRemote_Assumed(InsuType insu, CareSetting setting, long pay)
+    {
+        var r = Settle(Claim(Region.Yingkou, insu, setting: setting, inscp: Y(10_000)), Person(Region.Yingkou, insu));
+        Assert.Equal(Y(pay), r.HifpPay);
+        Assert.True(r.AssumedParams);
+    }
+
+    [Fact]
+    [Trait("Rule", "YK-IP-01")]
+    public void Settle_YingkouFiledRemote_AsLocalByLevel()
+    {
+        var r = Settle(Claim(Region.Yingkou, lv: HospLevel.L2, setting: CareSetting.FiledRemote, inscp: Y(10_000)), Person(Region.Yingkou));
+        Assert.Equal(Y(7_125), r.HifpPay);
+    }
 }

@@ -148,6 +148,7 @@ public class EligibilityTests
 
     [Fact]
     [Trait("Rule", "EL-07")]
+    [Trait("Rule", "YK-MA-10")]
     public void Settle_IdentityStartingMidYear_AssistanceOnlyAfterStart()
     {
         var p = Person(Region.Yingkou, hardship: "D:2024-07-01");

@@ -90,7 +90,7 @@ public class PropertyTests
         for (int i = claims.Length - 1; i >= 0; i--)
         {
             PersonYearState delta = default;
-            for (int k = 0; k < AccSlot.Count; k++) delta[k] = states[i + 1][k] - states[i][k];
+            SettlementEngine.ComputeDelta(states[i], states[i + 1], ref delta);
             var rev = claims[i];
             rev.ReversalOf = rev.SetlId;
             rev.MedfeeSumamt = -rev.MedfeeSumamt;
