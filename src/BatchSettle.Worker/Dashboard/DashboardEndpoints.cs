@@ -28,13 +28,19 @@ public static class DashboardEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapDashboardApi();
         var pages = endpoints.MapGroup(BasePath).RequireAuthorization(DashboardRoles.ViewPolicy).ExcludeFromDescription();
-        pages.MapGet("", () => TypedResults.Redirect(BasePath + "/"));
-        pages.MapGet("/", (HttpContext context) => Asset(context, "index.html"));
-        pages.MapGet("/{file:regex(^[a-z0-9-]+\\.(html|js|css|svg|ico)$)}", (string file, HttpContext context) => Asset(context, file));
+        pages.MapGet("/", Index);
+        // Only names embedded under Dashboard/Assets resolve; there is no file system behind this.
+        pages.MapGet("/{file}", (string file, HttpContext context) => Asset(context, file));
         return endpoints;
     }
 
-    private static Results<FileStreamHttpResult, NotFound> Asset(HttpContext context, string file)
+    // Routing matches /dashboard and /dashboard/ alike; the page's relative links need the slash.
+    private static Results<FileStreamHttpResult, NotFound, RedirectHttpResult> Index(HttpContext context) =>
+        context.Request.Path.Value?.EndsWith('/') == true
+            ? Asset(context, "index.html")
+            : TypedResults.Redirect(context.Request.PathBase + BasePath + "/");
+
+    private static Results<FileStreamHttpResult, NotFound, RedirectHttpResult> Asset(HttpContext context, string file)
     {
         var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourcePrefix + file);
         if (stream is null)
