@@ -41,3 +41,8 @@ CREATE TABLE IF NOT EXISTS run_cancel_request (
     requested_by text        NOT NULL,
     requested_at timestamptz NOT NULL
 );
+
+-- The run page lists a run's quarantined claims a page at a time, keyset on quarantine_id.
+CREATE INDEX IF NOT EXISTS quarantine_run_page ON quarantine (run_id, quarantine_id);
+-- The runs list filters by state, newest first, keyset on run_id.
+CREATE INDEX IF NOT EXISTS run_status_page ON run (status, run_id DESC);

@@ -74,7 +74,7 @@ internal static partial class DashboardApi
 
     private static async Task<Results<Ok<QuarantinePage>, NotFound>> GetQuarantine(
         long runId, DashboardStore store, IOptions<DashboardOptions> options, CancellationToken cancellationToken,
-        string? after = null, int? limit = null)
+        long? after = null, int? limit = null)
     {
         if (await store.RunAsync(runId, cancellationToken) is null)
         {

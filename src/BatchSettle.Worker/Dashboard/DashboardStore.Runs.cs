@@ -155,24 +155,25 @@ internal sealed partial class DashboardStore
         return books;
     }
 
-    /// <summary>A run's quarantined claims in setl_id order, keyset on setl_id.</summary>
-    public async Task<QuarantinePage> QuarantineAsync(long runId, string? after, int limit, CancellationToken cancellationToken)
+    /// <summary>A run's quarantined claims in the order they were set aside, keyset on quarantine_id.</summary>
+    public async Task<QuarantinePage> QuarantineAsync(long runId, long? after, int limit, CancellationToken cancellationToken)
     {
         await using var conn = await db.OpenConnectionAsync(cancellationToken);
         var items = (await conn.QueryAsync<QuarantineItem>(new CommandDefinition(
             """
-            SELECT setl_id AS SetlId, source_line AS SourceLine, field AS Field, reason AS Reason
-            FROM quarantine WHERE run_id = @runId AND setl_id > @after
-            ORDER BY setl_id LIMIT @take
+            SELECT quarantine_id AS QuarantineId, setl_id AS SetlId, source_file AS SourceFile,
+                   source_line::bigint AS SourceLine, field AS Field, reason AS Reason
+            FROM quarantine WHERE run_id = @runId AND quarantine_id > @after
+            ORDER BY quarantine_id LIMIT @take
             """,
-            new { runId, after = after ?? "", take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
+            new { runId, after = after ?? 0L, take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
         var total = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT count(*) FROM quarantine WHERE run_id = @runId", new { runId }, cancellationToken: cancellationToken));
-        string? next = null;
+        long? next = null;
         if (items.Count > limit)
         {
             items.RemoveAt(limit);
-            next = items[^1].SetlId;
+            next = items[^1].QuarantineId;
         }
 
         return new QuarantinePage(items, total, next);

@@ -290,7 +290,7 @@ async function run(runId) {
       el('p', { class: 'muted' }, `${n(q.total)} quarantined claims (not settled; they do not fail the run).`),
       el('table', { id: 'quarantine' }, el('thead', {}, el('tr', {}, el('th', {}, 'setl_id'), el('th', {}, 'Line'), el('th', {}, 'Field'), el('th', {}, 'Reason'))),
         el('tbody', {}, q.items.map(i => el('tr', {},
-          el('td', {}, el('a', { href: `#/explain/${encodeURIComponent(i.setlId)}` }, i.setlId)),
+          el('td', {}, i.setlId ? el('a', { href: `#/explain/${encodeURIComponent(i.setlId)}` }, i.setlId) : el('span', { class: 'muted' }, i.sourceFile || '(unreadable)')),
           el('td', { class: 'num' }, i.sourceLine ?? ''), el('td', {}, i.field || ''), el('td', {}, i.reason))))),
       el('div', { class: 'pager' },
         after ? el('button', { onclick: () => loadQuarantine(null) }, '⇤ First') : null,
@@ -345,10 +345,10 @@ async function schedules() {
 async function nodes() {
   const draw = list => view(el('h1', {}, 'Nodes'),
     el('table', { id: 'nodes' },
-      el('thead', {}, el('tr', {}, ['Node', 'Kind', 'Last seen', 'Ago', 'Detail'].map(h => el('th', {}, h)))),
+      el('thead', {}, el('tr', {}, ['Node', 'Kind', 'Last seen', 'State', 'Detail'].map(h => el('th', {}, h)))),
       el('tbody', {}, list.length ? list.map(x => el('tr', {},
         el('td', {}, x.nodeId), el('td', {}, x.source), el('td', {}, when(x.lastSeen)),
-        el('td', {}, x.secondsAgo === null ? '—' : badge(x.secondsAgo < 30 ? 'alive' : x.secondsAgo < 120 ? 'overdue' : 'stale'), ' ', x.secondsAgo === null ? '' : dur(x.secondsAgo)),
+        el('td', {}, badge(x.state), ' ', x.secondsAgo === null ? '' : dur(x.secondsAgo) + ' ago'),
         el('td', { class: 'muted' }, x.detail || ''))) : el('tr', {}, el('td', { colspan: 5, class: 'muted' }, 'No nodes have checked in.')))));
   draw(await get('/nodes'));
   timers.push(setInterval(async () => draw(await get('/nodes')), 5000));
