@@ -15,13 +15,20 @@ namespace BatchSettle.Worker.Dashboard;
 /// </summary>
 public static class DashboardHost
 {
-    /// <summary>A web host with the dashboard; <paramref name="configureServices"/> adds to or replaces its services.</summary>
-    public static IHostBuilder CreateHostBuilder(string[] args, Action<IServiceCollection>? configureServices = null) =>
+    /// <summary>
+    /// A web host with the dashboard; <paramref name="configureServices"/> adds to or replaces its services. Telemetry
+    /// is started here unless the dashboard is embedded in a host that has its own (<paramref name="telemetry"/> false).
+    /// </summary>
+    public static IHostBuilder CreateHostBuilder(string[] args, Action<IServiceCollection>? configureServices = null, bool telemetry = true) =>
         Host.CreateDefaultBuilder(args)
             .ConfigureWebHostDefaults(web => web
                 .ConfigureServices((context, services) =>
                 {
-                    services.AddBatchSettleTelemetry(context.Configuration);
+                    if (telemetry)
+                    {
+                        services.AddBatchSettleTelemetry(context.Configuration);
+                    }
+
                     services.AddBatchSettleDashboard(context.Configuration);
                     configureServices?.Invoke(services);
                 })

@@ -26,6 +26,7 @@ public static class DashboardServices
         services.TryAddSingleton<DashboardStore>();
         services.TryAddSingleton<RunControl>();
         services.TryAddSingleton<Schedules>();
+        services.TryAddSingleton<IDashboardScheduler, DashboardScheduler>();
         services.TryAddSingleton<SettlementExplainer>();
         services.AddHostedService<ProgressSampler>();
 
@@ -34,6 +35,18 @@ public static class DashboardServices
         services.AddAuthorizationBuilder()
             .AddPolicy(DashboardRoles.ViewPolicy, p => p.RequireRole(DashboardRoles.Viewer, DashboardRoles.Operator))
             .AddPolicy(DashboardRoles.ActPolicy, p => p.RequireRole(DashboardRoles.Operator));
+        return services;
+    }
+
+    /// <summary>
+    /// Serves the dashboard from a generic (non-web) host, e.g. the worker: its own web server on
+    /// <c>Dashboard:Urls</c> (default <see cref="DashboardCommand.DefaultUrls"/>), sharing this host's
+    /// <see cref="NpgsqlDataSource"/>, Quartz scheduler and <see cref="IBatchLauncher"/>.
+    /// </summary>
+    public static IServiceCollection AddBatchSettleDashboardServer(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddHostedService<DashboardServer>();
         return services;
     }
 

@@ -1,5 +1,4 @@
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Quartz;
 
@@ -10,15 +9,15 @@ namespace BatchSettle.Worker.Dashboard;
 /// go through it; without one (a view-only dashboard) the triggers are read from the job store's tables and cannot be
 /// fired from here.
 /// </summary>
-internal sealed class Schedules(NpgsqlDataSource db, DashboardStore store, IServiceProvider services)
+internal sealed class Schedules(NpgsqlDataSource db, DashboardStore store, IDashboardScheduler scheduler)
 {
     public async Task<ScheduleList> ListAsync(CancellationToken cancellationToken)
     {
-        if (services.GetService<ISchedulerFactory>() is { } factory)
+        if (scheduler.Factory is { } factory)
         {
-            var scheduler = await factory.GetScheduler(cancellationToken);
-            var page = await scheduler.QueryTriggers(new TriggerQuery(), cancellationToken);
-            var triggers = await scheduler.GetTriggers([.. page.Items.Select(h => h.Key)], cancellationToken);
+            var quartz = await factory.GetScheduler(cancellationToken);
+            var page = await quartz.QueryTriggers(new TriggerQuery(), cancellationToken);
+            var triggers = await quartz.GetTriggers([.. page.Items.Select(h => h.Key)], cancellationToken);
             var cron = triggers.OfType<ICronTrigger>().ToDictionary(t => t.Key, t => t.CronExpressionString);
             var items = page.Items.Select(h => new ScheduleInfo(
                 h.Key.Group, h.Key.Name, h.JobKey.Group, h.JobKey.Name, h.Description, h.State.ToString(),
@@ -33,21 +32,21 @@ internal sealed class Schedules(NpgsqlDataSource db, DashboardStore store, IServ
     public async Task<ActionOutcome?> TriggerNowAsync(string group, string name, Actor actor, CancellationToken cancellationToken)
     {
         ActionOutcome outcome;
-        if (services.GetService<ISchedulerFactory>() is not { } factory)
+        if (scheduler.Factory is not { } factory)
         {
             outcome = new ActionOutcome(false, "this process has no scheduler; use the dashboard of a `batchsettle worker` node");
         }
         else
         {
-            var scheduler = await factory.GetScheduler(cancellationToken);
-            var trigger = await scheduler.GetTrigger(new TriggerKey(name, group), cancellationToken);
+            var quartz = await factory.GetScheduler(cancellationToken);
+            var trigger = await quartz.GetTrigger(new TriggerKey(name, group), cancellationToken);
             if (trigger is null)
             {
                 return null;
             }
 
             var data = new JobDataMap(trigger.JobDataMap) { ["requestedBy"] = actor.RequestedBy };
-            await scheduler.TriggerJob(trigger.JobKey, data, cancellationToken);
+            await quartz.TriggerJob(trigger.JobKey, data, cancellationToken);
             outcome = new ActionOutcome(true, $"{trigger.JobKey} fired now");
         }
 
