@@ -48,6 +48,12 @@ public static class AccSlot
     /// <summary>Settled claims counted this year.</summary>
     public const int Claims = 19;
 
+    /// <summary>
+    /// Chronic-disease (§6.7) pooled payments in January of the year; February..December follow (slots 20..31), for the
+    /// per-disease monthly limits (month of the settlement date).
+    /// </summary>
+    public const int ChronicPaidJanuary = 20;
+
     /// <summary>Slots 20.. are the engine's own (e.g. chronic-disease monthly usage); see <see cref="Names"/>.</summary>
     public const int FirstEngineSlot = 20;
 
@@ -82,7 +88,8 @@ public static class AccSlot
         n[BasicFundPaidAll] = "basic_fund_paid_all";
         n[ZeroClaimIncentiveReset] = "zero_claim_incentive_reset";
         n[Claims] = "claims";
-        for (int i = FirstEngineSlot; i < Count; i++) n[i] = $"engine_{i}";
+        for (int m = 0; m < 12; m++) n[ChronicPaidJanuary + m] = $"chronic_paid_m{m + 1:D2}";
+        for (int i = ChronicPaidJanuary + 12; i < Count; i++) n[i] = $"engine_{i}";
         return n;
     }
 }

@@ -1,4 +1,5 @@
 using BatchSettle.Core.Domain;
+using BatchSettle.Core.Money;
 using BatchSettle.Core.Policy;
 
 namespace BatchSettle.Core.Settlement;
@@ -13,6 +14,7 @@ public sealed partial class SettlementEngine
     {
         ArgumentNullException.ThrowIfNull(policy);
         Policy = policy;
+        _ = policy.KeyCount; // build the resolution index once, up front
     }
 
     public PolicySet Policy { get; }
@@ -26,16 +28,326 @@ public sealed partial class SettlementEngine
     public void Settle(in ClaimIn claim, bool enrolled, in PersonIn person, ref PersonYearState state,
         ref SettlementOut result, TraceBuffer trace)
     {
-        throw new NotImplementedException("engine: being built (issue 3)");
+        ArgumentNullException.ThrowIfNull(trace);
+        result = default;
+        result.Year = claim.Year;
+        result.MedfeeSumamt = claim.MedfeeSumamt;
+        result.TraceStart = trace.Count;
+
+        scoped var c = new Ctx { Trace = trace, MissingKey = NoMissing, Acc = state };
+        c.Claim = ref claim;
+        c.Person = ref person;
+
+        string? bad = Validate(in claim);
+        if (bad is not null)
+        {
+            Quarantine(ref c, ref result, bad);
+            return;
+        }
+
+        // §3.1 eligibility (§4): a claim that is not covered is rejected and touches no accumulator.
+        string? notCovered = Eligibility(ref c, enrolled);
+        if (c.Failed)
+        {
+            Quarantine(ref c, ref result, FailureReason(ref c));
+            return;
+        }
+        if (notCovered is not null)
+        {
+            result.Status = SettlementStatus.Rejected;
+            result.Reason = notCovered;
+            result.PsnPartAmt = claim.MedfeeSumamt;
+            result.AssumedParams = c.Assumed;
+            result.TraceCount = trace.Count - result.TraceStart;
+            return;
+        }
+
+        // §3.2 exclusions (§5).
+        if (claim.ExclusionCause != ExclusionCause.None)
+        {
+            Exclude(ref c, ref result);
+            state = c.Acc;
+            return;
+        }
+
+        // §3.3–3.5 basic fund, second tier, assistance; any missing parameter quarantines (never a guess).
+        if (!Basic(ref c) || !SecondTier(ref c) || !Assistance(ref c) || !Finish(ref c, ref result))
+        {
+            Quarantine(ref c, ref result, FailureReason(ref c));
+            return;
+        }
+        state = c.Acc;
     }
 
     /// <summary>
     /// Settles a reversal (冲销): the result is the exact negation of <paramref name="original"/>, and the
     /// accumulators are rolled back by the original's <paramref name="originalDelta"/> (after − before).
     /// </summary>
+#pragma warning disable CA1822 // Instance member by contract (DESIGN.md): callers hold one engine for Settle and Reverse.
     public void Reverse(in ClaimIn reversal, in SettlementOut original, in PersonYearState originalDelta,
         ref PersonYearState state, ref SettlementOut result, TraceBuffer trace)
     {
-        throw new NotImplementedException("engine: being built (issue 3)");
+        ArgumentNullException.ThrowIfNull(trace);
+        result = default;
+        result.Year = original.Year;
+        result.TraceStart = trace.Count;
+        result.MedfeeSumamt = reversal.MedfeeSumamt;
+        if (reversal.ReversalOf is null)
+        {
+            QuarantineReversal(ref result, Reasons.NotAReversal);
+            return;
+        }
+        if (original.Status != SettlementStatus.Settled)
+        {
+            QuarantineReversal(ref result, Reasons.ReverseNotSettled);
+            return;
+        }
+        if (reversal.MedfeeSumamt != -original.MedfeeSumamt)
+        {
+            QuarantineReversal(ref result, Reasons.ReverseAmounts);
+            return;
+        }
+        result.Status = SettlementStatus.Settled;
+        result.Reason = Reasons.Reversal;
+        result.ActPayDedc = -original.ActPayDedc;
+        result.HifpPay = -original.HifpPay;
+        result.PoolPropBp = original.PoolPropBp;
+        result.HifmiPay = -original.HifmiPay;
+        result.HifobPay = -original.HifobPay;
+        result.MafPay = -original.MafPay;
+        result.MafTiltedPay = -original.MafTiltedPay;
+        result.FundPaySumamt = -original.FundPaySumamt;
+        result.PsnPartAmt = -original.PsnPartAmt;
+        result.AssumedParams = original.AssumedParams;
+
+        ref var s = ref trace.Add();
+        s.Rule = Rules.Reversal;
+        s.What = "reversal: exact negation of the original settlement";
+        s.Base = original.FundPaySumamt;
+        s.Amount = result.FundPaySumamt;
+        for (int i = 0; i < AccSlot.Count; i++)
+        {
+            long d = originalDelta[i];
+            // An alert once raised has been pushed to civil affairs; it is not taken back (INTERPRETATIONS §9).
+            if (d == 0 || i == AccSlot.AlertsRaised) continue;
+            long before = state[i];
+            state[i] = before - d;
+            ref var t = ref trace.Add();
+            t.Rule = Rules.Reversal;
+            t.What = "accumulator rolled back by the original's delta";
+            t.Base = d;
+            t.Amount = -d;
+            t.Slot = i;
+            t.SlotBefore = before;
+            t.SlotAfter = state[i];
+        }
+        result.TraceCount = trace.Count - result.TraceStart;
     }
+#pragma warning restore CA1822
+
+    private static void QuarantineReversal(ref SettlementOut result, string reason)
+    {
+        result.Status = SettlementStatus.Quarantined;
+        result.Reason = reason;
+    }
+
+    private static string? Validate(in ClaimIn c)
+    {
+        if (c.IsReversal) return Reasons.ReversalViaSettle;
+        if (c.Region == 0 || c.InsuType == 0 || c.MedType == 0 || c.HospLevel == 0 || c.FacKind == 0 || c.Setting == 0)
+            return Reasons.BadCode;
+        if (c.MedfeeSumamt < 0 || c.FulamtOwnpayAmt < 0 || c.OverlmtSelfpay < 0 || c.PreselfpayAmt < 0 || c.InscpScpAmt < 0)
+            return Reasons.Negative;
+        if (c.MedfeeSumamt != c.FulamtOwnpayAmt + c.OverlmtSelfpay + c.PreselfpayAmt + c.InscpScpAmt)
+            return Reasons.Identity;
+        if (c.EndDate < c.BeginDate) return Reasons.Dates;
+        if (c.MedType == MedType.ChronicOutpatient && (c.SpecialDisease != SpecialDisease.Chronic || string.IsNullOrEmpty(c.ChronicCode)))
+            return Reasons.ChronicCode;
+        if (c.MedType == MedType.TwoDiseases && c.InsuType == InsuType.Resident
+            && c.SpecialDisease is not (SpecialDisease.Hypertension or SpecialDisease.Diabetes))
+            return Reasons.TwoDiseaseCode;
+        return null;
+    }
+
+    private static void Exclude(ref Ctx c, ref SettlementOut r)
+    {
+        string rule = c.Claim.ExclusionCause switch
+        {
+            ExclusionCause.Abroad => Rules.ExAbroad,
+            ExclusionCause.WorkInjury => Rules.ExWorkInjury,
+            ExclusionCause.PublicHealth => Rules.ExPublicHealth,
+            ExclusionCause.ThirdParty => Rules.ExThirdParty,
+            ExclusionCause.Misconduct => Rules.ExMisconduct,
+            _ => Rules.ExAddiction,
+        };
+        Step(ref c, rule, "excluded cause (§5): every fund 0, whole cost personal", 0, 0, 0, c.Claim.MedfeeSumamt, 0);
+        long before = c.Acc[AccSlot.Claims];
+        c.Acc[AccSlot.Claims] = before + 1;
+        r.Status = SettlementStatus.Settled;
+        r.Reason = rule;
+        r.PsnPartAmt = c.Claim.MedfeeSumamt;
+        r.AssumedParams = c.Assumed;
+        r.TraceCount = c.Trace.Count - r.TraceStart;
+    }
+
+    private bool Finish(ref Ctx c, ref SettlementOut r)
+    {
+        ref readonly var cl = ref c.Claim;
+        r.Status = SettlementStatus.Settled;
+        r.ActPayDedc = c.Dedc;
+        r.HifpPay = c.Hifp;
+        r.PoolPropBp = c.PoolBp;
+        r.HifmiPay = c.Hifmi;
+        r.HifobPay = c.Hifob;
+        r.MafPay = c.Maf;
+        r.MafTiltedPay = c.MafTilt;
+        r.FundPaySumamt = c.Hifp + c.Hifmi + c.Hifob + c.Maf;
+        r.PsnPartAmt = cl.MedfeeSumamt - r.FundPaySumamt;
+        c.Acc[AccSlot.BasicFundPaidAll] += c.Hifp;
+        c.Acc[AccSlot.Claims] += 1;
+        if (!EarlyWarning(ref c, ref r)) return false;
+        Step(ref c, Rules.Split, "final split: fund sum, personal = medfee − fund", 0, 0, 0, cl.MedfeeSumamt, r.PsnPartAmt);
+        r.AssumedParams = c.Assumed;
+        r.TraceCount = c.Trace.Count - r.TraceStart;
+        return true;
+    }
+
+    /// <summary>§9: YTD personal burden of monitored claims; one alert per person, year and threshold.</summary>
+    private bool EarlyWarning(ref Ctx c, ref SettlementOut r)
+    {
+        ref readonly var cl = ref c.Claim;
+        if (!FeedsTiers(cl.MedType)) return true;
+        long before = c.Acc[AccSlot.WarningBurden];
+        long after = before + r.PsnPartAmt;
+        c.Acc[AccSlot.WarningBurden] = after;
+        int group = HoldsAssistedCategory(in c.Person.Hardship, cl.EndDate) ? 0 : cl.InsuType == InsuType.Resident ? 1 : 2;
+        // The early-warning rules are in force from 2023 (营政办发〔2022〕23号); before that no threshold resolves.
+        var p = Opt(ref c, ParamKeys.EwThreshold + group);
+        if (p is null) return true;
+        long bit = 1L << group;
+        long raised = c.Acc[AccSlot.AlertsRaised];
+        if (after >= p.Value && (raised & bit) == 0)
+        {
+            c.Acc[AccSlot.AlertsRaised] = raised | bit;
+            r.AlertThreshold = p.Value;
+            r.AlertBurden = after;
+            Step(ref c, p.RuleId, "early-warning threshold crossed: alert", p.Id, 0, 0, after, p.Value,
+                AccSlot.AlertsRaised, raised, raised | bit);
+        }
+        else
+        {
+            Step(ref c, p.RuleId, "early-warning burden (YTD personal share)", p.Id, 0, 0, r.PsnPartAmt, 0,
+                AccSlot.WarningBurden, before, after);
+        }
+        return true;
+    }
+
+    private static bool HoldsAssistedCategory(in HardshipStarts h, DateOnly day)
+    {
+        for (int i = 0; i < HardshipStarts.Count; i++)
+        {
+            if (i != (int)HardshipCategory.I && h.Holds((HardshipCategory)i, day)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>med_types that feed the pooled annual cap, 大病/大额 and the early-warning burden (POLICY.md §8 table).</summary>
+    private static bool FeedsTiers(MedType m) =>
+        m is MedType.Inpatient or MedType.MaternityInpatient or MedType.EmergencyObservation or MedType.ChronicOutpatient;
+
+    private static void Quarantine(ref Ctx c, ref SettlementOut r, string reason)
+    {
+        c.Trace.Truncate(r.TraceStart);
+        long medfee = r.MedfeeSumamt;
+        int start = r.TraceStart;
+        r = default;
+        r.Year = c.Claim.Year;
+        r.MedfeeSumamt = medfee;
+        r.TraceStart = start;
+        r.Status = SettlementStatus.Quarantined;
+        r.Reason = reason;
+    }
+
+    private string FailureReason(ref Ctx c)
+    {
+        if (c.BadInput is not null) return c.BadInput;
+        ref readonly var cl = ref c.Claim;
+        if (c.MissingKey == DynamicMissing)
+            return PolicySet.MissingReason(c.MissingName!, c.MissingQualifier!, cl.Region, cl.InsuType, cl.EndDate);
+        return Policy.MissingReason(c.MissingKey, cl.Region, cl.InsuType, cl.EndDate);
+    }
+
+    private const int NoMissing = -1;
+    private const int DynamicMissing = -2;
+
+    /// <summary>Per-claim working state; the accumulators are a copy committed only when the claim settles.</summary>
+    private ref struct Ctx
+    {
+        public ref readonly ClaimIn Claim;
+        public ref readonly PersonIn Person;
+        public TraceBuffer Trace;
+        public PersonYearState Acc;
+        public bool Assumed;
+        public int MissingKey;
+        public string? MissingName;
+        public string? MissingQualifier;
+        public string? BadInput;
+        public long Hifp;
+        public long Dedc;
+        public int PoolBp;
+        /// <summary>What the pooled fund would have paid above its annual cap (LA-01).</summary>
+        public long LaExcess;
+        public long Hifmi;
+        public long Hifob;
+        public long Maf;
+        public long MafTilt;
+
+        public readonly bool Failed => MissingKey != NoMissing || BadInput is not null;
+    }
+
+    /// <summary>A required parameter; null (and the claim fails with "missing parameter") when none is in force.</summary>
+    private PolicyParam? P(ref Ctx c, int key)
+    {
+        var p = Policy.Resolve(key, c.Claim.Region, c.Claim.InsuType, c.Claim.EndDate);
+        if (p is null)
+        {
+            if (c.MissingKey == NoMissing) c.MissingKey = key;
+            return null;
+        }
+        if (p.Provenance == Provenance.Assumed) c.Assumed = true;
+        return p;
+    }
+
+    /// <summary>
+    /// An optional parameter: its absence is itself the rule (e.g. a category not on the tilt list, a regime not yet in
+    /// force on the claim's date), never a gap filled by a guess.
+    /// </summary>
+    private PolicyParam? Opt(ref Ctx c, int key)
+    {
+        var p = Policy.Resolve(key, c.Claim.Region, c.Claim.InsuType, c.Claim.EndDate);
+        if (p is not null && p.Provenance == Provenance.Assumed) c.Assumed = true;
+        return p;
+    }
+
+    private static void Step(ref Ctx c, string rule, string what, int p1, int p2, int p3, long @base, long amount,
+        int slot = -1, long before = 0, long after = 0)
+    {
+        ref var s = ref c.Trace.Add();
+        s.Rule = rule;
+        s.What = what;
+        s.Param1 = p1;
+        s.Param2 = p2;
+        s.Param3 = p3;
+        s.Base = @base;
+        s.Amount = amount;
+        s.Slot = slot;
+        s.SlotBefore = before;
+        s.SlotAfter = after;
+    }
+
+    /// <summary>Running-total increment (CI-01, YK-MA-03): (max(0, B' − d) − max(0, B − d)) × r, half up.</summary>
+    internal static long Increment(long before, long after, long deductible, int ratioBp) =>
+        FenMath.MulBp(Math.Max(0, after - deductible) - Math.Max(0, before - deductible), ratioBp);
+
+    private static int Bp(PolicyParam p) => checked((int)p.Value);
 }

@@ -18,6 +18,13 @@ public sealed class TraceBuffer
 
     public void Clear() => Count = 0;
 
+    /// <summary>Drops the steps from <paramref name="count"/> on (a quarantined claim keeps no partial trace).</summary>
+    public void Truncate(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count < Count) Count = count;
+    }
+
     public ref TraceStep Add()
     {
         if (Count == _steps.Length) Array.Resize(ref _steps, _steps.Length * 2);

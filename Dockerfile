@@ -1,0 +1,33 @@
+# syntax=docker/dockerfile:1
+# BatchSettle worker image: the `batchsettle` CLI / Quartz worker / dashboard, talking to an external PostgreSQL.
+#   docker build -t batchsettle .
+#   docker run --rm -e BATCHSETTLE_DB='Host=db;Database=batchsettle;Username=bs;Password=...' batchsettle run --batch 210500-2025-03
+# The image has no PostgreSQL of its own: the CLI's embedded-database fallback needs initdb, so BATCHSETTLE_DB is
+# required here. The schema is created by the CLI itself from sql/ (migrations ship next to the binary).
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Build settings first (analyzers run with warnings as errors, so .editorconfig and the banned-API lists matter).
+# global.json is left out on purpose: the image tag pins the SDK line, and the exact patch pin would make the build
+# fail whenever the tag's SDK is older than the developers'.
+COPY Directory.Build.props Directory.Packages.props .editorconfig BannedSymbols.txt ./
+COPY src/BannedSymbols.Core.txt src/
+# Project files alone, so the restore layer is cached until a dependency changes.
+COPY src/BatchSettle.Core/BatchSettle.Core.csproj src/BatchSettle.Core/
+COPY src/BatchSettle.Data/BatchSettle.Data.csproj src/BatchSettle.Data/
+COPY src/BatchSettle.Worker/BatchSettle.Worker.csproj src/BatchSettle.Worker/
+RUN dotnet restore src/BatchSettle.Worker/BatchSettle.Worker.csproj
+COPY src/ src/
+RUN dotnet publish src/BatchSettle.Worker/BatchSettle.Worker.csproj -c Release --no-restore \
+        -o /app/publish -p:UseAppHost=false
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app/publish ./
+# Migrations and policy parameters: the migrations runner looks for sql/ next to batchsettle.dll.
+COPY sql/ ./sql/
+ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+    DOTNET_gcServer=1
+# The .NET images ship an unprivileged user; its UID is in $APP_UID.
+USER $APP_UID
+ENTRYPOINT ["dotnet", "batchsettle.dll"]

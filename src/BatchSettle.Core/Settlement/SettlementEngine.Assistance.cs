@@ -1,0 +1,113 @@
+using BatchSettle.Core.Domain;
+using BatchSettle.Core.Policy;
+
+namespace BatchSettle.Core.Settlement;
+
+/// <summary>§8 medical assistance (YK-MA-03..10): basic then tilted, on year-to-date running totals.</summary>
+public sealed partial class SettlementEngine
+{
+    private const int NoGroup = 99;
+
+    private bool Assistance(ref Ctx c)
+    {
+        ref readonly var cl = ref c.Claim;
+        ref readonly var ps = ref c.Person;
+        // YK-MA-03a: inpatient, chronic outpatient and long-term medication (两病); ordinary outpatient is not assisted.
+        if (!(FeedsTiers(cl.MedType) || cl.MedType == MedType.TwoDiseases)) return true;
+        if (!ps.Hardship.Any()) return true;
+
+        // YK-MA-06 / YK-MA-02: the most favourable single category held on the settlement date (EL-07, YK-MA-10).
+        // Basic groups: 0 = T/O/D (F as D), 1 = E (M, N, S as E). Tilted groups: 0 = T/O, 1 = D (and F), 2 = E.
+        int basic = NoGroup, tilt = NoGroup;
+        bool holdsI = false;
+        for (int i = 0; i < HardshipStarts.Count; i++)
+        {
+            var cat = (HardshipCategory)i;
+            if (!ps.Hardship.Holds(cat, cl.EndDate)) continue;
+            (int b, int t) = cat switch
+            {
+                HardshipCategory.T or HardshipCategory.O => (0, 0),
+                HardshipCategory.D or HardshipCategory.F => (0, 1),
+                HardshipCategory.I => (NoGroup, NoGroup),
+                _ => (1, 2),
+            };
+            holdsI |= cat == HardshipCategory.I;
+            basic = Math.Min(basic, b);
+            tilt = Math.Min(tilt, t);
+        }
+        if (basic == NoGroup)
+        {
+            if (holdsI) Step(ref c, Rules.YkMa09, "category I is assisted once on application, not per claim", 0, 0, 0, 0, 0);
+            return true;
+        }
+        // The assistance rules are in force from 2023; before that none resolves and nothing is paid.
+        var pd = Opt(ref c, ParamKeys.MaBasicDedc + basic);
+        if (pd is null) return true;
+        if (cl.Setting == CareSetting.Temporary)
+        {
+            Step(ref c, Rules.YkMa07, "care not properly referred: no assistance", 0, 0, 0, 0, 0);
+            return true;
+        }
+        var pr = P(ref c, ParamKeys.MaBasicRatio + basic);
+        var pc = P(ref c, ParamKeys.MaBasicCap + basic);
+        if (pr is null || pc is null) return false;
+
+        long burden = cl.InscpScpAmt - c.Hifp - c.Hifmi - c.Hifob;
+        long b0 = c.Acc[AccSlot.AssistBase];
+        long b1 = b0 + burden;
+        c.Acc[AccSlot.AssistBase] = b1;
+        Step(ref c, Rules.YkMa03, "assistance base: YTD policy-scope burden after basic fund and second tier", 0, 0, 0, burden, burden,
+            AccSlot.AssistBase, b0, b1);
+
+        long raw;
+        if (basic == 0 && cl.MedType == MedType.Inpatient && cl.SpecialDisease == SpecialDisease.Psychiatric)
+        {
+            var bed = P(ref c, ParamKeys.MaPsychBedDay);
+            if (bed is null) return false;
+            if (cl.BedDays < 0)
+            {
+                c.BadInput = Reasons.BedDays;
+                return false;
+            }
+            raw = Math.Min(burden, cl.BedDays * bed.Value);
+            Step(ref c, bed.RuleId, "severe mental illness inpatient: fixed amount per bed-day", bed.Id, 0, 0, cl.BedDays, raw);
+        }
+        else
+        {
+            raw = Increment(b0, b1, pd.Value, Bp(pr));
+            Step(ref c, pr.RuleId, "basic assistance: increment above the yearly deductible × ratio", pd.Id, pr.Id, 0, b1, raw);
+        }
+        long paid = c.Acc[AccSlot.AssistBasicPaid];
+        long basicPay = Math.Min(raw, Math.Max(0, pc.Value - paid));
+        c.Acc[AccSlot.AssistBasicPaid] = paid + basicPay;
+        Step(ref c, pc.RuleId, "basic assistance yearly cap (all categories count)", pc.Id, 0, 0, raw, basicPay,
+            AccSlot.AssistBasicPaid, paid, paid + basicPay);
+
+        long tiltPay = 0;
+        if (cl.InProvince)
+        {
+            var td = P(ref c, ParamKeys.MaTiltDedc + tilt);
+            var tr = P(ref c, ParamKeys.MaTiltRatio + tilt);
+            var tc = P(ref c, ParamKeys.MaTiltCap + tilt);
+            if (td is null || tr is null || tc is null) return false;
+            long rest = burden - basicPay;
+            long t0 = c.Acc[AccSlot.AssistTiltBase];
+            long t1 = t0 + rest;
+            c.Acc[AccSlot.AssistTiltBase] = t1;
+            long traw = Increment(t0, t1, td.Value, Bp(tr));
+            long tpaid = c.Acc[AccSlot.AssistTiltPaid];
+            tiltPay = Math.Min(traw, Math.Max(0, tc.Value - tpaid));
+            c.Acc[AccSlot.AssistTiltPaid] = tpaid + tiltPay;
+            Step(ref c, tr.RuleId, "tilted assistance base: YTD burden after basic assistance", td.Id, tr.Id, 0, rest, traw,
+                AccSlot.AssistTiltBase, t0, t1);
+            Step(ref c, tc.RuleId, "tilted assistance yearly cap", tc.Id, 0, 0, traw, tiltPay, AccSlot.AssistTiltPaid, tpaid, tpaid + tiltPay);
+        }
+        else
+        {
+            Step(ref c, Rules.YkMa05, "tilted assistance only for proper care inside the province", 0, 0, 0, 0, 0);
+        }
+        c.Maf = basicPay + tiltPay;
+        c.MafTilt = tiltPay;
+        return true;
+    }
+}

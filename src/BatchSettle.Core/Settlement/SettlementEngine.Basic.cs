@@ -1,0 +1,390 @@
+using BatchSettle.Core.Domain;
+using BatchSettle.Core.Money;
+using BatchSettle.Core.Policy;
+
+namespace BatchSettle.Core.Settlement;
+
+/// <summary>§6 basic pooled fund.</summary>
+public sealed partial class SettlementEngine
+{
+    private const int MonthSlot0 = AccSlot.ChronicPaidJanuary;
+
+    private bool Basic(ref Ctx c)
+    {
+        ref readonly var cl = ref c.Claim;
+        return cl.MedType switch
+        {
+            MedType.Inpatient or MedType.MaternityInpatient => Inpatient(ref c),
+            MedType.EmergencyObservation => EmergencyObservation(ref c),
+            MedType.ChronicOutpatient => Chronic(ref c),
+            MedType.Outpatient => Outpatient(ref c),
+            MedType.TwoDiseases => cl.InsuType == InsuType.Resident ? TwoDiseases(ref c) : Outpatient(ref c),
+            _ => MaternityOutpatient(ref c),
+        };
+    }
+
+    /// <summary>Inpatient tier (qualifier offset of the ip.* groups): BX-IP-01 / YK-IP-01.</summary>
+    internal static int Tier(Region region, HospLevel level, FacKind kind)
+    {
+        if (region == Region.Benxi)
+            return kind == FacKind.Primary ? ParamKeys.Primary : level >= HospLevel.L3 ? ParamKeys.Tertiary : ParamKeys.Secondary;
+        if (kind == FacKind.Primary) return ParamKeys.Level1;
+        return level switch
+        {
+            HospLevel.L1 => ParamKeys.Level1,
+            HospLevel.L2 => ParamKeys.Level2,
+            HospLevel.L3 => ParamKeys.Level3,
+            _ => kind == FacKind.General ? ParamKeys.Level3AGeneral : ParamKeys.Level3,
+        };
+    }
+
+    private bool Inpatient(ref Ctx c)
+    {
+        ref readonly var cl = ref c.Claim;
+        bool benxi = cl.Region == Region.Benxi;
+        bool asLocal = cl.Setting is CareSetting.Local or CareSetting.FiledRemote;
+        if (!cl.Designated)
+        {
+            if (benxi && cl.Emergency && asLocal)
+            {
+                Step(ref c, Rules.BxIp04, "emergency admission to a non-designated facility: as designated of the same level", 0, 0, 0, 0, 0);
+            }
+            else if (benxi && cl.MedType == MedType.MaternityInpatient)
+            {
+                return NonDesignatedDelivery(ref c);
+            }
+            else
+            {
+                Step(ref c, Rules.NonDesignated, "non-designated facility: no basic fund", 0, 0, 0, cl.InscpScpAmt, 0);
+                return true;
+            }
+        }
+        if (!asLocal)
+        {
+            int q = cl.Setting == CareSetting.Temporary ? 1 : 0;
+            var rd = P(ref c, ParamKeys.RemoteDedc + q);
+            var rr = P(ref c, ParamKeys.RemoteRatio + q);
+            if (rd is null || rr is null) return false;
+            Step(ref c, rd.RuleId, q == 0 ? "remote deductible and ratio (referred / emergency)" : "remote deductible and ratio (temporary)",
+                rd.Id, rr.Id, 0, rd.Value, 0);
+            return PoolPay(ref c, rr.RuleId, rd.Value, rd.Id, Bp(rr), rr.Id, -1, 0, 0);
+        }
+
+        int tier = Tier(cl.Region, cl.HospLevel, cl.FacKind);
+        var pd = P(ref c, ParamKeys.IpDedc + tier);
+        var pr = P(ref c, ParamKeys.IpRatio + tier);
+        if (pd is null || pr is null) return false;
+        long dedc = pd.Value;
+        Step(ref c, pd.RuleId, "deductible and ratio by facility level", pd.Id, pr.Id, 0, pd.Value, 0);
+
+        int segLow = -1;
+        long segPoint = 0;
+        int segId = 0;
+        if (tier == ParamKeys.Level3AGeneral)
+        {
+            var sl = P(ref c, ParamKeys.IpSegRatioLow);
+            var sp = P(ref c, ParamKeys.IpSegPoint);
+            if (sl is null || sp is null) return false;
+            segLow = Bp(sl);
+            segPoint = sp.Value;
+            segId = sp.Id;
+        }
+
+        if (benxi && cl.Setting == CareSetting.Local)
+        {
+            // BX-IP-02: the n-th in-city admission; every in-city admission settled with benefits counts.
+            var step = P(ref c, ParamKeys.IpDedcStep);
+            var floor = P(ref c, ParamKeys.IpDedcFloor);
+            if (step is null || floor is null) return false;
+            long before = c.Acc[AccSlot.LocalAdmissions];
+            long n = before + 1;
+            long reduced = Math.Min(dedc, Math.Max(floor.Value, dedc - (step.Value * (n - 1))));
+            c.Acc[AccSlot.LocalAdmissions] = n;
+            Step(ref c, Rules.BxIp02, "n-th in-city admission: deductible lowered", step.Id, floor.Id, pd.Id, dedc, reduced,
+                AccSlot.LocalAdmissions, before, n);
+            dedc = reduced;
+        }
+        else if (!benxi && cl.Setting == CareSetting.Local && cl.TransferFromLevel is { } from)
+        {
+            // YK-IP-02: lower → higher pays the difference of the deductibles; higher → lower none.
+            var fd = P(ref c, ParamKeys.IpDedc + Tier(Region.Yingkou, from, FacKind.General));
+            if (fd is null) return false;
+            long diff = Math.Max(0, dedc - fd.Value);
+            Step(ref c, Rules.YkIp02, "in-region transfer: deductible is the difference of the levels' deductibles", fd.Id, pd.Id, 0,
+                dedc, diff);
+            dedc = diff;
+        }
+        if (cl.FacKind == FacKind.Specialty
+            && cl.SpecialDisease is SpecialDisease.Tuberculosis or SpecialDisease.Hepatitis or SpecialDisease.Psychiatric)
+        {
+            Step(ref c, benxi ? Rules.BxIp03 : Rules.YkIp03, "TB / hepatitis / psychiatric in a specialty hospital: no deductible",
+                0, 0, 0, dedc, 0);
+            dedc = 0;
+        }
+        return PoolPay(ref c, pr.RuleId, dedc, pd.Id, Bp(pr), pr.Id, segLow, segPoint, segId);
+    }
+
+    /// <summary>BX-MT-01: delivery in a non-designated facility: actual policy-scope cost up to a fixed amount.</summary>
+    private bool NonDesignatedDelivery(ref Ctx c)
+    {
+        var cap = P(ref c, ParamKeys.MtNondesigCap);
+        if (cap is null) return false;
+        long raw = Math.Min(c.Claim.InscpScpAmt, cap.Value);
+        Step(ref c, cap.RuleId, "delivery in a non-designated facility: policy-scope cost up to the limit", cap.Id, 0, 0,
+            c.Claim.InscpScpAmt, raw);
+        c.PoolBp = FenMath.FullBp;
+        return ApplyPoolCap(ref c, raw);
+    }
+
+    private bool EmergencyObservation(ref Ctx c)
+    {
+        // Emergency observation is emergency care by nature: no designation check (INTERPRETATIONS BX-RM-02).
+        int q = c.Claim.Setting == CareSetting.Local ? 0 : 1;
+        var pd = P(ref c, ParamKeys.EobsDedc + q);
+        var pr = P(ref c, ParamKeys.EobsRatio + q);
+        if (pd is null || pr is null) return false;
+        Step(ref c, pd.RuleId, q == 0 ? "emergency observation in the city" : "emergency observation outside the city",
+            pd.Id, pr.Id, 0, pd.Value, 0);
+        return PoolPay(ref c, pr.RuleId, pd.Value, pd.Id, Bp(pr), pr.Id, -1, 0, 0);
+    }
+
+    /// <summary>
+    /// Deductible, ratio (segmented when <paramref name="segLow"/> ≥ 0: cost up to <paramref name="segPoint"/> at the low
+    /// ratio, above it at <paramref name="ratio"/>), then the annual pooled cap.
+    /// </summary>
+    private bool PoolPay(ref Ctx c, string rule, long dedc, int dedcId, int ratio, int ratioId, int segLow, long segPoint, int segId)
+    {
+        long inscp = c.Claim.InscpScpAmt;
+        long act = Math.Min(inscp, dedc);
+        long raw;
+        if (segLow >= 0)
+        {
+            // YK-IP-01 3A general: the segment point is on the cost, not on the amount above the deductible.
+            long low = FenMath.MulBp(Math.Max(0, Math.Min(inscp, segPoint) - dedc), segLow);
+            long high = FenMath.MulBp(Math.Max(0, inscp - Math.Max(segPoint, dedc)), ratio);
+            raw = low + high;
+            c.PoolBp = inscp > segPoint ? ratio : segLow;
+            Step(ref c, rule, "segmented ratio: cost up to the segment point at the low ratio", dedcId, segId, 0,
+                Math.Max(0, Math.Min(inscp, segPoint) - dedc), low);
+            Step(ref c, rule, "segmented ratio: cost above the segment point at the high ratio", dedcId, segId, ratioId,
+                Math.Max(0, inscp - Math.Max(segPoint, dedc)), high);
+        }
+        else
+        {
+            raw = FenMath.MulBp(inscp - act, ratio);
+            c.PoolBp = ratio;
+            Step(ref c, rule, "pooled fund: (policy-scope cost − deductible) × ratio", dedcId, ratioId, 0, inscp - act, raw);
+        }
+        c.Dedc = act;
+        return ApplyPoolCap(ref c, raw);
+    }
+
+    /// <summary>BX-IP-05 / YK-IP-04: annual pooled cap; what it cuts off is the 大额 base (LA-01).</summary>
+    private bool ApplyPoolCap(ref Ctx c, long raw)
+    {
+        var cap = P(ref c, ParamKeys.PoolCap);
+        if (cap is null) return false;
+        long before = c.Acc[AccSlot.PoolPaid];
+        long pay = Math.Min(raw, Math.Max(0, cap.Value - before));
+        c.Acc[AccSlot.PoolPaid] = before + pay;
+        c.Hifp = pay;
+        c.LaExcess = raw - pay;
+        Step(ref c, cap.RuleId, "annual pooled-fund cap", cap.Id, 0, 0, raw, pay, AccSlot.PoolPaid, before, before + pay);
+        return true;
+    }
+
+    /// <summary>§6.7 chronic / special disease outpatient, as data: yearly shared deductible, per-disease ratio and monthly limit.</summary>
+    private bool Chronic(ref Ctx c)
+    {
+        ref readonly var cl = ref c.Claim;
+        if (!cl.Designated)
+        {
+            Step(ref c, Rules.NonDesignated, "non-designated facility: no basic fund", 0, 0, 0, cl.InscpScpAmt, 0);
+            return true;
+        }
+        string code = cl.ChronicCode!;
+        long inscp = cl.InscpScpAmt;
+        var fixedAmt = Opt(ref c, Policy.KeyId(ChrFixed, code));
+        long act = 0;
+        int ratio;
+        int ratioId;
+        long limit;
+        int limitId;
+        if (fixedAmt is not null)
+        {
+            // 定额: the fund pays the policy-scope cost up to the fixed amount per month, no deductible.
+            ratio = FenMath.FullBp;
+            ratioId = fixedAmt.Id;
+            limit = fixedAmt.Value;
+            limitId = fixedAmt.Id;
+        }
+        else
+        {
+            int ratioKey = Policy.KeyId(ChrRatio, code);
+            var pr = ratioKey < 0 ? null : P(ref c, ratioKey);
+            if (pr is null)
+            {
+                c.MissingKey = DynamicMissing;
+                c.MissingName = ChrRatio;
+                c.MissingQualifier = code;
+                return false;
+            }
+            var pd = P(ref c, ParamKeys.ChrDedc);
+            if (pd is null) return false;
+            long before = c.Acc[AccSlot.ChronicDedcUsed];
+            act = Math.Min(inscp, Math.Max(0, pd.Value - before));
+            c.Acc[AccSlot.ChronicDedcUsed] = before + act;
+            Step(ref c, pd.RuleId, "yearly chronic-disease deductible shared by all diseases", pd.Id, 0, 0, inscp, act,
+                AccSlot.ChronicDedcUsed, before, before + act);
+            ratio = Bp(pr);
+            ratioId = pr.Id;
+            var pl = Opt(ref c, Policy.KeyId(ChrMonthLimit, code));
+            limit = pl?.Value ?? long.MaxValue;
+            limitId = pl?.Id ?? 0;
+        }
+        long raw = FenMath.MulBp(inscp - act, ratio);
+        c.PoolBp = ratio;
+        c.Dedc = act;
+        Step(ref c, Rules.Chronic, "per-disease ratio", ratioId, 0, 0, inscp - act, raw);
+        int slot = MonthSlot0 + cl.EndDate.Month - 1;
+        long used = c.Acc[slot];
+        if (limit != long.MaxValue)
+        {
+            long limited = Math.Min(raw, Math.Max(0, limit - used));
+            Step(ref c, Rules.Chronic, "per-disease monthly limit (month of the settlement date)", limitId, 0, 0, raw, limited,
+                slot, used, used);
+            raw = limited;
+        }
+        if (!ApplyPoolCap(ref c, raw)) return false;
+        c.Acc[slot] = used + c.Hifp;
+        return true;
+    }
+
+    private const string ChrFixed = "chr.fixed";
+    private const string ChrRatio = "chr.ratio";
+    private const string ChrMonthLimit = "chr.month_limit";
+
+    /// <summary>op.ratio qualifier offset (BX-OP-01 facility mapping; filed-remote: no TCM / specialty distinction).</summary>
+    internal static int OutpatientClass(HospLevel level, FacKind kind, bool filedRemote)
+    {
+        const int tertiaryGeneral = 0, tertiaryTcm = 1, secondary = 2, basic = 3;
+        if (kind is FacKind.County or FacKind.Primary) return basic;
+        if (filedRemote) return level >= HospLevel.L3 ? tertiaryGeneral : secondary;
+        if (kind == FacKind.Specialty) return basic;
+        if (level >= HospLevel.L3) return kind == FacKind.Tcm ? tertiaryTcm : tertiaryGeneral;
+        return secondary;
+    }
+
+    /// <summary>§6.5 outpatient pooling (BX-OP-01, YK-OP-01, employee 门诊共济 assumed): own yearly deductible and cap.</summary>
+    private bool Outpatient(ref Ctx c)
+    {
+        ref readonly var cl = ref c.Claim;
+        if (!cl.Designated || cl.Setting is not (CareSetting.Local or CareSetting.FiledRemote))
+        {
+            Step(ref c, Rules.Outpatient, "outpatient pooling: designated facility in the city or the filed place only", 0, 0, 0,
+                cl.InscpScpAmt, 0);
+            return true;
+        }
+        var pd = P(ref c, ParamKeys.OpDedc);
+        var pc = P(ref c, ParamKeys.OpCap);
+        var pr = P(ref c, ParamKeys.OpRatio + OutpatientClass(cl.HospLevel, cl.FacKind, cl.Setting == CareSetting.FiledRemote));
+        if (pd is null || pc is null || pr is null) return false;
+        long inscp = cl.InscpScpAmt;
+        long dBefore = c.Acc[AccSlot.OutpatientDedcUsed];
+        long act = Math.Min(inscp, Math.Max(0, pd.Value - dBefore));
+        c.Acc[AccSlot.OutpatientDedcUsed] = dBefore + act;
+        Step(ref c, pd.RuleId, "yearly outpatient deductible", pd.Id, 0, 0, inscp, act, AccSlot.OutpatientDedcUsed, dBefore, dBefore + act);
+        int ratio = Bp(pr);
+        long raw = FenMath.MulBp(inscp - act, ratio);
+        Step(ref c, pr.RuleId, "outpatient ratio by facility", pr.Id, 0, 0, inscp - act, raw);
+        long before = c.Acc[AccSlot.OutpatientPaid];
+        long pay = Math.Min(raw, Math.Max(0, pc.Value - before));
+        c.Acc[AccSlot.OutpatientPaid] = before + pay;
+        Step(ref c, pc.RuleId, "yearly outpatient cap (separate from the inpatient cap)", pc.Id, 0, 0, raw, pay,
+            AccSlot.OutpatientPaid, before, before + pay);
+        c.Hifp = pay;
+        c.Dedc = act;
+        c.PoolBp = ratio;
+        return true;
+    }
+
+    /// <summary>§6.6 两病 drugs of residents: no deductible, ratio, hypertension cap and a combined diabetes cap.</summary>
+    private bool TwoDiseases(ref Ctx c)
+    {
+        ref readonly var cl = ref c.Claim;
+        if (!cl.Designated)
+        {
+            Step(ref c, Rules.NonDesignated, "non-designated facility: no basic fund", 0, 0, 0, cl.InscpScpAmt, 0);
+            return true;
+        }
+        var pr = P(ref c, ParamKeys.TbRatio);
+        var ph = P(ref c, ParamKeys.TbCap);
+        var pdia = P(ref c, ParamKeys.TbCap + 1);
+        if (pr is null || ph is null || pdia is null) return false;
+        bool hyp = cl.SpecialDisease == SpecialDisease.Hypertension;
+        int ratio = Bp(pr);
+        long raw = FenMath.MulBp(cl.InscpScpAmt, ratio);
+        Step(ref c, pr.RuleId, "两病 drugs: no deductible, ratio", pr.Id, 0, 0, cl.InscpScpAmt, raw);
+        long h = c.Acc[AccSlot.TwoDiseaseHypertensionPaid];
+        long d = c.Acc[AccSlot.TwoDiseaseDiabetesPaid];
+        // The diabetes cap is also the combined cap of a person with both (INTERPRETATIONS BX-2B-01).
+        long room = Math.Max(0, pdia.Value - h - d);
+        if (hyp) room = Math.Min(room, Math.Max(0, ph.Value - h));
+        long pay = Math.Min(raw, room);
+        int slot = hyp ? AccSlot.TwoDiseaseHypertensionPaid : AccSlot.TwoDiseaseDiabetesPaid;
+        long before = hyp ? h : d;
+        c.Acc[slot] = before + pay;
+        Step(ref c, pr.RuleId, hyp ? "两病 hypertension cap (and combined cap)" : "两病 diabetes / combined cap",
+            hyp ? ph.Id : pdia.Id, pdia.Id, 0, raw, pay, slot, before, before + pay);
+        c.Hifp = pay;
+        c.PoolBp = ratio;
+        return true;
+    }
+
+    /// <summary>51 prenatal / 53 family planning: employees BX-MT-02; residents BX-MT-03 (Benxi, assumed) / YK-IP-05.</summary>
+    private bool MaternityOutpatient(ref Ctx c)
+    {
+        ref readonly var cl = ref c.Claim;
+        if (!cl.Designated)
+        {
+            Step(ref c, Rules.NonDesignated, "non-designated facility: no basic fund", 0, 0, 0, cl.InscpScpAmt, 0);
+            return true;
+        }
+        long inscp = cl.InscpScpAmt;
+        if (cl.InsuType == InsuType.Employee)
+        {
+            var p = P(ref c, ParamKeys.MtOpRatio);
+            if (p is null) return false;
+            return Flat(ref c, p.RuleId, "employee maternity outpatient ratio", p, inscp);
+        }
+        if (cl.Region == Region.Benxi)
+        {
+            var p = P(ref c, ParamKeys.OpRatio + OutpatientClass(cl.HospLevel, cl.FacKind, cl.Setting == CareSetting.FiledRemote));
+            if (p is null) return false;
+            return Flat(ref c, Rules.BxMt03, "resident maternity outpatient: outpatient ratio, no deductible, no cap", p, inscp);
+        }
+        int tier = Tier(cl.Region, cl.HospLevel, cl.FacKind);
+        var pr = P(ref c, ParamKeys.IpRatio + tier);
+        if (pr is null) return false;
+        if (tier != ParamKeys.Level3AGeneral)
+            return Flat(ref c, Rules.YkIp05, "maternity outpatient: inpatient ratio of the level, no deductible", pr, inscp);
+        var sl = P(ref c, ParamKeys.IpSegRatioLow);
+        var sp = P(ref c, ParamKeys.IpSegPoint);
+        if (sl is null || sp is null) return false;
+        long low = FenMath.MulBp(Math.Min(inscp, sp.Value), Bp(sl));
+        long high = FenMath.MulBp(Math.Max(0, inscp - sp.Value), Bp(pr));
+        c.Hifp = low + high;
+        c.PoolBp = inscp > sp.Value ? Bp(pr) : Bp(sl);
+        Step(ref c, Rules.YkIp05, "maternity outpatient: segmented inpatient ratios, no deductible", sl.Id, sp.Id, pr.Id, inscp, c.Hifp);
+        return true;
+    }
+
+    private static bool Flat(ref Ctx c, string rule, string what, PolicyParam ratio, long inscp)
+    {
+        int bp = Bp(ratio);
+        c.Hifp = FenMath.MulBp(inscp, bp);
+        c.PoolBp = bp;
+        Step(ref c, rule, what, ratio.Id, 0, 0, inscp, c.Hifp);
+        return true;
+    }
+}

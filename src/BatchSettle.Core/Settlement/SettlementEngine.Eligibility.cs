@@ -1,0 +1,197 @@
+using BatchSettle.Core.Domain;
+using BatchSettle.Core.Policy;
+
+namespace BatchSettle.Core.Settlement;
+
+/// <summary>§4 eligibility and waiting periods.</summary>
+public sealed partial class SettlementEngine
+{
+    /// <summary>Returns the rule id that rejects the claim, or null when covered (or when a parameter is missing).</summary>
+    private string? Eligibility(ref Ctx c, bool enrolled)
+    {
+        ref readonly var cl = ref c.Claim;
+        ref readonly var ps = ref c.Person;
+        if (!enrolled || ps.Region != cl.Region || ps.InsuType != cl.InsuType)
+        {
+            Step(ref c, Rules.El01, "not enrolled in the claim's insutype for the claim's year", 0, 0, 0, 0, 0);
+            return Rules.El01;
+        }
+        DateOnly start;
+        string rule;
+        int pid = 0;
+        // EL-05: a Benxi student row of the 2024 centralised period also covers 2023-09-01..2023-12-31.
+        if (ps.Year == cl.Year + 1 && ps.EnrolKind == EnrolKind.Student && cl.InsuType == InsuType.Resident
+            && Opt(ref c, ParamKeys.ElStudentPriorStartMonth) is { EffectiveTo: { } to } sp && to.Year == ps.Year)
+        {
+            start = new DateOnly(cl.Year, checked((int)sp.Value), 1);
+            rule = Rules.El05;
+            pid = sp.Id;
+        }
+        else if (ps.Year != cl.Year)
+        {
+            Step(ref c, Rules.El01, "registry row is not for the claim's year", 0, 0, 0, 0, 0);
+            return Rules.El01;
+        }
+        else if (!BenefitStart(ref c, out start, out rule, out pid))
+        {
+            return rule.Length == 0 ? null : rule;
+        }
+        int ymd = (start.Year * 10000) + (start.Month * 100) + start.Day;
+        if (cl.BeginDate < start)
+        {
+            Step(ref c, rule, "benefit start date after the service start: rejected", pid, 0, 0, ymd, 0);
+            return rule;
+        }
+        Step(ref c, rule, "benefit start date on or before the service start", pid, 0, 0, ymd, 0);
+        return null;
+    }
+
+    /// <summary>
+    /// The benefit start date (待遇享受开始日) of the person-year. False with an empty rule when a parameter is missing;
+    /// false with a rule id when the enrolment itself is not allowed (EL-03 late mid-year enrolment).
+    /// </summary>
+    private bool BenefitStart(ref Ctx c, out DateOnly start, out string rule, out int pid)
+    {
+        ref readonly var ps = ref c.Person;
+        var jan1 = new DateOnly(ps.Year, 1, 1);
+        start = jan1;
+        rule = Rules.El01;
+        pid = 0;
+        if (ps.InsuType == InsuType.Employee)
+        {
+            // Employees: continuous enrolment from January 1; a new mid-year enrolment from payment (INTERPRETATIONS EL-01).
+            if (ps.EnrolKind != EnrolKind.Centralised && ps.PaidDate > jan1) start = ps.PaidDate;
+            return true;
+        }
+        bool benxi = c.Claim.Region == Region.Benxi;
+        string oldRule = benxi ? Rules.El03 : Rules.El02;
+        switch (ps.EnrolKind)
+        {
+            case EnrolKind.Newborn:
+            {
+                var cover = P(ref c, ParamKeys.ElNewbornCoverMonths);
+                if (cover is null) return Missing(out rule);
+                pid = cover.Id;
+                rule = oldRule;
+                if (ps.PaidDate <= ps.Birth.AddMonths(checked((int)cover.Value)))
+                {
+                    start = ps.Birth;
+                    return true;
+                }
+                if (!benxi)
+                {
+                    var pay = P(ref c, ParamKeys.ElNewbornPayMonths);
+                    if (pay is null) return Missing(out rule);
+                    if (ps.PaidDate <= ps.Birth.AddMonths(checked((int)pay.Value)))
+                    {
+                        pid = pay.Id;
+                        start = Max(ps.PaidDate, jan1);
+                        return true;
+                    }
+                }
+                return Waiting(ref c, out start, out rule, out pid);
+            }
+            case EnrolKind.JobLoss when ps.PrevCoverEnd is { } end:
+            {
+                var p = P(ref c, benxi ? ParamKeys.ElJobLossMonths : ParamKeys.ElJobLossDays);
+                if (p is null) return Missing(out rule);
+                var limit = benxi ? end.AddMonths(checked((int)p.Value)) : end.AddDays(checked((int)p.Value));
+                if (ps.PaidDate <= limit)
+                {
+                    pid = p.Id;
+                    rule = oldRule;
+                    start = Max(end.AddDays(1), jan1);
+                    return true;
+                }
+                return Waiting(ref c, out start, out rule, out pid);
+            }
+            case EnrolKind.VeteranOrReleased or EnrolKind.Graduate:
+                // EL-02 exception (the month after payment); exempt from EL-04; Benxi follows it too (INTERPRETATIONS).
+                rule = Rules.El02;
+                start = Max(new DateOnly(ps.PaidDate.Year, ps.PaidDate.Month, 1).AddMonths(1), jan1);
+                return true;
+            case EnrolKind.Centralised or EnrolKind.Student when ps.BrokenYears <= 0:
+                return true;
+            default:
+                return Waiting(ref c, out start, out rule, out pid);
+        }
+    }
+
+    /// <summary>Waiting period: EL-04 from 2025 (both regions), else EL-02 (Yingkou) / EL-03 (Benxi).</summary>
+    private bool Waiting(ref Ctx c, out DateOnly start, out string rule, out int pid)
+    {
+        ref readonly var ps = ref c.Person;
+        var jan1 = new DateOnly(ps.Year, 1, 1);
+        pid = 0;
+        var fixedWait = Opt(ref c, ParamKeys.ElFixedWaitMonths);
+        if (fixedWait is not null)
+        {
+            var perYear = P(ref c, ParamKeys.ElBrokenYearMonths);
+            var longYears = P(ref c, ParamKeys.ElLongBreakYears);
+            var longMin = P(ref c, ParamKeys.ElLongBreakMinMonths);
+            if (perYear is null || longYears is null || longMin is null)
+            {
+                start = default;
+                return Missing(out rule);
+            }
+            long months = fixedWait.Value + (perYear.Value * Math.Max(0, ps.BrokenYears - ps.RepairedYears));
+            if (ps.BrokenYears >= longYears.Value) months = Math.Max(months, longMin.Value);
+            pid = fixedWait.Id;
+            rule = Rules.El04;
+            start = Max(ps.PaidDate.AddMonths(checked((int)months)), jan1);
+            return true;
+        }
+        if (c.Claim.Region == Region.Yingkou)
+        {
+            var days = P(ref c, ParamKeys.ElYkWaitDays);
+            if (days is null)
+            {
+                start = default;
+                return Missing(out rule);
+            }
+            pid = days.Id;
+            rule = Rules.El02;
+            start = Max(ps.PaidDate.AddDays(checked((int)days.Value)), jan1);
+            return true;
+        }
+        // Benxi before 2025: only mid-year enrolment waits; a centralised payment after a break is covered from Jan 1.
+        if (ps.EnrolKind is EnrolKind.Centralised or EnrolKind.Student)
+        {
+            start = jan1;
+            rule = Rules.El01;
+            return true;
+        }
+        var wait = P(ref c, ParamKeys.ElBxWaitMonths);
+        var last = P(ref c, ParamKeys.ElMidyearLastMonth);
+        if (wait is null || last is null)
+        {
+            start = default;
+            return Missing(out rule);
+        }
+        pid = wait.Id;
+        rule = Rules.El03;
+        if (ps.EnrolKind == EnrolKind.MidYear && ps.PaidDate.Year == ps.Year && ps.PaidDate.Month > last.Value)
+        {
+            start = DateOnly.MaxValue; // enrolment outside January..September is not allowed: never covered
+            return true;
+        }
+        start = Max(new DateOnly(ps.PaidDate.Year, ps.PaidDate.Month, 1).AddMonths(checked((int)wait.Value)), jan1);
+        return true;
+    }
+
+    private static bool Missing(out string rule)
+    {
+        rule = "";
+        return false;
+    }
+
+    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
+
+    /// <summary>Whole years of age on <paramref name="day"/>.</summary>
+    internal static int AgeOn(DateOnly birth, DateOnly day)
+    {
+        int age = day.Year - birth.Year;
+        if (day.Month < birth.Month || (day.Month == birth.Month && day.Day < birth.Day)) age--;
+        return age;
+    }
+}

@@ -1,0 +1,142 @@
+using BatchSettle.Core.Domain;
+using BatchSettle.Core.Money;
+using BatchSettle.Core.Policy;
+
+namespace BatchSettle.Core.Settlement;
+
+/// <summary>§7 second tier: residents 大病 (CI-01..07), employees 大额 (LA-01..03).</summary>
+public sealed partial class SettlementEngine
+{
+    private bool SecondTier(ref Ctx c)
+    {
+        if (!FeedsTiers(c.Claim.MedType)) return true;
+        return c.Claim.InsuType == InsuType.Resident ? Critical(ref c) : LargeAmount(ref c);
+    }
+
+    private bool Critical(ref Ctx c)
+    {
+        ref readonly var cl = ref c.Claim;
+        ref readonly var ps = ref c.Person;
+        long add = cl.InscpScpAmt - c.Hifp;
+        long b0 = c.Acc[AccSlot.CriticalBase];
+        long b1 = b0 + add;
+        c.Acc[AccSlot.CriticalBase] = b1;
+        Step(ref c, Rules.Ci01, "大病 base: YTD policy-scope cost not paid by the pooled fund", 0, 0, 0, add, add,
+            AccSlot.CriticalBase, b0, b1);
+
+        var pd = P(ref c, ParamKeys.CiDedc);
+        var pr = P(ref c, ParamKeys.CiRatio);
+        if (pd is null || pr is null) return false;
+        long best = Increment(b0, b1, pd.Value, Bp(pr));
+        Step(ref c, pr.RuleId, "大病 general deductible and ratio on the running total", pd.Id, pr.Id, 0, b1, best);
+
+        // CI-04 hardship tilt (EL-07: from the identity's start date); the most favourable scheme applies.
+        PolicyParam? tiltCat = null;
+        for (int i = 0; i < HardshipStarts.Count && tiltCat is null; i++)
+        {
+            if (!ps.Hardship.Holds((HardshipCategory)i, cl.EndDate)) continue;
+            var f = Opt(ref c, ParamKeys.CiTiltCat + i);
+            if (f is { Value: 1 }) tiltCat = f;
+        }
+        if (tiltCat is not null)
+        {
+            var half = P(ref c, ParamKeys.CiTiltDedcBp);
+            var tr = P(ref c, ParamKeys.CiTiltRatio);
+            if (half is null || tr is null) return false;
+            long d = FenMath.MulBp(pd.Value, Bp(half));
+            long inc = Increment(b0, b1, d, Bp(tr));
+            Step(ref c, tr.RuleId, "大病 hardship tilt: deductible halved, tilted ratio", tiltCat.Id, half.Id, tr.Id, d, inc);
+            best = Math.Max(best, inc);
+        }
+        // CI-05 Benxi children 0–14 with a listed disease (absent outside Benxi).
+        if (cl.SpecialDisease == SpecialDisease.ChildMajor && Opt(ref c, ParamKeys.CiChildMaxAge) is { } maxAge
+            && AgeOn(ps.Birth, cl.BeginDate) <= maxAge.Value)
+        {
+            var cd = P(ref c, ParamKeys.CiChildDedc);
+            var cr = P(ref c, ParamKeys.CiChildRatio);
+            if (cd is null || cr is null) return false;
+            long inc = Increment(b0, b1, cd.Value, Bp(cr));
+            Step(ref c, cr.RuleId, "大病 child with a listed major disease", maxAge.Id, cd.Id, cr.Id, cd.Value, inc);
+            best = Math.Max(best, inc);
+        }
+
+        long paid = c.Acc[AccSlot.CriticalPaid];
+        long pay;
+        if (Opt(ref c, ParamKeys.CiNoCapHardship) is { Value: 1 } noCap && (tiltCat is not null || ps.AssistanceSubsidised))
+        {
+            pay = best;
+            Step(ref c, noCap.RuleId, "大病 no annual cap (tilted category or assistance-subsidised enrolment)", noCap.Id, 0, 0, best, pay,
+                AccSlot.CriticalPaid, paid, paid + pay);
+        }
+        else
+        {
+            var cap = P(ref c, ParamKeys.CiCap);
+            if (cap is null) return false;
+            long incentive = 0, zeroPart = 0;
+            int incId = 0;
+            if (Opt(ref c, ParamKeys.CiIncFreeYears) is { } free)
+            {
+                var per = P(ref c, ParamKeys.CiIncPerYear);
+                var zero = P(ref c, ParamKeys.CiIncZeroPerYear);
+                var max = P(ref c, ParamKeys.CiIncMaxBp);
+                if (per is null || zero is null || max is null) return false;
+                long cont = Math.Max(0, ps.ContinuousYears - free.Value) * per.Value;
+                zeroPart = Math.Max(0, ps.ZeroClaimYears) * zero.Value;
+                incentive = Math.Min(cont + zeroPart, FenMath.MulBp(cap.Value, Bp(max)));
+                incId = per.Id;
+                Step(ref c, Rules.Ci06, "大病 cap incentives: continuous years and zero-claim years, at most 20% of the cap",
+                    free.Id, zero.Id, max.Id, cap.Value, incentive);
+            }
+            long limit = cap.Value + incentive;
+            pay = Math.Min(best, Math.Max(0, limit - paid));
+            Step(ref c, cap.RuleId, "大病 annual cap", cap.Id, incId, 0, best, pay, AccSlot.CriticalPaid, paid, paid + pay);
+            if (zeroPart > 0 && paid + pay > cap.Value && c.Acc[AccSlot.ZeroClaimIncentiveReset] == 0)
+            {
+                // Once a payment uses incentive amount, the banked zero-claim incentive resets (for the following years).
+                c.Acc[AccSlot.ZeroClaimIncentiveReset] = 1;
+                Step(ref c, Rules.Ci06, "大病 payment used the incentive: zero-claim incentive reset", 0, 0, 0, paid + pay, 0,
+                    AccSlot.ZeroClaimIncentiveReset, 0, 1);
+            }
+        }
+        c.Acc[AccSlot.CriticalPaid] = paid + pay;
+        c.Hifmi = pay;
+        return true;
+    }
+
+    private bool LargeAmount(ref Ctx c)
+    {
+        ref readonly var cl = ref c.Claim;
+        ref readonly var ps = ref c.Person;
+        long excess = c.LaExcess;
+        long b0 = c.Acc[AccSlot.LargeAmountBase];
+        c.Acc[AccSlot.LargeAmountBase] = b0 + excess;
+        if (excess == 0) return true;
+        Step(ref c, Rules.La01, "大额 base: what the pooled fund would have paid above its cap", 0, 0, 0, excess, excess,
+            AccSlot.LargeAmountBase, b0, b0 + excess);
+        var dl = P(ref c, ParamKeys.LaDeadlineMonth);
+        if (dl is null) return false;
+        // EL-06: premium paid by the deadline → from January 1; later → from the 1st of the month after payment.
+        bool covered = false;
+        if (ps.LargeAmountPaidDate is { } paidOn)
+        {
+            var deadline = new DateOnly(ps.Year, checked((int)dl.Value), 1).AddMonths(1).AddDays(-1);
+            var from = paidOn <= deadline ? new DateOnly(ps.Year, 1, 1) : new DateOnly(paidOn.Year, paidOn.Month, 1).AddMonths(1);
+            covered = from <= cl.BeginDate;
+        }
+        if (!covered)
+        {
+            Step(ref c, Rules.El06, "大额 premium not paid for the service date: no 大额", dl.Id, 0, 0, excess, 0);
+            return true;
+        }
+        var pr = P(ref c, ParamKeys.LaRatio);
+        var pc = P(ref c, ParamKeys.LaCap);
+        if (pr is null || pc is null) return false;
+        long raw = FenMath.MulBp(excess, Bp(pr));
+        long paid = c.Acc[AccSlot.LargeAmountPaid];
+        long pay = Math.Min(raw, Math.Max(0, pc.Value - paid));
+        c.Acc[AccSlot.LargeAmountPaid] = paid + pay;
+        Step(ref c, pc.RuleId, "大额 payment within its annual cap", pr.Id, pc.Id, dl.Id, raw, pay, AccSlot.LargeAmountPaid, paid, paid + pay);
+        c.Hifob = pay;
+        return true;
+    }
+}

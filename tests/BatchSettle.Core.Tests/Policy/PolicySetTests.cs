@@ -1,0 +1,86 @@
+using BatchSettle.Core.Domain;
+using BatchSettle.Core.Policy;
+using BatchSettle.Core.Settlement;
+using static BatchSettle.Core.Tests.TestPolicy;
+
+namespace BatchSettle.Core.Tests.Policy;
+
+public class PolicySetTests
+{
+    private static PolicyParam Row(int id, Region? r, InsuType? t, long v, string from = "2020-01-01", string? to = null) =>
+        new(id, "R", "k", "", r, t, v, "fen", D(from), to is null ? null : D(to), Provenance.Stated, "c", "");
+
+    [Fact]
+    public void Resolve_MostSpecificWins()
+    {
+        var set = new PolicySet([Row(1, null, null, 1), Row(2, null, InsuType.Resident, 2), Row(3, Region.Benxi, null, 3),
+            Row(4, Region.Benxi, InsuType.Resident, 4)]);
+        int k = set.KeyId("k", "");
+        var day = D("2024-01-01");
+        Assert.Equal(4, set.Resolve(k, Region.Benxi, InsuType.Resident, day)!.Value);
+        Assert.Equal(3, set.Resolve(k, Region.Benxi, InsuType.Employee, day)!.Value);
+        Assert.Equal(2, set.Resolve(k, Region.Yingkou, InsuType.Resident, day)!.Value);
+        Assert.Equal(1, set.Resolve(k, Region.Yingkou, InsuType.Employee, day)!.Value);
+    }
+
+    [Fact]
+    public void Resolve_VersionBySettlementDate_FallsBackToLessSpecific()
+    {
+        var set = new PolicySet([Row(1, null, null, 1), Row(2, Region.Benxi, null, 2, "2023-01-01", "2023-12-31")]);
+        int k = set.KeyId("k", "");
+        Assert.Equal(1, set.Resolve(k, Region.Benxi, InsuType.Resident, D("2022-12-31"))!.Value);
+        Assert.Equal(2, set.Resolve(k, Region.Benxi, InsuType.Resident, D("2023-06-30"))!.Value);
+        Assert.Equal(1, set.Resolve(k, Region.Benxi, InsuType.Resident, D("2024-01-01"))!.Value);
+    }
+
+    [Fact]
+    public void Ctor_OverlappingVersions_Throws() =>
+        Assert.Throws<ArgumentException>(() => new PolicySet([Row(1, null, null, 1, "2020-01-01", "2023-06-30"), Row(2, null, null, 2, "2023-01-01")]).KeyCount);
+
+    [Fact]
+    [Trait("Rule", "BX-OP-01")]
+    public void Resolve_ShippedOutpatientCap_HistoricalVersion()
+    {
+        Assert.Equal(Y(300), Set.Resolve("op.cap", "", Region.Benxi, InsuType.Resident, D("2022-12-15"))!.Value);
+        Assert.Equal(Y(500), Set.Resolve("op.cap", "", Region.Benxi, InsuType.Resident, D("2023-01-15"))!.Value);
+        Assert.Null(Set.Resolve("op.cap", "", Region.Benxi, InsuType.Resident, D("2022-10-31")));
+    }
+
+    [Fact]
+    [Trait("Rule", "CI-04")]
+    public void Resolve_TiltRatio_70Before2023_75After()
+    {
+        Assert.Equal(7000, Set.Resolve("ci.tilt_ratio", "", Region.Yingkou, InsuType.Resident, D("2022-12-31"))!.Value);
+        Assert.Equal(7500, Set.Resolve("ci.tilt_ratio", "", Region.Yingkou, InsuType.Resident, D("2023-01-01"))!.Value);
+    }
+
+    [Fact]
+    [Trait("Rule", "LA-02")]
+    public void Resolve_LargeAmountCap_History()
+    {
+        Assert.Equal(Y(240_000), Set.Resolve("la.cap", "", Region.Benxi, InsuType.Employee, D("2020-06-01"))!.Value);
+        Assert.Equal(Y(400_000), Set.Resolve("la.cap", "", Region.Benxi, InsuType.Employee, D("2022-06-01"))!.Value);
+        Assert.Equal(Y(500_000), Set.Resolve("la.cap", "", Region.Benxi, InsuType.Employee, D("2024-06-01"))!.Value);
+    }
+
+    [Fact]
+    public void Settle_MissingParameter_QuarantinedWithReason()
+    {
+        // Benxi residents' inpatient table is in force from 2023-01-01: a 2022 admission has no parameter.
+        var r = Settle(Claim(end: "2022-06-10"), Person(year: 2022));
+        Assert.Equal(SettlementStatus.Quarantined, r.Status);
+        Assert.Equal("missing parameter ip.dedc/tertiary for 210500/390 on 2022-06-10", r.Reason);
+        Assert.Equal(0, r.TraceCount);
+    }
+
+    [Fact]
+    public void Settle_MissingParameter_DoesNotTouchAccumulators()
+    {
+        PersonYearState s = default;
+        s[AccSlot.PoolPaid] = 123;
+        var before = s;
+        Settle(Claim(end: "2022-06-10"), Person(year: 2022), ref s);
+        Assert.Equal(before[AccSlot.PoolPaid], s[AccSlot.PoolPaid]);
+        Assert.Equal(0, s[AccSlot.Claims]);
+    }
+}
