@@ -1,10 +1,12 @@
+using BatchSettle.Data.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace BatchSettle.Worker.Dashboard;
 
 /// <summary>
-/// <c>batchsettle dashboard [--urls http://127.0.0.1:5080]</c>: serves the dashboard until stopped, printing its
-/// address. <c>batchsettle dashboard --hash-password</c> reads a password from standard input and prints the
+/// <c>batchsettle dashboard [--urls http://127.0.0.1:5080] [--run-batches]</c>: serves the dashboard until stopped,
+/// printing its address; with <c>--run-batches</c> this process also settles the batches operators trigger from it. <c>batchsettle dashboard --hash-password</c> reads a password from standard input and prints the
 /// <c>Dashboard:Users:N:PasswordHash</c> value for it.
 /// </summary>
 public static class DashboardCommand
@@ -32,7 +34,18 @@ public static class DashboardCommand
             || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS"))
                 ? args
                 : [.. args, "--urls", DefaultUrls];
-        using var host = DashboardHost.CreateHostBuilder(hostArgs).Build();
+        var runBatches = hostArgs.Contains("--run-batches");
+        hostArgs = [.. hostArgs.Where(a => a != "--run-batches")];
+        // BATCHSETTLE_DB or the checkout's embedded PostgreSQL, migrated: the same database every other verb uses.
+        await using var db = await BatchSettleDatabase.OpenAsync(Console.Out);
+        using var host = DashboardHost.CreateHostBuilder(hostArgs, services =>
+        {
+            services.AddSingleton(db);
+            if (runBatches)
+            {
+                services.AddBatchSettleInProcessRuns();
+            }
+        }).Build();
         await host.StartAsync();
         foreach (var address in DashboardHost.Addresses(host.Services))
         {

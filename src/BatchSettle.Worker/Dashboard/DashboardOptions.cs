@@ -16,4 +16,13 @@ public sealed class DashboardOptions
 
     /// <summary>Default and largest page of a keyset-paginated list.</summary>
     public int PageSize { get; set; } = 25;
+
+    /// <summary>Batches triggered in a process that settles them itself (<c>dashboard --run-batches</c>): partitions of a new run.</summary>
+    public int RunPartitions { get; set; } = 4;
+
+    /// <summary>Partitions settled at once by such a process.</summary>
+    public int RunParallelism { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+
+    /// <summary>Claims per chunk transaction for such a process.</summary>
+    public int RunChunkClaims { get; set; } = 10_000;
 }

@@ -50,6 +50,14 @@ public static class DashboardServices
         return services;
     }
 
+    /// <summary>Settles batches triggered from the dashboard in this process (one-machine setups and tests).</summary>
+    public static IServiceCollection AddBatchSettleInProcessRuns(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<IBatchLauncher, InProcessBatchLauncher>();
+        return services;
+    }
+
     private static string ConnectionString(IConfiguration configuration) =>
         configuration["BATCHSETTLE_DB"] is { Length: > 0 } env ? env
         : configuration.GetConnectionString("BatchSettle") is { Length: > 0 } named ? named
