@@ -23,6 +23,8 @@ function el(tag, attrs, ...children) {
     if (v === null || v === undefined || v === false) continue;
     if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else if (k === 'class') e.className = v;
+    // Through the CSSOM: the Content-Security-Policy refuses style attributes, not style properties.
+    else if (k === 'style') e.style.cssText = v;
     else e.setAttribute(k, v === true ? '' : v);
   }
   for (const c of children.flat()) {
@@ -81,9 +83,13 @@ function stopLive() {
   streams = []; timers = [];
   document.getElementById('live').classList.remove('on');
 }
+// replaceChildren would turn a null into the text "null"; conditional parts of a page are null when absent.
+function fill(node, ...children) {
+  node.replaceChildren(...children.flat(Infinity).filter(c => c !== null && c !== undefined && c !== false));
+  return node;
+}
 function view(...children) {
-  const v = document.getElementById('view');
-  v.replaceChildren(...children.flat());
+  fill(document.getElementById('view'), ...children);
 }
 function actionButton(label, cls, path, confirmText, after) {
   return el('button', {
@@ -137,7 +143,7 @@ function lineChart(canvas, points, unit, color) {
 function historyChart(canvas, days) {
   const { g, w, h } = setupCanvas(canvas);
   const pad = { l: 64, r: 10, t: 10, b: 22 };
-  const maxY = Math.max(1, ...days.map(d => d.succeeded + d.failed));
+  const maxY = Math.max(4, ...days.map(d => d.succeeded + d.failed));
   axes(g, w, h, maxY, ' runs', pad);
   const bw = (w - pad.l - pad.r) / Math.max(1, days.length);
   const y = v => ((h - pad.t - pad.b) * v) / maxY;
@@ -174,7 +180,7 @@ async function overview() {
   const rates = [];
   let prev = null;
   stream('/live', 'overview', o => {
-    cards.replaceChildren(...STATES.map(s => {
+    fill(cards, ...STATES.map(s => {
       const c = o.counts.find(x => x.status === s);
       return el('a', { class: 'card', href: `#/runs?status=${s}` }, el('b', {}, n(c ? c.count : 0)), badge(s));
     }));
@@ -185,7 +191,7 @@ async function overview() {
     while (rates.length > 120) rates.shift();
     lineChart(liveCanvas, rates, '/s', '#1a7f37');
     historyChart(histCanvas, o.history);
-    running.replaceChildren(o.running.length ? runningTable(o.running) : el('p', { class: 'muted' }, 'Nothing is running.'));
+    fill(running, o.running.length ? runningTable(o.running) : el('p', { class: 'muted' }, 'Nothing is running.'));
   });
 }
 function runningTable(list) {
@@ -246,23 +252,25 @@ async function run(runId) {
 
   function draw(l) {
     const r = l.run;
-    title.replaceChildren(`Run #${r.runId} · ${r.batchId} `, badge(r.status), l.cancelRequested && !['cancelled', 'failed'].includes(r.status) && !r.status.startsWith('succeeded') ? badge('cancel requested') : null);
-    facts.replaceChildren(
+    fill(title, `Run #${r.runId} · ${r.batchId} `, badge(r.status), l.cancelRequested && !['cancelled', 'failed'].includes(r.status) && !r.status.startsWith('succeeded') ? badge('cancel requested') : null);
+    fill(facts, 
       el('dt', {}, 'Attempt'), el('dd', {}, r.attempt),
       el('dt', {}, 'Requested by'), el('dd', {}, r.requestedBy || '—'),
       el('dt', {}, 'Created'), el('dd', {}, when(r.createdAt)),
       el('dt', {}, 'Started'), el('dd', {}, when(r.startedAt)),
       el('dt', {}, 'Finished'), el('dd', {}, when(r.finishedAt)),
       el('dt', {}, 'Duration'), el('dd', {}, r.startedAt ? dur(((r.finishedAt ? Date.parse(r.finishedAt) : Date.now()) - Date.parse(r.startedAt)) / 1000) : '—'),
-      el('dt', {}, 'Claims'), el('dd', {}, `${n(r.settled)} settled · ${n(r.rejected)} rejected · ${n(r.quarantined)} quarantined of ${n(r.claimsTotal)}`),
+      el('dt', {}, 'Claims'), el('dd', {}, ['queued', 'running'].includes(r.status)
+        ? `${n(r.claimsDone)} of ${n(r.claimsTotal)} done (settled / rejected / quarantined are counted when the run ends)`
+        : `${n(r.settled)} settled · ${n(r.rejected)} rejected · ${n(r.quarantined)} quarantined of ${n(r.claimsTotal)}`),
       el('dt', {}, 'Rate'), el('dd', { id: 'rate' }, l.claimsPerSecond ? `${n(Math.round(l.claimsPerSecond))} claims/s` : '—'),
       el('dt', {}, 'ETA'), el('dd', { id: 'eta' }, r.status === 'running' ? dur(l.etaSeconds) : '—'),
       r.error ? el('dt', {}, 'Error') : null, r.error ? el('dd', { class: 'err' }, r.error) : null);
-    overall.replaceChildren(bar(r.claimsDone, r.claimsTotal, r.status, true));
-    parts.replaceChildren(...l.partitions.map(p => el('tr', {},
+    fill(overall, bar(r.claimsDone, r.claimsTotal, r.status, true));
+    fill(parts, ...l.partitions.map(p => el('tr', {},
       el('td', { class: 'num' }, p.partNo), el('td', {}, badge(p.status)), el('td', { style: 'width:45%' }, bar(p.claimsDone, p.claimsTotal, p.status)),
       el('td', { class: 'num' }, n(p.chunks)), el('td', {}, p.owner || '—'), el('td', {}, when(p.updatedAt)), el('td', { class: 'err' }, p.error || ''))));
-    actions.replaceChildren(
+    fill(actions, 
       ['failed', 'cancelled'].includes(r.status) ? actionButton('Retry', 'primary', `/runs/${r.runId}/retry`, `Retry run #${r.runId} of ${r.batchId}?`, () => route()) : null,
       ['queued', 'running'].includes(r.status) ? actionButton('Cancel', 'danger', `/runs/${r.runId}/cancel`, `Cancel run #${r.runId}? It stops at the next chunk boundary.`, null) : null);
     const rate = [];
@@ -273,7 +281,7 @@ async function run(runId) {
     lineChart(chart, rate, '/s');
   }
   function drawBooks(funds, rec) {
-    books.replaceChildren(
+    fill(books, 
       el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'Fund (fund_pay_type)'), el('th', { class: 'num' }, 'Claims'), el('th', { class: 'num' }, 'Paid'))),
         el('tbody', {}, funds.length ? funds.map(f => el('tr', {}, el('td', {}, `${f.fundPayType} ${FUNDS[f.fundPayType] || ''}`), el('td', { class: 'num' }, n(f.claims)), el('td', { class: 'num' }, yuan(f.fen))))
           : el('tr', {}, el('td', { colspan: 3, class: 'muted' }, 'No fund payments yet.')),
@@ -285,8 +293,8 @@ async function run(runId) {
         el('dt', {}, 'Funds paid: results / ledger'), el('dd', {}, `${yuan(rec.resultsFundPay)} / ${yuan(rec.ledgerFundPay)}`)));
   }
   async function loadQuarantine(after) {
-    const q = await get(`/runs/${runId}/quarantine` + (after ? `?after=${encodeURIComponent(after)}` : ''));
-    quarantine.replaceChildren(
+    const q = await get(`/runs/${runId}/quarantine?limit=10` + (after ? `&after=${encodeURIComponent(after)}` : ''));
+    fill(quarantine, 
       el('p', { class: 'muted' }, `${n(q.total)} quarantined claims (not settled; they do not fail the run).`),
       el('table', { id: 'quarantine' }, el('thead', {}, el('tr', {}, el('th', {}, 'setl_id'), el('th', {}, 'Line'), el('th', {}, 'Field'), el('th', {}, 'Reason'))),
         el('tbody', {}, q.items.map(i => el('tr', {},
@@ -377,7 +385,7 @@ async function explain(setlId) {
   view(el('h1', {}, 'Explain a settlement'), el('div', { class: 'panel' }, input, ' ', el('button', { onclick: go }, 'Explain')), out);
   if (!setlId) return;
   const x = await get(`/settlements/${encodeURIComponent(setlId)}`);
-  out.replaceChildren(x
+  fill(out, x
     ? el('div', {}, el('h2', {}, `${x.setlId} `, badge(x.status), x.runId ? el('a', { href: `#/runs/${x.runId}`, style: 'font-weight:400;font-size:.85em' }, ` run #${x.runId}`) : null),
       x.reason ? el('p', {}, 'Reason: ', el('code', {}, x.reason)) : null,
       el('pre', { class: 'explain', id: 'explanation' }, x.text || '(no trace stored)'))
