@@ -2,6 +2,7 @@ using BatchSettle.Core.Domain;
 using BatchSettle.Core.Money;
 using BatchSettle.Core.Settlement;
 using BatchSettle.Data.Ledger;
+using BatchSettle.Data.Telemetry;
 using Dapper;
 
 namespace BatchSettle.Data.Runs;
@@ -19,6 +20,7 @@ public sealed partial class BatchRunner
     public async Task RunPartitionAsync(long runId, int partNo, BatchRunOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        using var span = BatchSettleTelemetry.StartPartition(runId, partNo);
         var engine = await EngineAsync(ct);
         await using var lockConn = await _ds.OpenConnectionAsync(ct);
         var lockArgs = new { a = unchecked((int)runId), b = partNo };
@@ -75,6 +77,7 @@ public sealed partial class BatchRunner
             checkpoint = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
                 "SELECT checkpoint FROM run_partition WHERE run_id = @runId AND part_no = @partNo", new { runId, partNo }, cancellationToken: ct));
         }
+        await ThrowIfCancelRequestedAsync(runId, ct);
         await using var read = await _ds.OpenConnectionAsync(ct);
         await using var exp = await read.BeginBinaryExportAsync(PartitionStream.Sql(batchId, partitions, partNo, checkpoint), ct);
         var pass = new PersonPass();
@@ -82,28 +85,47 @@ public sealed partial class BatchRunner
         var work = new ClaimWork();
         int chunkNo = 0;
         string? current = null;
-        while (true)
+        System.Diagnostics.Activity? chunkSpan = null;
+        long chunkStarted = 0;
+        try
         {
-            var row = await PartitionStream.ReadAsync(exp, ct);
-            if (row is null || row.PsnNo != current)
+            while (true)
             {
-                if (current is not null)
+                var row = await PartitionStream.ReadAsync(exp, ct);
+                if (row is null || row.PsnNo != current)
                 {
-                    pass.AddAccumulators(chunk);
-                    if (row is null || chunk.Claims >= options.ChunkClaims)
+                    if (current is not null)
                     {
-                        var done = current;
-                        await _retry.ExecuteAsync(async t =>
-                            await chunk.CommitAsync(_ds, runId, batchId, partNo, done, _time.GetUtcNow(), t), ct);
-                        options.AfterChunkCommit?.Invoke(partNo, ++chunkNo);
-                        chunk.Clear();
+                        pass.AddAccumulators(chunk);
+                        if (row is null || chunk.Claims >= options.ChunkClaims)
+                        {
+                            var done = current;
+                            await _retry.ExecuteAsync(async t =>
+                                await chunk.CommitAsync(_ds, runId, batchId, partNo, done, _time.GetUtcNow(), t), ct);
+                            ChunkTelemetry.Committed(chunkSpan, chunk, _time.GetElapsedTime(chunkStarted));
+                            chunkSpan?.Dispose();
+                            chunkSpan = null;
+                            chunkStarted = 0;
+                            options.AfterChunkCommit?.Invoke(partNo, ++chunkNo);
+                            chunk.Clear();
+                            if (row is not null) await ThrowIfCancelRequestedAsync(runId, ct);
+                        }
                     }
+                    if (row is null) break;
+                    current = row.PsnNo;
+                    pass.Reset(current);
                 }
-                if (row is null) break;
-                current = row.PsnNo;
-                pass.Reset(current);
+                if (chunkStarted == 0)
+                {
+                    chunkStarted = _time.GetTimestamp();
+                    chunkSpan = BatchSettleTelemetry.StartChunk(runId, partNo);
+                }
+                SettleClaim(engine, row, pass, chunk, work);
             }
-            SettleClaim(engine, row, pass, chunk, work);
+        }
+        finally
+        {
+            chunkSpan?.Dispose();
         }
     }
 

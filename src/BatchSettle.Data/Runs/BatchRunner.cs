@@ -34,7 +34,9 @@ public sealed partial class BatchRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         long started = _time.GetTimestamp();
+        using var span = Telemetry.BatchSettleTelemetry.StartRun(0, batchId);
         var (runId, already) = await PrepareRunAsync(batchId, options, ct);
+        span?.SetTag(Telemetry.BatchSettleTelemetry.RunIdTag, runId);
         if (already) return (await ReadSummaryAsync(runId, ct)) with { AlreadySucceeded = true };
 
         int partitions;
@@ -187,7 +189,10 @@ public sealed partial class BatchRunner
                        COALESCE(sum(psn_part_amt) FILTER (WHERE status = 'settled'), 0) AS psn
                 FROM settlement_result WHERE run_id = @runId)
             UPDATE run SET
-                status = CASE WHEN @error IS NOT NULL THEN 'failed'
+                status = CASE WHEN @error IS NOT NULL AND EXISTS (
+                                  SELECT 1 FROM run_cancel_request c WHERE c.run_id = @runId AND c.requested_at >= run.started_at)
+                              THEN 'cancelled'
+                              WHEN @error IS NOT NULL THEN 'failed'
                               WHEN t.quarantined > 0 THEN 'succeeded_with_quarantine' ELSE 'succeeded' END,
                 finished_at = @now, error = @error,
                 claims_total = t.claims, settled = t.settled, rejected = t.rejected, quarantined = t.quarantined,
@@ -195,7 +200,11 @@ public sealed partial class BatchRunner
                 total_390200 = t.t390200, total_330100 = t.t330100, total_610100 = t.t610100, total_psn_part = t.psn
             FROM t WHERE run.run_id = @runId
             """, new { runId, error, now }, cancellationToken: ct));
-        return (await ReadSummaryAsync(runId, ct)) with { Duration = duration };
+        var summary = (await ReadSummaryAsync(runId, ct)) with { Duration = duration };
+        // Under Quartz the run has no span of its own (its partitions run as separate jobs): tag only a run span.
+        var runSpan = System.Diagnostics.Activity.Current is { OperationName: Telemetry.BatchSettleTelemetry.RunSpan } a ? a : null;
+        Telemetry.BatchSettleTelemetry.RecordRunEnd(runSpan, duration, summary.Status);
+        return summary;
     }
 
     /// <summary>The stored summary of a run.</summary>
