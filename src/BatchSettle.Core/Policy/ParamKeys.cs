@@ -131,12 +131,14 @@ public static class ParamKeys
     public const int ElLongBreakMinMonths = 113;
     /// <summary>el.student_prior_start_month.</summary>
     public const int ElStudentPriorStartMonth = 114;
+    /// <summary>mt.res_op_rule.</summary>
+    public const int MtResOpRule = 115;
 
     /// <summary>Tier offsets of the ip.* groups.</summary>
     public const int Tertiary = 0, Secondary = 1, Primary = 2, Level1 = 3, Level2 = 4, Level3 = 5, Level3AGeneral = 6;
 
     /// <summary>Number of well-known keys.</summary>
-    public const int Count = 115;
+    public const int Count = 116;
 
     /// <summary>(key, qualifier) of each well-known id.</summary>
     internal static ReadOnlySpan<(string Key, string Qualifier)> Defs => s_defs;
@@ -258,5 +260,6 @@ public static class ParamKeys
         ("el.long_break_years", ""),
         ("el.long_break_min_months", ""),
         ("el.student_prior_start_month", ""),
+        ("mt.res_op_rule", ""),
     ];
 }

@@ -22,6 +22,7 @@ public static class PolicyCsv
     public static IReadOnlyList<PolicyParam> Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..]; // a UTF-8 BOM read as text
         var result = new List<PolicyParam>();
         var ids = new HashSet<int>();
         var records = ReadRecords(text);

@@ -359,8 +359,9 @@ public sealed partial class SettlementEngine
         }
         if (cl.Region == Region.Benxi)
         {
+            var rule = P(ref c, ParamKeys.MtResOpRule);
             var p = P(ref c, ParamKeys.OpRatio + OutpatientClass(cl.HospLevel, cl.FacKind, cl.Setting == CareSetting.FiledRemote));
-            if (p is null) return false;
+            if (rule is null || p is null) return false;
             return Flat(ref c, Rules.BxMt03, "resident maternity outpatient: outpatient ratio, no deductible, no cap", p, inscp);
         }
         int tier = Tier(cl.Region, cl.HospLevel, cl.FacKind);

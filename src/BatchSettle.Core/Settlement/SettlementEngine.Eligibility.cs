@@ -36,6 +36,13 @@ public sealed partial class SettlementEngine
         {
             return rule.Length == 0 ? null : rule;
         }
+        // An admission that began in the previous year is covered when the cover is continuous across New Year:
+        // employees' continuous enrolment, or a resident enrolled the year before with no waiting period this year.
+        if (start == new DateOnly(ps.Year, 1, 1) && cl.BeginDate.Year < ps.Year
+            && (ps.InsuType == InsuType.Employee ? ps.EnrolKind == EnrolKind.Centralised : ps.ContinuousYears >= 2))
+        {
+            start = cl.BeginDate;
+        }
         int ymd = (start.Year * 10000) + (start.Month * 100) + start.Day;
         if (cl.BeginDate < start)
         {

@@ -145,6 +145,12 @@ public sealed partial class SettlementEngine
     }
 #pragma warning restore CA1822
 
+    /// <summary>delta = after − before, slot by slot: what a result stores (acc_delta) and a reversal subtracts.</summary>
+    public static void ComputeDelta(in PersonYearState before, in PersonYearState after, ref PersonYearState delta)
+    {
+        for (int i = 0; i < AccSlot.Count; i++) delta[i] = after[i] - before[i];
+    }
+
     private static void QuarantineReversal(ref SettlementOut result, string reason)
     {
         result.Status = SettlementStatus.Quarantined;
@@ -226,18 +232,15 @@ public sealed partial class SettlementEngine
         if (p is null) return true;
         long bit = 1L << group;
         long raised = c.Acc[AccSlot.AlertsRaised];
+        Step(ref c, p.RuleId, "early-warning burden (YTD personal share of monitored claims)", p.Id, 0, 0, r.PsnPartAmt, r.PsnPartAmt,
+            AccSlot.WarningBurden, before, after);
         if (after >= p.Value && (raised & bit) == 0)
         {
             c.Acc[AccSlot.AlertsRaised] = raised | bit;
             r.AlertThreshold = p.Value;
             r.AlertBurden = after;
-            Step(ref c, p.RuleId, "early-warning threshold crossed: alert", p.Id, 0, 0, after, p.Value,
-                AccSlot.AlertsRaised, raised, raised | bit);
-        }
-        else
-        {
-            Step(ref c, p.RuleId, "early-warning burden (YTD personal share)", p.Id, 0, 0, r.PsnPartAmt, 0,
-                AccSlot.WarningBurden, before, after);
+            Step(ref c, p.RuleId, "early-warning threshold crossed: alert (once per person, year and threshold)", p.Id, 0, 0,
+                after, p.Value, AccSlot.AlertsRaised, raised, raised | bit);
         }
         return true;
     }

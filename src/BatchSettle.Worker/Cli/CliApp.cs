@@ -1,12 +1,189 @@
+using System.Reflection;
+using BatchSettle.Data.Embedded;
+using BatchSettle.Data.Export;
+using BatchSettle.Data.Explain;
+using BatchSettle.Data.Infrastructure;
+using BatchSettle.Data.Reconcile;
+using BatchSettle.Data.Runs;
+using BatchSettle.Data.Staging;
+using Npgsql;
+
 namespace BatchSettle.Worker.Cli;
 
-/// <summary>The batchsettle command line (CONTRACT.md "Command line").</summary>
+/// <summary>The batchsettle command line (CONTRACT.md "Command line"). Exit 0 ok, 1 failure, 2 usage error.</summary>
 public static class CliApp
 {
-    public static Task<int> RunAsync(string[] args)
+    public const string Usage =
+        """
+        usage: batchsettle <verb> [options]
+          load --persons P.csv --claims C.csv           CSV into staging; prints counts; bad rows named
+          run --batch B [--partitions N] [--parallel N] [--chunk N]
+                                                        settle one batch; exit 0 on success
+          export --batch B --results r.csv [--ledger l.csv] [--alerts a.csv]
+          explain <setl_id>                             the calculation of one claim
+          reconcile --batch B                           results vs ledger per fund and facility; trial balance
+          generate --persons N --claims M --seed S --out DIR
+          subsidies ...                                 premium subsidies
+          db stop                                       stop the embedded PostgreSQL
+        database: env BATCHSETTLE_DB (a connection string); without it a private PostgreSQL under <checkout>/.data/pg
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null,
+        TimeProvider? time = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(args);
-        Console.Error.WriteLine("batchsettle: no verbs yet");
-        return Task.FromResult(2);
+        var o = stdout ?? Console.Out;
+        var e = stderr ?? Console.Error;
+        var clock = time ?? TimeProvider.System;
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            (args.Length == 0 ? e : o).WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        try
+        {
+            var rest = args.AsSpan(1);
+            return args[0] switch
+            {
+                "load" => await LoadAsync(CliArgs.Parse(rest), o, clock, ct),
+                "run" => await RunBatchAsync(CliArgs.Parse(rest), o, e, clock, ct),
+                "export" => await ExportAsync(CliArgs.Parse(rest), o, ct),
+                "explain" => await ExplainAsync(CliArgs.Parse(rest), o, e, ct),
+                "reconcile" => await ReconcileAsync(CliArgs.Parse(rest), o, e, ct),
+                "generate" => await DelegateAsync("BatchSettle.Worker.Generate.GenerateCommand", "generate", rest.ToArray(), e),
+                "subsidies" => await DelegateAsync("BatchSettle.Worker.Subsidies.SubsidiesCommand", "subsidies", rest.ToArray(), e),
+                "db" => await DbAsync(CliArgs.Parse(rest), o, ct),
+                _ => throw new UsageException($"unknown verb '{args[0]}'"),
+            };
+        }
+        catch (UsageException x)
+        {
+            e.WriteLine($"batchsettle: {x.Message}");
+            e.WriteLine(Usage);
+            return 2;
+        }
+        catch (Exception x) when (x is LoadException or RunFailedException or InvalidOperationException or NpgsqlException
+                                       or IOException or UnauthorizedAccessException or FormatException)
+        {
+            e.WriteLine($"batchsettle: {x.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> LoadAsync(CliArgs a, TextWriter o, TimeProvider time, CancellationToken ct)
+    {
+        string? persons = a.Get("persons");
+        string? claims = a.Get("claims");
+        a.EnsureAllUsed();
+        if (persons is null && claims is null) throw new UsageException("load needs --persons and/or --claims");
+        // Check both before loading either, so a typo in one path does not leave half a load behind.
+        foreach (var f in new[] { persons, claims })
+        {
+            if (f is not null && !File.Exists(f)) throw new LoadException($"{f}: file not found");
+        }
+        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        var loader = new StagingLoader(ds, time, o);
+        // Persons first: claims are checked against them at run time, not at load, but a reader expects this order.
+        if (persons is not null) await loader.LoadPersonsAsync(persons, ct);
+        if (claims is not null) await loader.LoadClaimsAsync(claims, ct);
+        return 0;
+    }
+
+    private static async Task<int> RunBatchAsync(CliArgs a, TextWriter o, TextWriter e, TimeProvider time, CancellationToken ct)
+    {
+        string batch = a.Required("batch");
+        var options = new BatchRunOptions
+        {
+            Partitions = a.Int("partitions", 4),
+            Parallelism = a.Int("parallel", Environment.ProcessorCount),
+            ChunkClaims = a.Int("chunk", 10_000),
+        };
+        a.EnsureAllUsed();
+        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        var summary = await new BatchRunner(ds, time, o).RunBatchAsync(batch, options, ct);
+        o.Write(summary.Format());
+        if (summary.Succeeded) return 0;
+        e.WriteLine($"batchsettle: run {summary.RunId} of batch {batch} failed: {summary.Error}");
+        return 1;
+    }
+
+    private static async Task<int> ExportAsync(CliArgs a, TextWriter o, CancellationToken ct)
+    {
+        string batch = a.Required("batch");
+        string results = a.Required("results");
+        string? ledger = a.Get("ledger");
+        string? alerts = a.Get("alerts");
+        a.EnsureAllUsed();
+        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        var x = new BatchExporter(ds);
+        int n = await x.ExportResultsAsync(batch, results, ct);
+        o.WriteLine($"{results}: {n} results");
+        if (ledger is not null) o.WriteLine($"{ledger}: {await x.ExportLedgerAsync(batch, ledger, ct)} ledger lines");
+        if (alerts is not null) o.WriteLine($"{alerts}: {await x.ExportAlertsAsync(batch, alerts, ct)} alerts");
+        if (n == 0) o.WriteLine($"note: batch {batch} has no results (has it been run?)");
+        return 0;
+    }
+
+    private static async Task<int> ExplainAsync(CliArgs a, TextWriter o, TextWriter e, CancellationToken ct)
+    {
+        a.EnsureAllUsed(maxPositional: 1);
+        if (a.Positional.Count != 1) throw new UsageException("explain needs one setl_id");
+        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        string? text = await new ExplainQuery(ds).ExplainAsync(a.Positional[0], ct);
+        if (text is null)
+        {
+            e.WriteLine($"batchsettle: no settlement result for setl_id {a.Positional[0]}");
+            return 1;
+        }
+        o.Write(text);
+        return 0;
+    }
+
+    private static async Task<int> ReconcileAsync(CliArgs a, TextWriter o, TextWriter e, CancellationToken ct)
+    {
+        string batch = a.Required("batch");
+        a.EnsureAllUsed();
+        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        var r = await new Reconciler(ds).ReconcileAsync(batch, ct);
+        foreach (var f in r.Funds)
+        {
+            o.WriteLine($"fund {f.Fund}: results {Core.Money.FenMath.FormatYuan(f.Results)}, ledger debits {Core.Money.FenMath.FormatYuan(f.Debits)}, credits {Core.Money.FenMath.FormatYuan(f.Credits)}");
+        }
+        foreach (var run in r.Runs)
+        {
+            o.WriteLine($"run {run.RunId}: debits {Core.Money.FenMath.FormatYuan(run.Debits)}, credits {Core.Money.FenMath.FormatYuan(run.Credits)}");
+        }
+        if (r.Balanced)
+        {
+            o.WriteLine($"batch {batch}: results and ledger agree; every entry balances");
+            return 0;
+        }
+        foreach (var d in r.Differences) e.WriteLine($"DIFFERENCE {d}");
+        e.WriteLine($"batchsettle: batch {batch} does not reconcile ({r.Differences.Count} differences)");
+        return 1;
+    }
+
+    private static async Task<int> DbAsync(CliArgs a, TextWriter o, CancellationToken ct)
+    {
+        a.EnsureAllUsed(maxPositional: 1);
+        if (a.Positional is not ["stop"]) throw new UsageException("db: the only sub-command is 'stop'");
+        string dir = BatchSettleDatabase.EmbeddedDataDir();
+        o.WriteLine(await EmbeddedPostgres.StopAsync(dir, ct) ? $"stopped PostgreSQL in {dir}" : $"no PostgreSQL running in {dir}");
+        return 0;
+    }
+
+    /// <summary>
+    /// Verbs owned by other parts of the Worker (synthetic data, subsidies) are found by name, so that the CLI builds
+    /// before they exist. Each exposes <c>static Task&lt;int&gt; RunAsync(string[] args)</c>.
+    /// </summary>
+    private static async Task<int> DelegateAsync(string typeName, string verb, string[] args, TextWriter e)
+    {
+        var m = typeof(CliApp).Assembly.GetType(typeName)?.GetMethod("RunAsync", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static, [typeof(string[])]);
+        if (m is null)
+        {
+            e.WriteLine($"batchsettle: '{verb}' is not available in this build ({typeName}.RunAsync(string[]) missing)");
+            return 1;
+        }
+        return await (Task<int>)m.Invoke(null, [args])!;
     }
 }

@@ -13,13 +13,13 @@ internal static class ChronicCodes
         "cancer_drug",
         "psychiatric",
         "diabetes_complications",
-        "post_stent",
+        "stent_anticoagulation",
         "aplastic_anaemia",
         "hepatitis_antiviral",
-        "parkinsons",
+        "parkinson",
         "renal_esrd",
-        "post_stroke",
-        "hypertension_grade3",
+        "stroke_sequelae",
+        "hypertension_complications",
     ];
 
     /// <summary>The full special_dise cell for each code ("chronic:" + code), built once.</summary>

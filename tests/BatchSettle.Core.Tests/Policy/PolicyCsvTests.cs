@@ -86,4 +86,8 @@ public class PolicyCsvTests
     [Fact]
     public void Parse_WrongHeader_Throws() =>
         Assert.Throws<FormatException>(() => PolicyCsv.Parse("id,rule\n1,R\n"));
+
+    [Fact]
+    public void Parse_LeadingBom_Accepted() =>
+        Assert.Single(PolicyCsv.Parse("\uFEFF" + PolicyCsv.Header + "\r\n1,R,k,,,,1,count,2020-01-01,,stated,c,\r\n"));
 }

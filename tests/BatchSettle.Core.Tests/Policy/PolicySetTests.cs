@@ -83,4 +83,18 @@ public class PolicySetTests
         Assert.Equal(before[AccSlot.PoolPaid], s[AccSlot.PoolPaid]);
         Assert.Equal(0, s[AccSlot.Claims]);
     }
+
+    [Fact]
+    [Trait("Rule", "CI-07")]
+    public void Resolve_CriticalFunding_History()
+    {
+        Assert.Equal(Y(70), Set.Resolve("ci.funding", "", Region.Benxi, InsuType.Resident, D("2020-06-01"))!.Value);
+        Assert.Equal(Y(85), Set.Resolve("ci.funding", "", Region.Benxi, InsuType.Resident, D("2023-06-01"))!.Value);
+        Assert.Equal(Y(110), Set.Resolve("ci.funding", "", Region.Benxi, InsuType.Resident, D("2024-06-01"))!.Value);
+    }
+
+    [Fact]
+    [Trait("Rule", "EL-06")]
+    public void Resolve_LargeAmountPremium_108From2021() =>
+        Assert.Equal(Y(108), Set.Resolve("la.premium", "", Region.Benxi, InsuType.Employee, D("2024-06-01"))!.Value);
 }

@@ -129,4 +129,24 @@ public class InpatientTests
         c.TransferFromLevel = HospLevel.L3;
         Assert.Equal(0, Settle(c, Person(Region.Yingkou)).ActPayDedc);
     }
+
+    [Fact]
+    [Trait("Rule", "BX-IP-02")]
+    public void Settle_AdmissionAcrossNewYear_SettlesInDischargeYear()
+    {
+        // Admitted 2023-12-28, discharged 2024-01-03: insurance year 2024, fresh 2024 accumulators → first admission (800).
+        // Covered because the person was enrolled in 2023 too (continuous_years 2).
+        var c = Claim(inscp: Y(10_000), begin: "2023-12-28", end: "2024-01-03");
+        PersonYearState s2024 = default;
+        var p = Person(year: 2024);
+        p.ContinuousYears = 2;
+        var r = Settle(c, p, ref s2024);
+        Assert.Equal(2024, r.Year);
+        Assert.Equal(Y(800), r.ActPayDedc);
+        Assert.Equal(1, s2024[AccSlot.LocalAdmissions]);
+        // The 2023 registry row does not cover a claim of 2024.
+        Assert.Equal("EL-01", Settle(c, Person(year: 2023)).Reason);
+        // A first-year resident (no 2023 cover) is not covered for care that began before January 1.
+        Assert.Equal("EL-01", Settle(c, Person(year: 2024)).Reason);
+    }
 }

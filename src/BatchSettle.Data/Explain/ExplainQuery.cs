@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using BatchSettle.Core.Money;
+using BatchSettle.Core.Policy;
+using BatchSettle.Core.Settlement;
+using BatchSettle.Data.Migrations;
+using Dapper;
+using Npgsql;
+
+namespace BatchSettle.Data.Explain;
+
+/// <summary>
+/// Loads a claim's stored result and trace and renders it: the stored result fields, quarantine reasons, then Core's
+/// <see cref="Explainer"/> over the decoded trace and the policy parameters in the database.
+/// </summary>
+public sealed class ExplainQuery(NpgsqlDataSource dataSource)
+{
+    public async Task<string?> ExplainAsync(string setlId, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var r = await conn.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            """
+            SELECT setl_id AS SetlId, psn_no AS PsnNo, batch_id AS BatchId, admdvs, insutype, med_type AS MedType,
+                   fixmedins_code AS FixmedinsCode, year, status, reason, medfee_sumamt AS Medfee,
+                   inscp_scp_amt AS Inscp, act_pay_dedc AS ActPayDedc, hifp_pay AS HifpPay, pool_prop_bp AS PoolPropBp,
+                   hifmi_pay AS HifmiPay, hifob_pay AS HifobPay, maf_pay AS MafPay, maf_tilted_pay AS MafTiltedPay,
+                   fund_pay_sumamt AS FundPaySumamt, psn_part_amt AS PsnPartAmt, assumed_params AS AssumedParams,
+                   reversal_of AS ReversalOf, trace, run_id AS RunId
+            FROM settlement_result WHERE setl_id = @setlId
+            """, new { setlId }, cancellationToken: ct));
+        if (r is null) return null;
+        var q = await conn.QueryAsync<(string Field, string Reason)>(new CommandDefinition(
+            "SELECT field, reason FROM quarantine WHERE setl_id = @setlId ORDER BY quarantine_id", new { setlId }, cancellationToken: ct));
+        var sb = new StringBuilder();
+        var ic = CultureInfo.InvariantCulture;
+        string Y(long? f) => f is { } v ? FenMath.FormatYuan(v) : "";
+        sb.Append(ic, $"claim {r.SetlId} (batch {r.BatchId}, run {r.RunId}) person {r.PsnNo}, {r.Admdvs}/{r.Insutype}, med_type {r.MedType}, facility {r.FixmedinsCode}, year {r.Year}\n");
+        sb.Append(ic, $"status {r.Status}{(r.Reason is null ? "" : $" — {r.Reason}")}{(r.ReversalOf is null ? "" : $" (reversal of {r.ReversalOf})")}\n");
+        foreach (var (field, reason) in q) sb.Append(ic, $"  quarantine: {field}: {reason}\n");
+        sb.Append(ic, $"  medfee_sumamt     {Y(r.Medfee),14}\n  inscp_scp_amt     {Y(r.Inscp),14}\n");
+        sb.Append(ic, $"  act_pay_dedc      {Y(r.ActPayDedc),14}\n  hifp_pay          {Y(r.HifpPay),14}  ratio {FenMath.FormatRatio(r.PoolPropBp)}\n");
+        sb.Append(ic, $"  hifmi_pay         {Y(r.HifmiPay),14}\n  hifob_pay         {Y(r.HifobPay),14}\n");
+        sb.Append(ic, $"  maf_pay           {Y(r.MafPay),14}  (tilted {Y(r.MafTiltedPay)})\n");
+        sb.Append(ic, $"  fund_pay_sumamt   {Y(r.FundPaySumamt),14}\n  psn_part_amt      {Y(r.PsnPartAmt),14}\n");
+        sb.Append(ic, $"  assumed parameters: {(r.AssumedParams ? "yes" : "no")}\n");
+        if (r.Trace is { Length: > 0 })
+        {
+            var policy = new PolicySet(await PolicyRows.ReadAllAsync(conn, ct));
+            var result = new SettlementOut
+            {
+                Status = r.Status switch { "settled" => SettlementStatus.Settled, "rejected" => SettlementStatus.Rejected, _ => SettlementStatus.Quarantined },
+                Reason = r.Reason,
+                Year = r.Year ?? 0,
+                MedfeeSumamt = r.Medfee ?? 0,
+                ActPayDedc = r.ActPayDedc,
+                HifpPay = r.HifpPay,
+                PoolPropBp = r.PoolPropBp,
+                HifmiPay = r.HifmiPay,
+                HifobPay = r.HifobPay,
+                MafPay = r.MafPay,
+                MafTiltedPay = r.MafTiltedPay,
+                FundPaySumamt = r.FundPaySumamt,
+                PsnPartAmt = r.PsnPartAmt,
+                AssumedParams = r.AssumedParams,
+            };
+            sb.Append('\n').Append(Explainer.Explain(r.Trace ?? "", result, policy));
+        }
+        return sb.ToString();
+    }
+
+    private sealed class Row
+    {
+        public string SetlId { get; set; } = "";
+        public string PsnNo { get; set; } = "";
+        public string BatchId { get; set; } = "";
+        public string Admdvs { get; set; } = "";
+        public string Insutype { get; set; } = "";
+        public string MedType { get; set; } = "";
+        public string FixmedinsCode { get; set; } = "";
+        public int? Year { get; set; }
+        public string Status { get; set; } = "";
+        public string? Reason { get; set; }
+        public long? Medfee { get; set; }
+        public long? Inscp { get; set; }
+        public long ActPayDedc { get; set; }
+        public long HifpPay { get; set; }
+        public int PoolPropBp { get; set; }
+        public long HifmiPay { get; set; }
+        public long HifobPay { get; set; }
+        public long MafPay { get; set; }
+        public long MafTiltedPay { get; set; }
+        public long FundPaySumamt { get; set; }
+        public long PsnPartAmt { get; set; }
+        public bool AssumedParams { get; set; }
+        public string? ReversalOf { get; set; }
+        public string? Trace { get; set; }
+        public long RunId { get; set; }
+    }
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text;
+using BatchSettle.Core.Money;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace BatchSettle.Data.Export;
+
+/// <summary>Writes a batch's results, ledger and alerts as CSV in the contract's shapes (CONTRACT.md Outputs 1–3).</summary>
+public sealed class BatchExporter(NpgsqlDataSource dataSource)
+{
+    public const string ResultsHeader =
+        "setl_id,psn_no,batch_id,admdvs,insutype,med_type,status,reason,medfee_sumamt,fulamt_ownpay_amt,overlmt_selfpay," +
+        "preselfpay_amt,inscp_scp_amt,act_pay_dedc,hifp_pay,pool_prop_selfpay,hifmi_pay,hifob_pay,maf_pay,maf_tilted_pay," +
+        "fund_pay_sumamt,psn_part_amt,assumed_params";
+
+    public const string LedgerHeader = "entry_id,setl_id,run_id,posted_at,account,fund_pay_type,fixmedins_code,debit,credit";
+
+    public const string AlertsHeader = "psn_no,year,threshold,ytd_personal_burden,triggered_by_setl_id";
+
+    private static string Lit(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    public async Task<int> ExportResultsAsync(string batchId, string path, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var exp = await conn.BeginBinaryExportAsync(
+            $"""
+            COPY (SELECT setl_id, psn_no, batch_id, admdvs, insutype, med_type, status, reason, medfee_sumamt,
+                         fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay,
+                         pool_prop_bp, hifmi_pay, hifob_pay, maf_pay, maf_tilted_pay, fund_pay_sumamt, psn_part_amt,
+                         assumed_params
+                  FROM settlement_result WHERE batch_id = {Lit(batchId)} ORDER BY setl_id COLLATE "C")
+            TO STDOUT (FORMAT BINARY)
+            """, ct);
+        await using var w = Writer(path);
+        await w.WriteLineAsync(ResultsHeader);
+        int n = 0;
+        var sb = new StringBuilder(256);
+        while (await exp.StartRowAsync(ct) >= 0)
+        {
+            sb.Clear();
+            for (int i = 0; i < 8; i++) AppendCell(sb, await Text(exp, ct), i == 0);
+            for (int i = 0; i < 5; i++) AppendCell(sb, Money(await Long(exp, ct)), false);
+            long dedc = await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+            long hifp = await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+            int bp = await exp.ReadAsync<int>(NpgsqlDbType.Integer, ct);
+            long hifmi = await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+            long hifob = await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+            long maf = await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+            long tilt = await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+            long fund = await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+            long psn = await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+            bool assumed = await exp.ReadAsync<bool>(NpgsqlDbType.Boolean, ct);
+            AppendCell(sb, FenMath.FormatYuan(dedc), false);
+            AppendCell(sb, FenMath.FormatYuan(hifp), false);
+            AppendCell(sb, FenMath.FormatRatio(bp), false);
+            AppendCell(sb, FenMath.FormatYuan(hifmi), false);
+            AppendCell(sb, FenMath.FormatYuan(hifob), false);
+            AppendCell(sb, FenMath.FormatYuan(maf), false);
+            AppendCell(sb, FenMath.FormatYuan(tilt), false);
+            AppendCell(sb, FenMath.FormatYuan(fund), false);
+            AppendCell(sb, FenMath.FormatYuan(psn), false);
+            AppendCell(sb, assumed ? "true" : "false", false);
+            await w.WriteLineAsync(sb.ToString());
+            n++;
+        }
+        return n;
+    }
+
+    public async Task<int> ExportLedgerAsync(string batchId, string path, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var exp = await conn.BeginBinaryExportAsync(
+            $"""
+            COPY (SELECT entry_id, setl_id, run_id, posted_at, account, fund_pay_type, fixmedins_code, debit, credit
+                  FROM ledger_line WHERE batch_id = {Lit(batchId)} ORDER BY entry_id, line_no)
+            TO STDOUT (FORMAT BINARY)
+            """, ct);
+        await using var w = Writer(path);
+        await w.WriteLineAsync(LedgerHeader);
+        int n = 0;
+        var sb = new StringBuilder(200);
+        var ic = CultureInfo.InvariantCulture;
+        while (await exp.StartRowAsync(ct) >= 0)
+        {
+            sb.Clear();
+            sb.Append(ic, $"{await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)}");
+            AppendCell(sb, await Text(exp, ct), false);
+            AppendCell(sb, (await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)).ToString(ic), false);
+            var posted = await exp.ReadAsync<DateTime>(NpgsqlDbType.TimestampTz, ct);
+            AppendCell(sb, posted.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", ic), false);
+            AppendCell(sb, await Text(exp, ct), false);
+            AppendCell(sb, await Text(exp, ct), false);
+            AppendCell(sb, await Text(exp, ct), false);
+            AppendCell(sb, FenMath.FormatYuan(await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)), false);
+            AppendCell(sb, FenMath.FormatYuan(await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)), false);
+            await w.WriteLineAsync(sb.ToString());
+            n++;
+        }
+        return n;
+    }
+
+    public async Task<int> ExportAlertsAsync(string batchId, string path, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var exp = await conn.BeginBinaryExportAsync(
+            $"""
+            COPY (SELECT a.psn_no, a.year, a.threshold, a.ytd_personal_burden, a.triggered_by_setl_id
+                  FROM alert a JOIN run r ON r.run_id = a.run_id
+                  WHERE r.batch_id = {Lit(batchId)} ORDER BY a.psn_no COLLATE "C", a.year, a.threshold)
+            TO STDOUT (FORMAT BINARY)
+            """, ct);
+        await using var w = Writer(path);
+        await w.WriteLineAsync(AlertsHeader);
+        int n = 0;
+        var sb = new StringBuilder(128);
+        var ic = CultureInfo.InvariantCulture;
+        while (await exp.StartRowAsync(ct) >= 0)
+        {
+            sb.Clear();
+            AppendCell(sb, await exp.ReadAsync<string>(NpgsqlDbType.Text, ct), true);
+            AppendCell(sb, (await exp.ReadAsync<int>(NpgsqlDbType.Integer, ct)).ToString(ic), false);
+            AppendCell(sb, FenMath.FormatYuan(await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)), false);
+            AppendCell(sb, FenMath.FormatYuan(await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)), false);
+            AppendCell(sb, await exp.ReadAsync<string>(NpgsqlDbType.Text, ct), false);
+            await w.WriteLineAsync(sb.ToString());
+            n++;
+        }
+        return n;
+    }
+
+    private static StreamWriter Writer(string path)
+    {
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        return new StreamWriter(path, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+    }
+
+    private static string? Money(long? fen) => fen is { } f ? FenMath.FormatYuan(f) : null;
+
+    private static async ValueTask<string?> Text(NpgsqlBinaryExporter e, CancellationToken ct)
+    {
+        if (e.IsNull) { await e.SkipAsync(ct); return null; }
+        return await e.ReadAsync<string>(NpgsqlDbType.Text, ct);
+    }
+
+    private static async ValueTask<long?> Long(NpgsqlBinaryExporter e, CancellationToken ct)
+    {
+        if (e.IsNull) { await e.SkipAsync(ct); return null; }
+        return await e.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+    }
+
+    /// <summary>Appends a CSV cell, quoting when it holds a comma, quote or line break.</summary>
+    public static void AppendCell(StringBuilder sb, string? v, bool first)
+    {
+        ArgumentNullException.ThrowIfNull(sb);
+        if (!first) sb.Append(',');
+        if (string.IsNullOrEmpty(v)) return;
+        if (v.AsSpan().IndexOfAny(",\"\r\n") < 0)
+        {
+            sb.Append(v);
+            return;
+        }
+        sb.Append('"').Append(v.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+    }
+}

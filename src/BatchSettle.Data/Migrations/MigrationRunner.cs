@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BatchSettle.Core.Domain;
+using BatchSettle.Core.Policy;
+using BatchSettle.Core.Settlement;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace BatchSettle.Data.Migrations;
+
+/// <summary>
+/// Applies sql/NNN_*.sql in order, each in its own transaction, recorded in schema_migrations, under a session
+/// advisory lock so two processes never migrate at once; then publishes the accumulator slot names and loads
+/// sql/policy/params.csv into policy_param, refusing a changed row with an existing id.
+/// </summary>
+public sealed partial class MigrationRunner
+{
+    /// <summary>pg_advisory_lock key: "BSMIGRAT" as ASCII.</summary>
+    private const long LockKey = 0x42534D4947524154;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _sqlDir;
+    private readonly TextWriter? _log;
+    private readonly IPolicyParamSource _policySource;
+
+    public MigrationRunner(NpgsqlDataSource dataSource, string sqlDir, TextWriter? log = null, IPolicyParamSource? policySource = null)
+    {
+        _dataSource = dataSource;
+        _sqlDir = sqlDir;
+        _log = log;
+        _policySource = policySource ?? new CorePolicyCsvSource();
+    }
+
+    [GeneratedRegex(@"^(\d{3})_([A-Za-z0-9_]+)\.sql$")]
+    private static partial Regex MigrationName();
+
+    /// <summary>The migration files, ordered by version.</summary>
+    public IReadOnlyList<(int Version, string Name, string Path)> Migrations()
+    {
+        var list = new List<(int, string, string)>();
+        foreach (var f in Directory.GetFiles(_sqlDir, "*.sql"))
+        {
+            var m = MigrationName().Match(Path.GetFileName(f));
+            if (m.Success) list.Add((int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), m.Groups[2].Value, f));
+        }
+        list.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        for (int i = 1; i < list.Count; i++)
+        {
+            if (list[i].Item1 == list[i - 1].Item1) throw new InvalidOperationException($"two migrations with version {list[i].Item1}");
+        }
+        return list;
+    }
+
+    public async Task MigrateAsync(CancellationToken ct = default)
+    {
+        await using var conn = await _dataSource.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@k)", new { k = LockKey }, cancellationToken: ct));
+        try
+        {
+            await conn.ExecuteAsync(new CommandDefinition(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version     int PRIMARY KEY,
+                    name        text NOT NULL,
+                    applied_at  timestamptz NOT NULL DEFAULT now())
+                """, cancellationToken: ct));
+            var applied = new HashSet<int>(await conn.QueryAsync<int>(
+                new CommandDefinition("SELECT version FROM schema_migrations", cancellationToken: ct)));
+            foreach (var (version, name, path) in Migrations())
+            {
+                if (applied.Contains(version)) continue;
+                string sql = await File.ReadAllTextAsync(path, ct);
+                await using var tx = await conn.BeginTransactionAsync(ct);
+                await using (var cmd = new NpgsqlCommand(sql, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
+                await conn.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO schema_migrations (version, name) VALUES (@version, @name)",
+                    new { version, name }, tx, cancellationToken: ct));
+                await tx.CommitAsync(ct);
+                _log?.WriteLine($"migrated {version:D3}_{name}");
+            }
+            await PublishSlotNamesAsync(conn, ct);
+            await LoadPolicyAsync(conn, ct);
+        }
+        finally
+        {
+            await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@k)", new { k = LockKey }, cancellationToken: CancellationToken.None));
+        }
+    }
+
+    private static async Task PublishSlotNamesAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        var names = AccSlot.Names;
+        var idx = new int[names.Count];
+        for (int i = 0; i < idx.Length; i++) idx[i] = i;
+        await conn.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO accumulator_slot (idx, name) SELECT * FROM unnest(@idx, @names)
+            ON CONFLICT (idx) DO UPDATE SET name = excluded.name WHERE accumulator_slot.name <> excluded.name
+            """, new { idx, names = names.ToArray() }, cancellationToken: ct));
+    }
+
+    private async Task LoadPolicyAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        string path = Path.Combine(_sqlDir, "policy", "params.csv");
+        if (!File.Exists(path)) return;
+        var fromFile = _policySource.Read(path);
+        var existing = new Dictionary<int, PolicyParam>();
+        foreach (var p in await PolicyRows.ReadAllAsync(conn, ct)) existing[p.Id] = p;
+        var toInsert = new List<PolicyParam>();
+        var seen = new HashSet<int>();
+        foreach (var p in fromFile)
+        {
+            if (!seen.Add(p.Id)) throw new InvalidOperationException($"{path}: id {p.Id} appears twice");
+            if (existing.TryGetValue(p.Id, out var old))
+            {
+                if (old != p)
+                {
+                    throw new InvalidOperationException(
+                        $"{path}: policy parameter id {p.Id} ({p.RuleId} {p.Key}/{p.Qualifier}) differs from the row already loaded; " +
+                        "a shipped row never changes — add a new row with a new id and its own effective range");
+                }
+                continue;
+            }
+            toInsert.Add(p);
+        }
+        if (toInsert.Count == 0) return;
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var imp = await conn.BeginBinaryImportAsync(
+            "COPY policy_param (id, rule_id, key, qualifier, admdvs, insutype, value, unit, effective_from, effective_to, provenance, citation, note) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var p in toInsert)
+            {
+                await imp.StartRowAsync(ct);
+                await imp.WriteAsync(p.Id, NpgsqlDbType.Integer, ct);
+                await imp.WriteAsync(p.RuleId, NpgsqlDbType.Text, ct);
+                await imp.WriteAsync(p.Key, NpgsqlDbType.Text, ct);
+                await imp.WriteAsync(p.Qualifier, NpgsqlDbType.Text, ct);
+                if (p.Region is { } r) await imp.WriteAsync(Codes.Admdvs(r), NpgsqlDbType.Text, ct); else await imp.WriteNullAsync(ct);
+                if (p.InsuType is { } t) await imp.WriteAsync(Codes.Insutype(t), NpgsqlDbType.Text, ct); else await imp.WriteNullAsync(ct);
+                await imp.WriteAsync(p.Value, NpgsqlDbType.Bigint, ct);
+                await imp.WriteAsync(p.Unit, NpgsqlDbType.Text, ct);
+                await imp.WriteAsync(p.EffectiveFrom, NpgsqlDbType.Date, ct);
+                if (p.EffectiveTo is { } to) await imp.WriteAsync(to, NpgsqlDbType.Date, ct); else await imp.WriteNullAsync(ct);
+                await imp.WriteAsync(PolicyRows.ProvenanceCode(p.Provenance), NpgsqlDbType.Text, ct);
+                await imp.WriteAsync(p.Citation, NpgsqlDbType.Text, ct);
+                await imp.WriteAsync(p.Note, NpgsqlDbType.Text, ct);
+            }
+            await imp.CompleteAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        _log?.WriteLine($"loaded {toInsert.Count} policy parameters");
+    }
+}

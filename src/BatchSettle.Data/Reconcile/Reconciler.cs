@@ -1,0 +1,117 @@
+using BatchSettle.Core.Money;
+using Dapper;
+using Npgsql;
+
+namespace BatchSettle.Data.Reconcile;
+
+/// <summary>
+/// Checks that a batch's settlement results and its ledger agree to the fen (POLICY.md §10): per fund
+/// (fund_pay_type), per facility and fund, and the trial balance (debits = credits) per entry and per run.
+/// </summary>
+public sealed class Reconciler(NpgsqlDataSource dataSource)
+{
+    public async Task<ReconcileReport> ReconcileAsync(string batchId, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var report = new ReconcileReport(batchId);
+        const string ResultFunds =
+            """
+            SELECT fixmedins_code, CASE WHEN insutype = '310' THEN '310100' ELSE '390100' END AS fund, hifp_pay AS amt
+              FROM settlement_result WHERE batch_id = @batchId AND status = 'settled'
+            UNION ALL SELECT fixmedins_code, '390200', hifmi_pay FROM settlement_result WHERE batch_id = @batchId AND status = 'settled'
+            UNION ALL SELECT fixmedins_code, '330100', hifob_pay FROM settlement_result WHERE batch_id = @batchId AND status = 'settled'
+            UNION ALL SELECT fixmedins_code, '610100', maf_pay FROM settlement_result WHERE batch_id = @batchId AND status = 'settled'
+            """;
+        var perFund = await conn.QueryAsync<(string Fund, long Results, long Debits, long Credits)>(new CommandDefinition(
+            $"""
+            WITH r AS (SELECT fund, sum(amt)::bigint AS amt FROM ({ResultFunds}) x GROUP BY fund),
+                 l AS (SELECT fund_pay_type AS fund,
+                              COALESCE(sum(debit) FILTER (WHERE account = 'benefit_expense'), 0)::bigint AS debits,
+                              COALESCE(sum(credit) FILTER (WHERE account = 'payable_facility'), 0)::bigint AS credits
+                       FROM ledger_line WHERE batch_id = @batchId AND fund_pay_type IS NOT NULL GROUP BY fund_pay_type)
+            SELECT COALESCE(r.fund, l.fund), COALESCE(r.amt, 0), COALESCE(l.debits, 0), COALESCE(l.credits, 0)
+            FROM r FULL JOIN l ON l.fund = r.fund ORDER BY 1
+            """, new { batchId }, cancellationToken: ct));
+        foreach (var f in perFund)
+        {
+            report.Funds.Add(f);
+            if (f.Results != f.Debits || f.Results != f.Credits)
+            {
+                report.Differences.Add($"fund {f.Fund}: results {FenMath.FormatYuan(f.Results)}, ledger debits {FenMath.FormatYuan(f.Debits)}, credits {FenMath.FormatYuan(f.Credits)}");
+            }
+        }
+
+        var perFacility = await conn.QueryAsync<(string Facility, string Fund, long Results, long Ledger)>(new CommandDefinition(
+            $"""
+            WITH r AS (SELECT fixmedins_code AS fac, fund, sum(amt)::bigint AS amt FROM ({ResultFunds}) x GROUP BY 1, 2),
+                 l AS (SELECT fixmedins_code AS fac, fund_pay_type AS fund, sum(credit)::bigint AS amt FROM ledger_line
+                       WHERE batch_id = @batchId AND account = 'payable_facility' GROUP BY 1, 2)
+            SELECT COALESCE(r.fac, l.fac), COALESCE(r.fund, l.fund), COALESCE(r.amt, 0), COALESCE(l.amt, 0)
+            FROM r FULL JOIN l ON l.fac = r.fac AND l.fund = r.fund
+            WHERE COALESCE(r.amt, 0) <> COALESCE(l.amt, 0)
+            ORDER BY 1, 2
+            """, new { batchId }, cancellationToken: ct));
+        foreach (var f in perFacility)
+        {
+            report.Differences.Add($"facility {f.Facility} fund {f.Fund}: results {FenMath.FormatYuan(f.Results)}, ledger {FenMath.FormatYuan(f.Ledger)}");
+        }
+
+        var psn = await conn.QuerySingleAsync<(long Results, long Ledger)>(new CommandDefinition(
+            """
+            SELECT (SELECT COALESCE(sum(psn_part_amt), 0)::bigint FROM settlement_result WHERE batch_id = @batchId AND status = 'settled'),
+                   (SELECT COALESCE(sum(debit), 0)::bigint FROM ledger_line WHERE batch_id = @batchId AND account = 'memo_personal_share')
+            """, new { batchId }, cancellationToken: ct));
+        if (psn.Results != psn.Ledger)
+        {
+            report.Differences.Add($"personal share: results {FenMath.FormatYuan(psn.Results)}, ledger memo {FenMath.FormatYuan(psn.Ledger)}");
+        }
+
+        var entries = await conn.QueryAsync<(long EntryId, string? SetlId, long Debits, long Credits)>(new CommandDefinition(
+            """
+            SELECT entry_id, min(setl_id), sum(debit)::bigint, sum(credit)::bigint FROM ledger_line WHERE batch_id = @batchId
+            GROUP BY entry_id HAVING sum(debit) <> sum(credit) ORDER BY entry_id LIMIT 100
+            """, new { batchId }, cancellationToken: ct));
+        foreach (var e in entries)
+        {
+            report.Differences.Add($"entry {e.EntryId} ({e.SetlId}) unbalanced: debits {FenMath.FormatYuan(e.Debits)}, credits {FenMath.FormatYuan(e.Credits)}");
+        }
+        var runs = await conn.QueryAsync<(long RunId, long Debits, long Credits)>(new CommandDefinition(
+            """
+            SELECT run_id, sum(debit)::bigint, sum(credit)::bigint FROM ledger_line WHERE batch_id = @batchId
+            GROUP BY run_id ORDER BY run_id
+            """, new { batchId }, cancellationToken: ct));
+        foreach (var r in runs)
+        {
+            report.Runs.Add(r);
+            if (r.Debits != r.Credits)
+            {
+                report.Differences.Add($"run {r.RunId} trial balance: debits {FenMath.FormatYuan(r.Debits)} <> credits {FenMath.FormatYuan(r.Credits)}");
+            }
+        }
+
+        // A settled claim with payments must have an entry; an entry must belong to a settled claim.
+        var orphans = await conn.QueryAsync<string>(new CommandDefinition(
+            """
+            SELECT 'settled claim ' || r.setl_id || ' has no ledger entry' FROM settlement_result r
+            WHERE r.batch_id = @batchId AND r.status = 'settled' AND r.medfee_sumamt <> 0
+              AND NOT EXISTS (SELECT 1 FROM ledger_line l WHERE l.setl_id = r.setl_id)
+            UNION ALL
+            SELECT DISTINCT 'ledger entry for ' || l.setl_id || ' has no settled result' FROM ledger_line l
+            WHERE l.batch_id = @batchId AND l.setl_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM settlement_result r WHERE r.setl_id = l.setl_id AND r.status = 'settled')
+            LIMIT 100
+            """, new { batchId }, cancellationToken: ct));
+        report.Differences.AddRange(orphans);
+        return report;
+    }
+}
+
+/// <summary>The outcome of <see cref="Reconciler.ReconcileAsync"/>; <see cref="Differences"/> empty = agrees.</summary>
+public sealed class ReconcileReport(string batchId)
+{
+    public string BatchId { get; } = batchId;
+    public List<(string Fund, long Results, long Debits, long Credits)> Funds { get; } = [];
+    public List<(long RunId, long Debits, long Credits)> Runs { get; } = [];
+    public List<string> Differences { get; } = [];
+    public bool Balanced => Differences.Count == 0;
+}

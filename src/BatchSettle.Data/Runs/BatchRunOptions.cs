@@ -1,0 +1,22 @@
+namespace BatchSettle.Data.Runs;
+
+/// <summary>How a batch run is cut up and paced.</summary>
+public sealed class BatchRunOptions
+{
+    /// <summary>Partitions of a new run (psn_hash % P). A resumed run keeps the count it was created with.</summary>
+    public int Partitions { get; init; } = 4;
+
+    /// <summary>Partitions settled at once in this process.</summary>
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Claims per chunk transaction (whole persons, so a chunk may be a little larger).</summary>
+    public int ChunkClaims { get; init; } = 10_000;
+
+    /// <summary>Owner recorded on run_partition rows (the node id under Quartz).</summary>
+    public string NodeId { get; init; } = Environment.MachineName;
+
+    public string RequestedBy { get; init; } = "cli";
+
+    /// <summary>Test hook: called after each chunk commits with (part_no, chunk number in this attempt).</summary>
+    public Action<int, int>? AfterChunkCommit { get; init; }
+}

@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using BatchSettle.Core.Policy;
+using BatchSettle.Core.Settlement;
+using BatchSettle.Data.Migrations;
+using Dapper;
+using Npgsql;
+using Polly;
+
+namespace BatchSettle.Data.Runs;
+
+/// <summary>
+/// Settles a monthly batch (DESIGN.md "A run"): creates or resumes the run, settles its partitions in parallel from
+/// their checkpoints, and closes the run with its counters. <c>RunPartitionAsync</c> is public so that a
+/// scheduler can hand partitions to other nodes.
+/// </summary>
+public sealed partial class BatchRunner
+{
+    private readonly NpgsqlDataSource _ds;
+    private readonly TimeProvider _time;
+    private readonly TextWriter? _log;
+    private readonly ResiliencePipeline _retry;
+    private SettlementEngine? _engine;
+
+    public BatchRunner(NpgsqlDataSource dataSource, TimeProvider time, TextWriter? log = null, ResiliencePipeline? retry = null)
+    {
+        _ds = dataSource;
+        _time = time;
+        _log = log;
+        _retry = retry ?? RunResilience.Create(time);
+    }
+
+    /// <summary>Runs (or resumes) the batch to the end. A batch that already succeeded is left alone.</summary>
+    public async Task<RunSummary> RunBatchAsync(string batchId, BatchRunOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        long started = _time.GetTimestamp();
+        using var span = Telemetry.BatchSettleTelemetry.StartRun(0, batchId);
+        var (runId, already) = await PrepareRunAsync(batchId, options, ct);
+        span?.SetTag(Telemetry.BatchSettleTelemetry.RunIdTag, runId);
+        if (already) return (await ReadSummaryAsync(runId, ct)) with { AlreadySucceeded = true };
+
+        int partitions;
+        await using (var conn = await _ds.OpenConnectionAsync(ct))
+        {
+            partitions = await conn.ExecuteScalarAsync<int>(new CommandDefinition(
+                "SELECT partitions FROM run WHERE run_id = @runId", new { runId }, cancellationToken: ct));
+        }
+
+        var errors = new List<string>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, partitions),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = ct },
+            async (part, pct) =>
+            {
+                try
+                {
+                    await RunPartitionAsync(runId, part, options, pct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !pct.IsCancellationRequested)
+                {
+                    lock (errors) errors.Add($"partition {part}: {e.Message}");
+                }
+            });
+        return await FinishRunAsync(runId, errors, _time.GetElapsedTime(started), ct);
+    }
+
+    /// <summary>
+    /// Creates the batch's run with its partitions (and quarantine results for rows the loader rejected), or resumes
+    /// the unfinished one. Returns (run id, already succeeded).
+    /// </summary>
+    public async Task<(long RunId, bool AlreadySucceeded)> PrepareRunAsync(string batchId, BatchRunOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Partitions < 1) throw new ArgumentException("partitions must be at least 1", nameof(options));
+        for (int attempt = 0; ; attempt++)
+        {
+            await using var conn = await _ds.OpenConnectionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            var now = _time.GetUtcNow();
+            var last = await conn.QueryFirstOrDefaultAsync<(long RunId, string Status)?>(new CommandDefinition(
+                "SELECT run_id, status FROM run WHERE batch_id = @batchId ORDER BY run_id DESC LIMIT 1 FOR UPDATE",
+                new { batchId }, tx, cancellationToken: ct));
+            if (last is { } l)
+            {
+                if (l.Status is "succeeded" or "succeeded_with_quarantine") return (l.RunId, true);
+                await conn.ExecuteAsync(new CommandDefinition(
+                    """
+                    UPDATE run SET status = 'running', attempt = attempt + 1, started_at = @now, finished_at = NULL, error = NULL
+                    WHERE run_id = @runId
+                    """, new { now, runId = l.RunId }, tx, cancellationToken: ct));
+                await tx.CommitAsync(ct);
+                _log?.WriteLine($"resuming run {l.RunId} of batch {batchId} (was {l.Status})");
+                return (l.RunId, false);
+            }
+
+            long claims = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+                """
+                SELECT (SELECT count(*) FROM staging_claim WHERE batch_id = @batchId)
+                     + (SELECT count(*) FROM staging_reject WHERE batch_id = @batchId AND kind = 'claim')
+                """, new { batchId }, tx, cancellationToken: ct));
+            if (claims == 0) throw new RunFailedException($"batch {batchId} has no claims in staging (load it first)");
+            try
+            {
+                long runId = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+                    """
+                    INSERT INTO run (batch_id, status, partitions, requested_by, created_at, started_at)
+                    VALUES (@batchId, 'running', @partitions, @requestedBy, @now, @now) RETURNING run_id
+                    """, new { batchId, partitions = options.Partitions, requestedBy = options.RequestedBy, now }, tx, cancellationToken: ct));
+                await conn.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO run_partition (run_id, part_no, status, claims_total, updated_at)
+                    SELECT @runId, g, 'pending',
+                           (SELECT count(*) FROM staging_claim c WHERE c.batch_id = @batchId AND ((c.psn_hash)::bigint & 4294967295) % @partitions = g),
+                           @now
+                    FROM generate_series(0, @partitions - 1) g
+                    """, new { runId, batchId, partitions = options.Partitions, now }, tx, cancellationToken: ct));
+                await QuarantineLoadRejectsAsync(conn, tx, runId, batchId, ct);
+                await tx.CommitAsync(ct);
+                _log?.WriteLine($"run {runId} of batch {batchId}: {options.Partitions} partitions");
+                return (runId, false);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 3)
+            {
+                // Another process created the batch's run at the same moment: use that one.
+            }
+        }
+    }
+
+    private static async Task QuarantineLoadRejectsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, string batchId, CancellationToken ct)
+    {
+        // Rows the loader could not type are part of the batch: each gets a quarantine row, and (when its setl_id was
+        // readable and no valid row with that setl_id was loaded) a quarantined result.
+        await conn.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO quarantine (setl_id, batch_id, run_id, source_file, source_line, field, reason)
+            SELECT setl_id, batch_id, @runId, source_file, source_line, field, reason
+            FROM staging_reject WHERE batch_id = @batchId AND kind = 'claim'
+            ORDER BY reject_id
+            """, new { runId, batchId }, tx, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO settlement_result (setl_id, psn_no, batch_id, admdvs, insutype, med_type, fixmedins_code, status, reason, run_id)
+            SELECT DISTINCT ON (j.setl_id) j.setl_id, COALESCE(j.psn_no, ''), j.batch_id, '', '', '', '', 'quarantined',
+                   'load: ' || j.field || ': ' || j.reason, @runId
+            FROM staging_reject j
+            WHERE j.batch_id = @batchId AND j.kind = 'claim' AND j.setl_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM staging_claim c WHERE c.setl_id = j.setl_id)
+            ORDER BY j.setl_id, j.reject_id
+            ON CONFLICT (setl_id) DO NOTHING
+            """, new { runId, batchId }, tx, cancellationToken: ct));
+    }
+
+    private async Task<SettlementEngine> EngineAsync(CancellationToken ct)
+    {
+        if (_engine is not null) return _engine;
+        await using var conn = await _ds.OpenConnectionAsync(ct);
+        var policy = new PolicySet(await PolicyRows.ReadAllAsync(conn, ct));
+        return _engine ??= new SettlementEngine(policy);
+    }
+
+    /// <summary>Closes the run: succeeded (with quarantine) when every partition succeeded, else failed.</summary>
+    public async Task<RunSummary> FinishRunAsync(long runId, IReadOnlyList<string> errors, TimeSpan duration, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        await using var conn = await _ds.OpenConnectionAsync(ct);
+        var parts = (await conn.QueryAsync<(int PartNo, string Status, string? Error)>(new CommandDefinition(
+            "SELECT part_no, status, error FROM run_partition WHERE run_id = @runId ORDER BY part_no", new { runId }, cancellationToken: ct))).ToList();
+        var unfinished = parts.Where(p => p.Status != "succeeded").ToList();
+        string? error = null;
+        if (unfinished.Count > 0 || errors.Count > 0)
+        {
+            error = errors.Count > 0
+                ? string.Join("; ", errors)
+                : string.Join("; ", unfinished.Select(p => $"partition {p.PartNo} {p.Status}{(p.Error is null ? "" : ": " + p.Error)}"));
+        }
+        var now = _time.GetUtcNow();
+        await conn.ExecuteAsync(new CommandDefinition(
+            """
+            WITH t AS (
+                SELECT count(*) AS claims,
+                       count(*) FILTER (WHERE status = 'settled') AS settled,
+                       count(*) FILTER (WHERE status = 'rejected') AS rejected,
+                       count(*) FILTER (WHERE status = 'quarantined') AS quarantined,
+                       count(*) FILTER (WHERE status = 'settled' AND assumed_params) AS assumed,
+                       COALESCE(sum(hifp_pay) FILTER (WHERE insutype = '310'), 0) AS t310100,
+                       COALESCE(sum(hifp_pay) FILTER (WHERE insutype <> '310'), 0) AS t390100,
+                       COALESCE(sum(hifmi_pay), 0) AS t390200,
+                       COALESCE(sum(hifob_pay), 0) AS t330100,
+                       COALESCE(sum(maf_pay), 0) AS t610100,
+                       COALESCE(sum(psn_part_amt) FILTER (WHERE status = 'settled'), 0) AS psn
+                FROM settlement_result WHERE run_id = @runId)
+            UPDATE run SET
+                status = CASE WHEN @error IS NOT NULL AND EXISTS (
+                                  SELECT 1 FROM run_cancel_request c WHERE c.run_id = @runId AND c.requested_at >= run.started_at)
+                              THEN 'cancelled'
+                              WHEN @error IS NOT NULL THEN 'failed'
+                              WHEN t.quarantined > 0 THEN 'succeeded_with_quarantine' ELSE 'succeeded' END,
+                finished_at = @now, error = @error,
+                claims_total = t.claims, settled = t.settled, rejected = t.rejected, quarantined = t.quarantined,
+                assumed_params = t.assumed, total_310100 = t.t310100, total_390100 = t.t390100,
+                total_390200 = t.t390200, total_330100 = t.t330100, total_610100 = t.t610100, total_psn_part = t.psn
+            FROM t WHERE run.run_id = @runId
+            """, new { runId, error, now }, cancellationToken: ct));
+        var summary = (await ReadSummaryAsync(runId, ct)) with { Duration = duration };
+        // Under Quartz the run has no span of its own (its partitions run as separate jobs): tag only a run span.
+        var runSpan = System.Diagnostics.Activity.Current is { OperationName: Telemetry.BatchSettleTelemetry.RunSpan } a ? a : null;
+        Telemetry.BatchSettleTelemetry.RecordRunEnd(runSpan, duration, summary.Status);
+        return summary;
+    }
+
+    /// <summary>The stored summary of a run.</summary>
+    public async Task<RunSummary> ReadSummaryAsync(long runId, CancellationToken ct = default)
+    {
+        await using var conn = await _ds.OpenConnectionAsync(ct);
+        return await conn.QuerySingleAsync<RunSummary>(new CommandDefinition(
+            """
+            SELECT run_id AS RunId, batch_id AS BatchId, status, attempt, claims_total AS Claims, settled, rejected,
+                   quarantined, assumed_params AS AssumedParams, total_310100 AS Total310100, total_390100 AS Total390100,
+                   total_390200 AS Total390200, total_330100 AS Total330100, total_610100 AS Total610100,
+                   total_psn_part AS TotalPsnPart, error
+            FROM run WHERE run_id = @runId
+            """, new { runId }, cancellationToken: ct));
+    }
+
+    [Conditional("DEBUG")]
+    private static void AssertBalanced(in SettlementOut r) =>
+        Debug.Assert(r.Status != SettlementStatus.Settled || r.FundPaySumamt == r.HifpPay + r.HifmiPay + r.HifobPay + r.MafPay);
+}
+
+/// <summary>A run that cannot start or did not finish; the message says why.</summary>
+public sealed class RunFailedException(string message) : Exception(message);

@@ -1,0 +1,287 @@
+using System.Globalization;
+using System.Text;
+using BatchSettle.Core.Domain;
+using BatchSettle.Data.Infrastructure;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace BatchSettle.Data.Staging;
+
+/// <summary>
+/// Loads the contract's persons.csv / claims.csv into staging with binary COPY (through a temp table, so that a row
+/// already loaded with identical content is skipped and one with different content becomes a named reject).
+/// Rows that fail typing go to staging_reject naming file, line, field and reason.
+/// </summary>
+public sealed class StagingLoader
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeProvider _time;
+    private readonly TextWriter? _out;
+
+    public StagingLoader(NpgsqlDataSource dataSource, TimeProvider time, TextWriter? output = null)
+    {
+        _dataSource = dataSource;
+        _time = time;
+        _out = output;
+    }
+
+    /// <summary>Most reject lines printed per file; the rest are counted.</summary>
+    public int MaxPrintedRejects { get; init; } = 50;
+
+    public Task<LoadResult> LoadPersonsAsync(string path, CancellationToken ct = default) =>
+        LoadAsync(path, "person", "staging_person", StagingColumns.Persons, ["psn_no", "year"], ct);
+
+    public Task<LoadResult> LoadClaimsAsync(string path, CancellationToken ct = default) =>
+        LoadAsync(path, "claim", "staging_claim", StagingColumns.Claims, ["setl_id"], ct);
+
+    private async Task<LoadResult> LoadAsync(string path, string kind, string table, ColSpec[] specs, string[] keyCols, CancellationToken ct)
+    {
+        if (!File.Exists(path)) throw new LoadException($"{path}: file not found");
+        string sourceFile = Path.GetFullPath(path);
+        var loadedAt = _time.GetUtcNow();
+        using var csv = CsvReader.Open(path);
+        var row = new List<string>();
+        if (!csv.Read(row)) throw new LoadException($"{path}: empty file (no header)");
+        int[] map = MapHeader(path, row, specs);
+        int width = row.Count;
+
+        var rejects = new List<Reject>();
+        var keysInFile = new Dictionary<string, (int Line, ulong Content)>(StringComparer.Ordinal);
+        int rows = 0, typed = 0, dupInFile = 0;
+        var values = new object?[specs.Length];
+        var errors = new List<(string Field, string Reason)>();
+        int keyIdx0 = Array.FindIndex(specs, s => s.Name == keyCols[0]);
+        int keyIdx1 = keyCols.Length > 1 ? Array.FindIndex(specs, s => s.Name == keyCols[1]) : -1;
+        int batchIdx = Array.FindIndex(specs, s => s.Name == "batch_id");
+        int setlIdx = Array.FindIndex(specs, s => s.Name == "setl_id");
+        int psnIdx = Array.FindIndex(specs, s => s.Name == "psn_no");
+
+        await using var conn = await _dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        string cols = string.Join(", ", specs.Select(s => s.Name)) + ", psn_hash, source_file, source_line, loaded_at";
+        await conn.ExecuteAsync(new CommandDefinition(
+            $"CREATE TEMP TABLE tmp_load ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA", transaction: tx, cancellationToken: ct));
+        await using (var imp = await conn.BeginBinaryImportAsync($"COPY tmp_load ({cols}) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            while (csv.Read(row))
+            {
+                rows++;
+                errors.Clear();
+                if (row.Count != width)
+                {
+                    errors.Add(("(row)", $"has {row.Count} fields, header has {width}"));
+                }
+                else
+                {
+                    for (int i = 0; i < specs.Length; i++)
+                    {
+                        string? raw = map[i] < 0 || map[i] >= row.Count ? null : row[map[i]];
+                        values[i] = TypeValue(specs[i], string.IsNullOrEmpty(raw) ? null : raw, errors);
+                    }
+                }
+                string? Raw(int specIdx) => specIdx < 0 || errors.Count > 0 && errors[0].Field == "(row)" || map[specIdx] < 0 || map[specIdx] >= row.Count
+                    ? null : string.IsNullOrEmpty(row[map[specIdx]]) ? null : row[map[specIdx]];
+                if (errors.Count == 0)
+                {
+                    string key = keyIdx1 < 0 ? (string)values[keyIdx0]! : $"{values[keyIdx0]}\u0001{values[keyIdx1]}";
+                    ulong content = ContentHash(row, map);
+                    if (keysInFile.TryGetValue(key, out var first))
+                    {
+                        if (first.Content == content) { dupInFile++; continue; }
+                        errors.Add((string.Join("+", keyCols), $"{string.Join("/", keyCols)} {key.Replace('\u0001', '/')} appears again with different content (first at line {first.Line})"));
+                    }
+                    else
+                    {
+                        keysInFile.Add(key, (csv.Line, content));
+                    }
+                }
+                if (errors.Count > 0)
+                {
+                    foreach (var (field, reason) in errors)
+                    {
+                        rejects.Add(new Reject(kind, Raw(batchIdx), Raw(setlIdx), Raw(psnIdx), sourceFile, csv.Line, field, reason));
+                    }
+                    continue;
+                }
+                typed++;
+                await imp.StartRowAsync(ct);
+                for (int i = 0; i < specs.Length; i++) await WriteValueAsync(imp, specs[i].Type, values[i], ct);
+                await imp.WriteAsync(PsnHash.Stored((string)values[psnIdx]!), NpgsqlDbType.Integer, ct);
+                await imp.WriteAsync(sourceFile, NpgsqlDbType.Text, ct);
+                await imp.WriteAsync(csv.Line, NpgsqlDbType.Integer, ct);
+                await imp.WriteAsync(loadedAt, NpgsqlDbType.TimestampTz, ct);
+            }
+            await imp.CompleteAsync(ct);
+        }
+
+        // Rows already in staging under the same key with different content: named rejects, not loaded.
+        string tContent = string.Join(", ", specs.Where(s => !keyCols.Contains(s.Name)).Select(s => "t." + s.Name));
+        string sContent = string.Join(", ", specs.Where(s => !keyCols.Contains(s.Name)).Select(s => "s." + s.Name));
+        string join = string.Join(" AND ", keyCols.Select(k => $"s.{k} = t.{k}"));
+        var conflicts = await conn.QueryAsync<(int Line, string? Batch, string? Setl, string Psn, string Where)>(new CommandDefinition(
+            $"""
+            SELECT t.source_line, {(batchIdx >= 0 ? "t.batch_id" : "NULL::text")}, {(setlIdx >= 0 ? "t.setl_id" : "NULL::text")}, t.psn_no,
+                   s.source_file || ':' || s.source_line
+            FROM tmp_load t JOIN {table} s ON {join}
+            WHERE ({tContent}) IS DISTINCT FROM ({sContent})
+            """, transaction: tx, cancellationToken: ct));
+        int conflictCount = 0;
+        foreach (var c in conflicts)
+        {
+            conflictCount++;
+            string key = kind == "claim" ? $"setl_id {c.Setl}" : $"psn_no/year {c.Psn}";
+            rejects.Add(new Reject(kind, c.Batch, c.Setl, c.Psn, sourceFile, c.Line, keyCols[0],
+                $"{key} already loaded with different content (from {c.Where}); not loaded"));
+        }
+        int inserted = await conn.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO {table} ({cols})
+            SELECT {cols} FROM tmp_load t ORDER BY t.source_line
+            ON CONFLICT DO NOTHING
+            """, transaction: tx, cancellationToken: ct));
+        await InsertRejectsAsync(conn, tx, rejects, loadedAt, ct);
+        await tx.CommitAsync(ct);
+
+        PrintRejects(path, rejects);
+        int already = typed - inserted - conflictCount + dupInFile;
+        var result = new LoadResult(path, rows, inserted, already, rejects.Select(r => r.Line).Distinct().Count());
+        _out?.WriteLine($"{path}: {rows} rows, {inserted} loaded, {already} already loaded (skipped), {result.Rejected} rejected");
+        return result;
+    }
+
+    private static int[] MapHeader(string path, List<string> header, ColSpec[] specs)
+    {
+        var pos = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < header.Count; i++)
+        {
+            string name = header[i].Trim();
+            if (i == 0 && name.Length > 0 && name[0] == '\uFEFF') name = name[1..];
+            if (Array.FindIndex(specs, s => s.Name == name) < 0)
+            {
+                throw new LoadException($"{path}: unknown column '{name}' in header (expected: {string.Join(", ", specs.Select(s => s.Name))})");
+            }
+            if (!pos.TryAdd(name, i)) throw new LoadException($"{path}: column '{name}' appears twice in header");
+        }
+        var map = new int[specs.Length];
+        for (int i = 0; i < specs.Length; i++)
+        {
+            if (pos.TryGetValue(specs[i].Name, out int p)) map[i] = p;
+            else if (specs[i].Required) throw new LoadException($"{path}: required column '{specs[i].Name}' missing from header");
+            else map[i] = -1;
+        }
+        return map;
+    }
+
+    private static object? TypeValue(ColSpec spec, string? raw, List<(string, string)> errors)
+    {
+        if (raw is null)
+        {
+            if (spec.Required) errors.Add((spec.Name, "required value missing"));
+            return null;
+        }
+        switch (spec.Type)
+        {
+            case ColType.Text:
+                return raw;
+            case ColType.Date:
+                if (DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
+                errors.Add((spec.Name, $"bad date '{raw}' (expected YYYY-MM-DD)"));
+                return null;
+            case ColType.Int:
+                if (int.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n)) return n;
+                errors.Add((spec.Name, $"bad integer '{raw}'"));
+                return null;
+            case ColType.Bool:
+                if (raw.Equals("true", StringComparison.OrdinalIgnoreCase)) return true;
+                if (raw.Equals("false", StringComparison.OrdinalIgnoreCase)) return false;
+                errors.Add((spec.Name, $"bad boolean '{raw}' (expected true/false)"));
+                return null;
+            case ColType.Money:
+                // More than two decimals is kept (numeric) and quarantined by the run, naming the field.
+                if (decimal.TryParse(raw, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var m)) return m;
+                errors.Add((spec.Name, $"bad money amount '{raw}' (expected yuan like 1234.50)"));
+                return null;
+            case ColType.Hardship:
+                if (Codes.TryHardship(raw, out _, out string? err)) return raw;
+                errors.Add((spec.Name, err ?? $"bad hardship '{raw}'"));
+                return null;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(spec));
+        }
+    }
+
+    private static async Task WriteValueAsync(NpgsqlBinaryImporter imp, ColType type, object? v, CancellationToken ct)
+    {
+        if (v is null) { await imp.WriteNullAsync(ct); return; }
+        switch (type)
+        {
+            case ColType.Text or ColType.Hardship: await imp.WriteAsync((string)v, NpgsqlDbType.Text, ct); break;
+            case ColType.Date: await imp.WriteAsync((DateOnly)v, NpgsqlDbType.Date, ct); break;
+            case ColType.Int: await imp.WriteAsync((int)v, NpgsqlDbType.Integer, ct); break;
+            case ColType.Bool: await imp.WriteAsync((bool)v, NpgsqlDbType.Boolean, ct); break;
+            case ColType.Money: await imp.WriteAsync((decimal)v, NpgsqlDbType.Numeric, ct); break;
+            default: throw new ArgumentOutOfRangeException(nameof(type));
+        }
+    }
+
+    private static ulong ContentHash(List<string> row, int[] map)
+    {
+        ulong h = 14695981039346656037;
+        foreach (int p in map)
+        {
+            string s = p >= 0 && p < row.Count ? row[p] : "";
+            foreach (char c in s)
+            {
+                h ^= c;
+                h *= 1099511628211;
+            }
+            h ^= 0x1F;
+            h *= 1099511628211;
+        }
+        return h;
+    }
+
+    private static async Task InsertRejectsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<Reject> rejects, DateTimeOffset at, CancellationToken ct)
+    {
+        if (rejects.Count == 0) return;
+        await conn.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO staging_reject (kind, batch_id, setl_id, psn_no, source_file, source_line, field, reason, loaded_at)
+            SELECT k, b, s, p, f, l, fd, r, @at
+            FROM unnest(@k, @b, @s, @p, @f, @l, @fd, @r) AS x(k, b, s, p, f, l, fd, r)
+            ON CONFLICT (source_file, source_line, field, reason) DO NOTHING
+            """,
+            new
+            {
+                k = rejects.Select(r => r.Kind).ToArray(),
+                b = rejects.Select(r => r.BatchId).ToArray(),
+                s = rejects.Select(r => r.SetlId).ToArray(),
+                p = rejects.Select(r => r.PsnNo).ToArray(),
+                f = rejects.Select(r => r.File).ToArray(),
+                l = rejects.Select(r => r.Line).ToArray(),
+                fd = rejects.Select(r => r.Field).ToArray(),
+                r = rejects.Select(r => r.Reason).ToArray(),
+                at,
+            }, tx, cancellationToken: ct));
+    }
+
+    private void PrintRejects(string path, List<Reject> rejects)
+    {
+        if (_out is null) return;
+        var sb = new StringBuilder();
+        int shown = 0;
+        foreach (var r in rejects.OrderBy(r => r.Line))
+        {
+            if (shown++ == MaxPrintedRejects)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"  ... and {rejects.Count - MaxPrintedRejects} more (table staging_reject)\n");
+                break;
+            }
+            sb.Append(CultureInfo.InvariantCulture, $"  rejected {Path.GetFileName(path)}:{r.Line} field {r.Field}: {r.Reason}\n");
+        }
+        _out.Write(sb.ToString());
+    }
+
+    private sealed record Reject(string Kind, string? BatchId, string? SetlId, string? PsnNo, string File, int Line, string Field, string Reason);
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using BatchSettle.Data.Infrastructure;
+using BatchSettle.Worker.Dashboard;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace BatchSettle.Worker.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard in a real headless Chromium (Debian's <c>chromium</c> package, driven by Playwright; no browser is
+/// downloaded): an operator triggers a batch from the page, watches its progress move live, and the run ends balanced.
+/// The screenshots it takes are the ones the README shows (docs/dashboard.png, docs/dashboard-finished.png).
+/// </summary>
+[Collection(DashboardCollection.Name)]
+public sealed class DashboardBrowserTests(DashboardFixture fixture)
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+    ];
+
+    [Fact]
+    public async Task Dashboard_OperatorTriggersBatch_SeesProgressMoveAndTheRunEndBalanced()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium");
+        await using var db = await fixture.NewLoadedDatabaseAsync(persons: 6_000, claims: 40_000, seed: 42);
+        await using var factory = new DashboardFactory(db, chunkClaims: 100);
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var dashboard = DashboardHost.Addresses(factory.Services)[0];
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ChromiumArgs,
+            Timeout = 60_000,
+        });
+        await using var context = await browser.NewContextAsync(new()
+        {
+            HttpCredentials = new() { Username = DashboardFactory.Operator, Password = DashboardFactory.Password },
+            ViewportSize = new() { Width = 1440, Height = 1100 },
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+
+        // Overview: the operator's name and role, then the trigger action.
+        await page.GotoAsync(dashboard);
+        await Assertions.Expect(page.Locator("#me")).ToContainTextAsync("op · operator");
+        await page.FillAsync("#batch-id", DashboardFixture.Benxi);
+        await page.ClickAsync("#trigger-batch");
+        await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("started");
+        await Assertions.Expect(page.Locator("#view table tbody tr").First).ToContainTextAsync(DashboardFixture.Benxi);
+        await page.WaitForTimeoutAsync(1_500);
+        await page.ScreenshotAsync(new() { Path = DocsPath("dashboard-overview.png"), FullPage = true });
+
+        // Runs list, then the run's page.
+        await page.GotoAsync(dashboard + "#/runs");
+        await page.ClickAsync("#runs tbody a");
+        var overall = page.Locator(".big.bar");
+        await Assertions.Expect(overall).ToBeVisibleAsync();
+
+        // Progress moves without a reload (server-sent events).
+        var seen = new List<double>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            seen.Add(double.Parse(await overall.GetAttributeAsync("aria-valuenow") ?? "0", CultureInfo.InvariantCulture));
+            if (seen.Distinct().Count(v => v is > 0 and < 100) >= 2)
+            {
+                break;
+            }
+
+            await Task.Delay(150);
+        }
+
+        Assert.True(seen.Distinct().Count(v => v is > 0 and < 100) >= 2, $"progress did not move: {string.Join(", ", seen)}");
+        Assert.Equal(seen.Order(), seen);
+        await Assertions.Expect(page.Locator("#partitions tbody tr")).ToHaveCountAsync(4);
+        await page.WaitForTimeoutAsync(600);
+        await page.ScreenshotAsync(new() { Path = DocsPath("dashboard.png"), FullPage = true });
+
+        // The run ends; its books balance and the page says so, still without a reload.
+        await Assertions.Expect(page.Locator("h1 .badge")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^succeeded"), new() { Timeout = 120_000 });
+        await Assertions.Expect(page.Locator("#reconciliation")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("h2 .badge.s-balanced")).ToBeVisibleAsync();
+        Assert.Equal("100.0", await overall.GetAttributeAsync("aria-valuenow"));
+        await page.ScreenshotAsync(new() { Path = DocsPath("dashboard-finished.png"), FullPage = true });
+
+        // The audit page names who did it.
+        await page.GotoAsync(dashboard + "#/audit");
+        await Assertions.Expect(page.Locator("#audit tbody tr").First).ToContainTextAsync("trigger batch");
+        await Assertions.Expect(page.Locator("#audit tbody tr").First).ToContainTextAsync(DashboardFactory.Operator);
+    }
+
+    private static string DocsPath(string file)
+    {
+        var root = Checkout.FindRoot(AppContext.BaseDirectory) ?? Path.GetTempPath();
+        var docs = Path.Combine(root, "docs");
+        Directory.CreateDirectory(docs);
+        return Path.Combine(docs, file);
+    }
+}
