@@ -49,6 +49,12 @@ public sealed class PartitionJob(
             logger.PartitionHandedBack(runId, partNo);
             throw;
         }
+        catch (PartitionBusyException ex)
+        {
+            // Someone else holds it (a firing recovered while the original was still alive): leave it to them.
+            // Throwing lets the retry policy look again later, when the holder has finished or gone.
+            throw new JobExecutionException(ex.Message, ex);
+        }
         catch (Exception ex)
         {
             // Not transient, or transient past the retry limit: the partition cannot finish now. Record why, so the

@@ -1,3 +1,5 @@
+using BatchSettle.Data.Infrastructure;
+using BatchSettle.Data.Runs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +16,8 @@ public static class SchedulingServiceCollectionExtensions
     /// Quartz with the PostgreSQL job store (tables from sql/010_quartz.sql), clustered, one instance id per process;
     /// the month-end schedules of <c>Worker:Schedules</c>; the batch-run and partition jobs; the hosted service that
     /// starts the scheduler and, on stop, lets each partition reach its chunk boundary; and the node heartbeat.
-    /// The caller registers the <see cref="IRunCoordinator"/> the jobs settle through.
+    /// The jobs settle through the data layer's <see cref="BatchRunner"/> unless an <see cref="IRunCoordinator"/> was
+    /// registered before.
     /// </summary>
     public static IServiceCollection AddBatchSettleScheduling(this IServiceCollection services, IConfiguration configuration, string connectionString)
     {
@@ -30,7 +33,11 @@ public static class SchedulingServiceCollectionExtensions
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName);
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.TryAddSingleton(_ => BatchSettleDatabase.CreateDataSource(connectionString, "batchsettle-worker"));
+        services.TryAddSingleton(sp => new BatchRunner(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IRunCoordinator, DataRunCoordinator>();
+        // The dashboard's trigger/retry, when it is served from this worker, queues on the cluster.
+        services.TryAddSingleton<BatchSettle.Worker.Dashboard.IBatchLauncher, QuartzBatchLauncher>();
         services.TryAddSingleton<PartitionActivity>();
         services.TryAddSingleton<WorkerResilience>();
         services.TryAddSingleton<RunFinaliser>();

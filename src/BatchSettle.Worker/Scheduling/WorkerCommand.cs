@@ -1,3 +1,6 @@
+using BatchSettle.Data.Infrastructure;
+using BatchSettle.Data.Migrations;
+using BatchSettle.Worker.Dashboard;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,7 +22,28 @@ public static class WorkerCommand
         ["--node-id"] = "Worker:NodeId",
         ["--partitions"] = "Worker:Partitions",
         ["--parallelism"] = "Worker:DegreeOfParallelism",
+        ["--dashboard-urls"] = "Dashboard:Urls",
     };
+
+    /// <summary><c>batchsettle worker</c>, in the shape CliApp's by-name delegation calls (<c>RunAsync(string[])</c>).</summary>
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, CancellationToken.None);
+
+    /// <summary>
+    /// <c>batchsettle worker</c>: the database of <c>BATCHSETTLE_DB</c> (or the embedded one), migrated, then the worker
+    /// until Ctrl-C or SIGTERM. <paramref name="args"/> are what follows the verb.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var connectionString = await OpenAndMigrateAsync(cancellationToken);
+        return await RunAsync(args, connectionString, configureServices: null, cancellationToken);
+    }
+
+    /// <summary><c>batchsettle trigger --batch B</c> against the database of <c>BATCHSETTLE_DB</c> (or the embedded one).</summary>
+    public static async Task<int> TriggerAsync(string[] args, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        var connectionString = await OpenAndMigrateAsync(cancellationToken);
+        return await TriggerAsync(args, connectionString, output, cancellationToken);
+    }
 
     /// <summary>
     /// Runs the worker until the process is asked to stop. <paramref name="args"/> are what follows the verb:
@@ -35,13 +59,16 @@ public static class WorkerCommand
         string[] args, string connectionString, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
+        // --dashboard is a flag, not a key/value setting: keep it away from the command-line configuration provider.
+        var settings = args.Where(a => a != "--dashboard").ToArray();
+        var dashboard = settings.Length != args.Length;
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
-            Args = args,
+            Args = settings,
             ApplicationName = "batchsettle",
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Configuration.AddCommandLine(args, SwitchMappings);
+        builder.Configuration.AddCommandLine(settings, SwitchMappings);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -51,6 +78,13 @@ public static class WorkerCommand
         try
         {
             builder.Services.AddBatchSettleScheduling(builder.Configuration, connectionString);
+            if (dashboard || builder.Configuration.GetValue<bool>("Worker:Dashboard"))
+            {
+                // The dashboard beside the jobs, on Dashboard:Urls; its trigger queues on the cluster.
+                builder.Services.AddBatchSettleDashboard(builder.Configuration);
+                builder.Services.AddBatchSettleDashboardServer();
+            }
+
             configureServices?.Invoke(builder.Services);
             using var host = builder.Build();
             var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorkerOptions>>().Value;
@@ -110,6 +144,15 @@ public static class WorkerCommand
         {
             await scheduler.Shutdown(waitForJobsToComplete: false, cancellationToken);
         }
+    }
+
+    /// <summary>The connection string, after the schema (Quartz's tables included) is migrated: Quartz validates it at start.</summary>
+    private static async Task<string> OpenAndMigrateAsync(CancellationToken cancellationToken)
+    {
+        var connectionString = await BatchSettleDatabase.ResolveConnectionStringAsync(cancellationToken);
+        await using var dataSource = BatchSettleDatabase.CreateDataSource(connectionString, "batchsettle-migrate");
+        await new MigrationRunner(dataSource, SqlLocator.Find()).MigrateAsync(cancellationToken);
+        return connectionString;
     }
 
     private static string? ReadOption(string[] args, string name)

@@ -28,6 +28,15 @@ public sealed class WorkerOptions
     /// <summary>How many partitions (by stable hash of psn_no) a new run is split into. An existing run keeps its own.</summary>
     public int Partitions { get; set; } = 8;
 
+    /// <summary>Claims per chunk: one transaction commits a chunk's results, ledger, accumulators and checkpoint.</summary>
+    public int ChunkClaims { get; set; } = 10_000;
+
+    /// <summary>
+    /// Pause after each committed chunk (default none): paces a month-end run so it leaves the database room for
+    /// daytime work, and lets the fault tests stop a worker mid-run on small batches.
+    /// </summary>
+    public TimeSpan ChunkPause { get; set; } = TimeSpan.Zero;
+
     /// <summary>How many partitions this process settles at once (Quartz thread pool size, one job per partition).</summary>
     public int DegreeOfParallelism { get; set; } = Math.Max(1, Environment.ProcessorCount);
 
@@ -94,6 +103,11 @@ public sealed class WorkerOptions
         if (Partitions is < 1 or > 1024)
         {
             throw new InvalidOperationException($"Worker:Partitions must be 1-1024, not {Partitions}.");
+        }
+
+        if (ChunkClaims < 1)
+        {
+            throw new InvalidOperationException($"Worker:ChunkClaims must be positive, not {ChunkClaims}.");
         }
 
         if (DegreeOfParallelism is < 1 or > 256)
