@@ -21,6 +21,16 @@ internal sealed class DataRunCoordinator(
             cancellationToken);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // Resuming: partitions that failed in an earlier attempt go back to pending before they are queued again.
+        // Left 'failed', a partition finishing meanwhile would find none pending or running and close the run
+        // failed again before the retried partitions had even started.
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE run_partition SET status = 'pending', updated_at = @now
+            WHERE run_id = @runId AND status = 'failed'
+              AND EXISTS (SELECT 1 FROM run WHERE run_id = @runId AND status = 'running')
+            """,
+            new { runId, now = timeProvider.GetUtcNow() }, cancellationToken: cancellationToken));
         var run = await connection.QuerySingleAsync<(string Status, int Attempt)>(new CommandDefinition(
             "SELECT status, attempt FROM run WHERE run_id = @runId", new { runId }, cancellationToken: cancellationToken));
         var unfinished = (await connection.QueryAsync<int>(new CommandDefinition(

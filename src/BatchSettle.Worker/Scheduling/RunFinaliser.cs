@@ -23,9 +23,18 @@ public sealed class RunFinaliser(IRunCoordinator coordinator, WorkerResilience r
         }
 
         logger.RunFinished(runId, ended);
+        if (!ended.IsSucceeded())
+        {
+            // A failed or cancelled run is retried by queuing its batch again, which re-queues the same partition
+            // jobs; deleting them here could race with that retry and remove what it had just queued. They stay,
+            // inert, until the run succeeds.
+            return ended;
+        }
+
         try
         {
-            // The run's partition jobs have nothing left to do; a recovery of one of them after this finds no job.
+            // A succeeded run is never settled again: its partition jobs have nothing left to do, and a late
+            // recovery of one of them finds no job.
             await scheduler.DeleteJobs(GroupMatcher<JobKey>.GroupEquals(JobKeys.PartitionGroup(runId)), cancellationToken);
         }
         catch (SchedulerException ex)
