@@ -24,6 +24,7 @@ public static class CliApp
           reconcile --batch B                           results vs ledger per fund and facility; trial balance
           generate --persons N --claims M --seed S --out DIR
           subsidies ...                                 premium subsidies
+          dashboard [--urls U] [--run-batches]          the operations dashboard (http://127.0.0.1:5080/dashboard/)
           db stop                                       stop the embedded PostgreSQL
         database: env BATCHSETTLE_DB (a connection string); without it a private PostgreSQL under <checkout>/.data/pg
         """;
@@ -52,6 +53,7 @@ public static class CliApp
                 "reconcile" => await ReconcileAsync(CliArgs.Parse(rest), o, e, ct),
                 "generate" => await DelegateAsync("BatchSettle.Worker.Generate.GenerateCommand", "generate", rest.ToArray(), e),
                 "subsidies" => await DelegateAsync("BatchSettle.Worker.Subsidies.SubsidiesCommand", "subsidies", rest.ToArray(), e),
+                "dashboard" => await BatchSettle.Worker.Dashboard.DashboardCommand.RunAsync(rest.ToArray()),
                 "db" => await DbAsync(CliArgs.Parse(rest), o, ct),
                 _ => throw new UsageException($"unknown verb '{args[0]}'"),
             };
