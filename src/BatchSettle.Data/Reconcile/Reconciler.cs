@@ -51,7 +51,7 @@ public sealed class Reconciler(NpgsqlDataSource dataSource)
                        WHERE batch_id = @batchId AND kind <> 'subsidy' AND account = 'payable_facility' GROUP BY 1)
             SELECT COALESCE(r.fac, l.fac, ''), COALESCE(r.amt, 0), COALESCE(l.amt, 0)
             FROM r FULL JOIN l ON l.fac = r.fac
-            ORDER BY 1 COLLATE "C"
+            ORDER BY COALESCE(r.fac, l.fac, '') COLLATE "C"
             """, new { batchId }, cancellationToken: ct));
         report.Facilities.AddRange(facilities);
 
