@@ -152,7 +152,7 @@ public sealed class ReconcileReport(string batchId)
         {
             sb.Append(ic, $"  {f.Fund.PadRight(w)}{Y(f.Results),M}{Y(f.Debits),M}{Y(f.Credits),M}{Mark(f.Results == f.Debits && f.Results == f.Credits)}\n");
         }
-        sb.Append(ic, $"  {"facility".PadRight(w)}{"results",M}{"ledger payable",M}\n");
+        sb.Append(ic, $"  {$"facility ({Facilities.Count})".PadRight(w)}{"results",M}{"ledger payable",M}\n");
         foreach (var f in Facilities)
         {
             sb.Append(ic, $"  {f.Facility.PadRight(w)}{Y(f.Results),M}{Y(f.Ledger),M}{Mark(f.Results == f.Ledger)}\n");

@@ -94,6 +94,9 @@ public sealed class SubsidyPoster(NpgsqlDataSource dataSource, TimeProvider time
                    sum(county_amount)::bigint AS County
             FROM premium_subsidy WHERE admdvs = @admdvs AND year = @year GROUP BY category ORDER BY category
             """, new { admdvs, year }, tx, cancellationToken: ct)));
+        report.Split = await conn.ExecuteScalarAsync<bool?>(new CommandDefinition(
+            "SELECT bool_or(split_param_id IS NOT NULL) FROM premium_subsidy WHERE admdvs = @admdvs AND year = @year",
+            new { admdvs, year }, tx, cancellationToken: ct)) ?? rows.Exists(r => r.Result.SplitParamId != 0);
         await tx.CommitAsync(ct);
         return report;
     }

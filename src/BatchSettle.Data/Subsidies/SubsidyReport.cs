@@ -31,6 +31,8 @@ public sealed class SubsidyReport(string admdvs, int year, string batchId)
     public List<CategoryTotal> New { get; } = [];
     /// <summary>Everything posted for the region-year, this run included.</summary>
     public List<CategoryTotal> OnBooks { get; } = [];
+    /// <summary>The region-year's funding is split city : county (a ps.city_bp parameter applied); else no split columns.</summary>
+    public bool Split { get; set; }
     public Dictionary<string, long> MissingReasons { get; } = new(StringComparer.Ordinal);
     public List<string> BadRows { get; } = [];
 
@@ -55,6 +57,10 @@ public sealed class SubsidyReport(string admdvs, int year, string batchId)
         {
             sb.Append(ic, $"subsidies {Admdvs} {Year}: run {run} posted {Posted} person-years to the ledger as batch {BatchId}\n");
         }
+        else if (Considered == 0 && AlreadyPosted == 0)
+        {
+            sb.Append(ic, $"subsidies {Admdvs} {Year}: nothing to post: staging_person has no resident person-year of {Admdvs} {Year} with a hardship identity\n");
+        }
         else
         {
             sb.Append(ic, $"subsidies {Admdvs} {Year}: nothing new to post ({AlreadyPosted} person-years already posted)\n");
@@ -67,22 +73,30 @@ public sealed class SubsidyReport(string admdvs, int year, string batchId)
         }
         foreach (var b in BadRows) sb.Append(ic, $"  bad input: {b}\n");
         if (BadInput > BadRows.Count) sb.Append(ic, $"  bad input: ... {BadInput - BadRows.Count} more\n");
-        if (New.Count > 0) Table(sb, "posted now", New);
-        Table(sb, "on the books", OnBooks);
+        if (New.Count > 0) Table(sb, "posted now", New, Split);
+        Table(sb, "on the books", OnBooks, Split);
+        if (!Split && OnBooks.Count > 0) sb.Append("  (no city : county funding split for this region: one subsidy_expense line per entry)\n");
         return sb.ToString();
     }
 
     /// <summary>Per-category table with a total line; city / county columns are the funding split (Benxi: all city).</summary>
-    internal static void Table(StringBuilder sb, string title, IReadOnlyList<CategoryTotal> rows)
+    internal static void Table(StringBuilder sb, string title, IReadOnlyList<CategoryTotal> rows, bool split)
     {
         var ic = CultureInfo.InvariantCulture;
-        sb.Append(ic, $"  {title,-13}{"persons",9}{"amount",16}{"city",16}{"county",16}\n");
+        sb.Append(ic, $"  {title,-13}{"persons",9}{"amount",16}");
+        sb.Append(split ? $"{"city",16}{"county",16}\n" : "\n");
         long n = 0, amt = 0, city = 0, county = 0;
         foreach (var c in rows)
         {
-            sb.Append(ic, $"    {c.Category,-11}{c.Count,9}{FenMath.FormatYuan(c.Amount),16}{FenMath.FormatYuan(c.City),16}{FenMath.FormatYuan(c.County),16}\n");
+            Row(c.Category, c.Count, c.Amount, c.City, c.County);
             n += c.Count; amt += c.Amount; city += c.City; county += c.County;
         }
-        sb.Append(ic, $"    {"total",-11}{n,9}{FenMath.FormatYuan(amt),16}{FenMath.FormatYuan(city),16}{FenMath.FormatYuan(county),16}\n");
+        Row("total", n, amt, city, county);
+
+        void Row(string label, long count, long amount, long c, long k)
+        {
+            sb.Append(ic, $"    {label,-11}{count,9}{FenMath.FormatYuan(amount),16}");
+            sb.Append(split ? string.Create(ic, $"{FenMath.FormatYuan(c),16}{FenMath.FormatYuan(k),16}\n") : "\n");
+        }
     }
 }
