@@ -121,7 +121,12 @@ public static class CliApp
         o.WriteLine($"{results}: {n} results");
         if (ledger is not null) o.WriteLine($"{ledger}: {await x.ExportLedgerAsync(batch, ledger, ct)} ledger lines");
         if (alerts is not null) o.WriteLine($"{alerts}: {await x.ExportAlertsAsync(batch, alerts, ct)} alerts");
-        if (n == 0) o.WriteLine($"note: batch {batch} has no results (has it been run?)");
+        if (n == 0)
+        {
+            o.WriteLine(batch.StartsWith("subsidy-", StringComparison.Ordinal)
+                ? $"note: {batch} holds premium subsidies: ledger lines only, no settlement results"
+                : $"note: batch {batch} has no results (has it been run?)");
+        }
         return 0;
     }
 
