@@ -57,6 +57,7 @@ internal static class Envelope
     {
         using var read = ds.OpenConnection();
         using var write = ds.OpenConnection();
+        using (var set = new NpgsqlCommand("SET max_parallel_workers_per_gather = 0", read)) set.ExecuteNonQuery();
         using var exp = read.BeginBinaryExport(PartitionStream.ClaimsSql(batch, partitions, part, null, skipSettled: false));
         var rows = new ClaimRow[10_000];
         var delta = new long[AccSlot.Count];

@@ -75,22 +75,33 @@ public sealed partial class BatchRunner
             checkpoint = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
                 "SELECT checkpoint FROM run_partition WHERE run_id = @runId AND part_no = @partNo", new { runId, partNo }, cancellationToken: ct));
         }
-        // Three plain, ordered streams (claims, registry, accumulators) on their own connections, merged by the reader.
-        await using var claimsConn = await _ds.OpenConnectionAsync(ct);
-        await using var personsConn = await _ds.OpenConnectionAsync(ct);
-        await using var accConn = await _ds.OpenConnectionAsync(ct);
-        bool skipSettled = await claimsConn.ExecuteScalarAsync<bool>(new CommandDefinition(
-            PartitionStream.AnySettledSql(batchId, partitions, partNo, checkpoint), commandTimeout: 0, cancellationToken: ct));
-        Dictionary<string, (OriginalResult?, bool)> reversals;
-        await using (var rexp = await claimsConn.BeginBinaryExportAsync(PartitionStream.ReversalsSql(batchId, partitions, partNo, checkpoint), ct))
-        {
-            reversals = PartitionStream.ReadReversals(rexp);
-        }
-        // The pipeline is synchronous code on dedicated threads (reader, settler, writer): blocking reads and writes
-        // of buffered COPY data cost nanoseconds, awaiting them a state machine per column (docs/PERFORMANCE.md).
+        // All of the partition's streaming is synchronous code on dedicated threads (reader, settler, writer): blocking
+        // reads and writes of buffered COPY data cost nanoseconds, awaiting them a state machine per column; and no
+        // blocking call may run on a socket-completion continuation (with inline completions it would stall the
+        // process's I/O), so even the set-up queries run on the dedicated thread (docs/PERFORMANCE.md).
         await Task.Factory.StartNew(
             () =>
             {
+                // Three plain, ordered streams (claims, registry, accumulators) on their own connections, merged by the reader.
+                using var claimsConn = _ds.OpenConnection();
+                using var personsConn = _ds.OpenConnection();
+                using var accConn = _ds.OpenConnection();
+                bool skipSettled;
+                using (var cmd = new Npgsql.NpgsqlCommand(PartitionStream.AnySettledSql(batchId, partitions, partNo, checkpoint), claimsConn) { CommandTimeout = 0 })
+                {
+                    skipSettled = (bool)cmd.ExecuteScalar()!;
+                }
+                foreach (var c in (Npgsql.NpgsqlConnection[])[claimsConn, personsConn, accConn])
+                {
+                    // Parallel workers only add hand-offs to an ordered index scan on a machine this size.
+                    using var set = new Npgsql.NpgsqlCommand("SET max_parallel_workers_per_gather = 0", c);
+                    set.ExecuteNonQuery();
+                }
+                Dictionary<string, (OriginalResult?, bool)> reversals;
+                using (var rexp = claimsConn.BeginBinaryExport(PartitionStream.ReversalsSql(batchId, partitions, partNo, checkpoint)))
+                {
+                    reversals = PartitionStream.ReadReversals(rexp);
+                }
                 using var claims = claimsConn.BeginBinaryExport(PartitionStream.ClaimsSql(batchId, partitions, partNo, checkpoint, skipSettled));
                 using var persons = personsConn.BeginBinaryExport(PartitionStream.PersonsSql(partitions, partNo, checkpoint));
                 using var accs = accConn.BeginBinaryExport(PartitionStream.AccumulatorsSql(checkpoint));
