@@ -18,7 +18,8 @@ public sealed class BenchHarnessSmokeTests
         Assert.True(File.Exists(dll), $"{dll} not built (build the solution)");
         using var data = new TestData();
         data.Standard(40);
-        string work = Directory.CreateTempSubdirectory("bs-bench-").FullName;
+        // Not CreateTempSubdirectory: its 0700 folder would keep the postgres service user out (see EmbeddedPostgres).
+        string work = Path.Combine(Path.GetTempPath(), "bs-bench-" + Guid.NewGuid().ToString("N")[..12]);
         try
         {
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
