@@ -70,9 +70,20 @@ internal sealed class PartitionReader(
         r.PLargeAmountPaidDate = null;
         r.PHardship = null;
         r.PAssistanceSubsidised = null;
-        foreach (ref readonly var p in ps)
+        // The row of the claim's year; failing that, a student's row of the next year, which the engine may accept
+        // for the months before it (EL-05: the 2024 centralised period covered students from 2023-09-01).
+        int pick = -1;
+        for (int i = 0; i < ps.Length && pick < 0; i++)
         {
-            if (p.Year != year) continue;
+            if (ps[i].Year == year) pick = i;
+        }
+        for (int i = 0; i < ps.Length && pick < 0; i++)
+        {
+            if (ps[i].Year == year + 1 && ps[i].EnrolKind == "student") pick = i;
+        }
+        if (pick >= 0)
+        {
+            ref readonly var p = ref ps[pick];
             r.PAdmdvs = p.Admdvs;
             r.PInsutype = p.Insutype;
             r.PBirth = p.Birth;
@@ -87,7 +98,6 @@ internal sealed class PartitionReader(
             r.PLargeAmountPaidDate = p.LargeAmountPaidDate;
             r.PHardship = p.Hardship;
             r.PAssistanceSubsidised = p.AssistanceSubsidised;
-            break;
         }
 
         r.Original = null;
