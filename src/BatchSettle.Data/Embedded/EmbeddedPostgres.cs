@@ -146,8 +146,18 @@ public sealed class EmbeddedPostgres
             $"port = {Port.ToString(CultureInfo.InvariantCulture)}",
             "unix_socket_directories = ''",
             "max_connections = 200",
-            "shared_buffers = 128MB",
-            "max_wal_size = 2GB",
+            // Sized for month-end batches of millions of claims (docs/PERFORMANCE.md): the result and ledger indexes
+            // of a 5M-claim batch stay in shared buffers, WAL is flushed in large writes, and checkpoints are rare
+            // enough that a run writes few full-page images. Durability is unchanged (fsync, synchronous_commit and
+            // full_page_writes keep their defaults unless Durable is false).
+            "shared_buffers = 1GB",
+            "wal_buffers = 64MB",
+            "max_wal_size = 16GB",
+            "min_wal_size = 1GB",
+            "checkpoint_timeout = 30min",
+            "checkpoint_completion_target = 0.9",
+            "work_mem = 64MB",
+            "maintenance_work_mem = 256MB",
         };
         if (!_options.Durable)
         {

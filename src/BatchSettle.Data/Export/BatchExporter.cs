@@ -26,9 +26,11 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
         await using var exp = await conn.BeginBinaryExportAsync(
             $"""
             COPY (SELECT setl_id, psn_no, batch_id, admdvs, insutype, med_type, status, reason, medfee_sumamt,
-                         fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay,
-                         pool_prop_bp, hifmi_pay, hifob_pay, maf_pay, maf_tilted_pay, fund_pay_sumamt, psn_part_amt,
-                         assumed_params
+                         fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt,
+                         {Calculated("act_pay_dedc")}, {Calculated("hifp_pay")}, {Calculated("pool_prop_bp")},
+                         {Calculated("hifmi_pay")}, {Calculated("hifob_pay")}, {Calculated("maf_pay")},
+                         {Calculated("maf_tilted_pay")}, {Calculated("fund_pay_sumamt")}, {Calculated("psn_part_amt")},
+                         {Calculated("assumed_params")}
                   FROM settlement_result WHERE batch_id = {Lit(batchId)} ORDER BY setl_id COLLATE "C")
             TO STDOUT (FORMAT BINARY)
             """, ct);
@@ -40,27 +42,14 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
         {
             sb.Clear();
             for (int i = 0; i < 8; i++) AppendCell(sb, await Text(exp, ct), i == 0);
+            // Input amounts as given (null when the loader could not read them).
             for (int i = 0; i < 5; i++) AppendCell(sb, Money(await Long(exp, ct)), false);
-            long dedc = await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-            long hifp = await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-            int bp = await exp.ReadAsync<int>(NpgsqlDbType.Integer, ct);
-            long hifmi = await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-            long hifob = await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-            long maf = await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-            long tilt = await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-            long fund = await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-            long psn = await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
-            bool assumed = await exp.ReadAsync<bool>(NpgsqlDbType.Boolean, ct);
-            AppendCell(sb, FenMath.FormatYuan(dedc), false);
-            AppendCell(sb, FenMath.FormatYuan(hifp), false);
-            AppendCell(sb, FenMath.FormatRatio(bp), false);
-            AppendCell(sb, FenMath.FormatYuan(hifmi), false);
-            AppendCell(sb, FenMath.FormatYuan(hifob), false);
-            AppendCell(sb, FenMath.FormatYuan(maf), false);
-            AppendCell(sb, FenMath.FormatYuan(tilt), false);
-            AppendCell(sb, FenMath.FormatYuan(fund), false);
-            AppendCell(sb, FenMath.FormatYuan(psn), false);
-            AppendCell(sb, assumed ? "true" : "false", false);
+            // Calculated columns: null (empty cell) on a quarantined row, which was not settled (CONTRACT.md Output 1).
+            AppendCell(sb, Money(await Long(exp, ct)), false); // act_pay_dedc
+            AppendCell(sb, Money(await Long(exp, ct)), false); // hifp_pay
+            AppendCell(sb, await Int(exp, ct) is { } bp ? FenMath.FormatRatio(bp) : null, false);
+            for (int i = 0; i < 6; i++) AppendCell(sb, Money(await Long(exp, ct)), false); // hifmi .. psn_part_amt
+            AppendCell(sb, await Bool(exp, ct) is { } assumed ? (assumed ? "true" : "false") : null, false);
             await w.WriteLineAsync(sb.ToString());
             n++;
         }
@@ -136,12 +125,27 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
         return new StreamWriter(path, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
     }
 
+    /// <summary>A calculated column of settlement_result, null on a quarantined row.</summary>
+    private static string Calculated(string column) => $"CASE WHEN status = 'quarantined' THEN NULL ELSE {column} END";
+
     private static string? Money(long? fen) => fen is { } f ? FenMath.FormatYuan(f) : null;
 
     private static async ValueTask<string?> Text(NpgsqlBinaryExporter e, CancellationToken ct)
     {
         if (e.IsNull) { await e.SkipAsync(ct); return null; }
         return await e.ReadAsync<string>(NpgsqlDbType.Text, ct);
+    }
+
+    private static async ValueTask<int?> Int(NpgsqlBinaryExporter e, CancellationToken ct)
+    {
+        if (e.IsNull) { await e.SkipAsync(ct); return null; }
+        return await e.ReadAsync<int>(NpgsqlDbType.Integer, ct);
+    }
+
+    private static async ValueTask<bool?> Bool(NpgsqlBinaryExporter e, CancellationToken ct)
+    {
+        if (e.IsNull) { await e.SkipAsync(ct); return null; }
+        return await e.ReadAsync<bool>(NpgsqlDbType.Boolean, ct);
     }
 
     private static async ValueTask<long?> Long(NpgsqlBinaryExporter e, CancellationToken ct)

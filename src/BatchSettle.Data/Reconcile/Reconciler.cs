@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using BatchSettle.Core.Money;
 using Dapper;
 using Npgsql;
@@ -28,7 +30,7 @@ public sealed class Reconciler(NpgsqlDataSource dataSource)
                  l AS (SELECT fund_pay_type AS fund,
                               COALESCE(sum(debit) FILTER (WHERE account = 'benefit_expense'), 0)::bigint AS debits,
                               COALESCE(sum(credit) FILTER (WHERE account = 'payable_facility'), 0)::bigint AS credits
-                       FROM ledger_line WHERE batch_id = @batchId AND fund_pay_type IS NOT NULL GROUP BY fund_pay_type)
+                       FROM ledger_line WHERE batch_id = @batchId AND kind <> 'subsidy' AND fund_pay_type IS NOT NULL GROUP BY fund_pay_type)
             SELECT COALESCE(r.fund, l.fund), COALESCE(r.amt, 0), COALESCE(l.debits, 0), COALESCE(l.credits, 0)
             FROM r FULL JOIN l ON l.fund = r.fund ORDER BY 1
             """, new { batchId }, cancellationToken: ct));
@@ -41,11 +43,23 @@ public sealed class Reconciler(NpgsqlDataSource dataSource)
             }
         }
 
+        // Per facility, all funds together: what the results owe the facility against its payable credits.
+        var facilities = await conn.QueryAsync<(string Facility, long Results, long Ledger)>(new CommandDefinition(
+            $"""
+            WITH r AS (SELECT fixmedins_code AS fac, sum(amt)::bigint AS amt FROM ({ResultFunds}) x GROUP BY 1),
+                 l AS (SELECT fixmedins_code AS fac, sum(credit)::bigint AS amt FROM ledger_line
+                       WHERE batch_id = @batchId AND kind <> 'subsidy' AND account = 'payable_facility' GROUP BY 1)
+            SELECT COALESCE(r.fac, l.fac, ''), COALESCE(r.amt, 0), COALESCE(l.amt, 0)
+            FROM r FULL JOIN l ON l.fac = r.fac
+            ORDER BY COALESCE(r.fac, l.fac, '') COLLATE "C"
+            """, new { batchId }, cancellationToken: ct));
+        report.Facilities.AddRange(facilities);
+
         var perFacility = await conn.QueryAsync<(string Facility, string Fund, long Results, long Ledger)>(new CommandDefinition(
             $"""
             WITH r AS (SELECT fixmedins_code AS fac, fund, sum(amt)::bigint AS amt FROM ({ResultFunds}) x GROUP BY 1, 2),
                  l AS (SELECT fixmedins_code AS fac, fund_pay_type AS fund, sum(credit)::bigint AS amt FROM ledger_line
-                       WHERE batch_id = @batchId AND account = 'payable_facility' GROUP BY 1, 2)
+                       WHERE batch_id = @batchId AND kind <> 'subsidy' AND account = 'payable_facility' GROUP BY 1, 2)
             SELECT COALESCE(r.fac, l.fac), COALESCE(r.fund, l.fund), COALESCE(r.amt, 0), COALESCE(l.amt, 0)
             FROM r FULL JOIN l ON l.fac = r.fac AND l.fund = r.fund
             WHERE COALESCE(r.amt, 0) <> COALESCE(l.amt, 0)
@@ -59,8 +73,9 @@ public sealed class Reconciler(NpgsqlDataSource dataSource)
         var psn = await conn.QuerySingleAsync<(long Results, long Ledger)>(new CommandDefinition(
             """
             SELECT (SELECT COALESCE(sum(psn_part_amt), 0)::bigint FROM settlement_result WHERE batch_id = @batchId AND status = 'settled'),
-                   (SELECT COALESCE(sum(debit), 0)::bigint FROM ledger_line WHERE batch_id = @batchId AND account = 'memo_personal_share')
+                   (SELECT COALESCE(sum(debit), 0)::bigint FROM ledger_line WHERE batch_id = @batchId AND kind <> 'subsidy' AND account = 'memo_personal_share')
             """, new { batchId }, cancellationToken: ct));
+        report.PersonalShare = psn;
         if (psn.Results != psn.Ledger)
         {
             report.Differences.Add($"personal share: results {FenMath.FormatYuan(psn.Results)}, ledger memo {FenMath.FormatYuan(psn.Ledger)}");
@@ -99,6 +114,9 @@ public sealed class Reconciler(NpgsqlDataSource dataSource)
             SELECT DISTINCT 'ledger entry for ' || l.setl_id || ' has no settled result' FROM ledger_line l
             WHERE l.batch_id = @batchId AND l.setl_id IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM settlement_result r WHERE r.setl_id = l.setl_id AND r.status = 'settled')
+            UNION ALL
+            SELECT 'subsidy entry ' || l.entry_id || ' is filed under claim batch ' || l.batch_id FROM ledger_line l
+            WHERE l.batch_id = @batchId AND l.kind = 'subsidy' GROUP BY l.entry_id, l.batch_id
             LIMIT 100
             """, new { batchId }, cancellationToken: ct));
         report.Differences.AddRange(orphans);
@@ -111,7 +129,44 @@ public sealed class ReconcileReport(string batchId)
 {
     public string BatchId { get; } = batchId;
     public List<(string Fund, long Results, long Debits, long Credits)> Funds { get; } = [];
+    /// <summary>Per facility, all funds together: results' fund payments against the ledger's payable_facility credits.</summary>
+    public List<(string Facility, long Results, long Ledger)> Facilities { get; } = [];
+    public (long Results, long Ledger) PersonalShare { get; set; }
     public List<(long RunId, long Debits, long Credits)> Runs { get; } = [];
     public List<string> Differences { get; } = [];
     public bool Balanced => Differences.Count == 0;
+
+    /// <summary>
+    /// Aligned sections: per fund, per facility (one line each, all funds), personal share, per run trial balance; a
+    /// line that disagrees ends with DIFFERENCE. The differences themselves are not included (the CLI prints them to stderr).
+    /// </summary>
+    public string Format()
+    {
+        var sb = new StringBuilder();
+        var ic = CultureInfo.InvariantCulture;
+        int w = Math.Max(16, Facilities.Count == 0 ? 0 : Facilities.Max(f => f.Facility.Length) + 2);
+        const int M = 16;
+        sb.Append(ic, $"reconcile batch {BatchId}\n");
+        sb.Append(ic, $"  {"fund".PadRight(w)}{"results",M}{"ledger debit",M}{"ledger credit",M}\n");
+        foreach (var f in Funds)
+        {
+            sb.Append(ic, $"  {f.Fund.PadRight(w)}{Y(f.Results),M}{Y(f.Debits),M}{Y(f.Credits),M}{Mark(f.Results == f.Debits && f.Results == f.Credits)}\n");
+        }
+        sb.Append(ic, $"  {$"facility ({Facilities.Count})".PadRight(w)}{"results",M}{"ledger payable",M}\n");
+        foreach (var f in Facilities)
+        {
+            sb.Append(ic, $"  {f.Facility.PadRight(w)}{Y(f.Results),M}{Y(f.Ledger),M}{Mark(f.Results == f.Ledger)}\n");
+        }
+        sb.Append(ic, $"  {"personal share".PadRight(w)}{Y(PersonalShare.Results),M}{Y(PersonalShare.Ledger),M}{Mark(PersonalShare.Results == PersonalShare.Ledger)}\n");
+        sb.Append(ic, $"  {"run".PadRight(w)}{"",M}{"debits",M}{"credits",M}\n");
+        foreach (var r in Runs)
+        {
+            sb.Append(ic, $"  {r.RunId.ToString(ic).PadRight(w)}{"",M}{Y(r.Debits),M}{Y(r.Credits),M}{Mark(r.Debits == r.Credits)}\n");
+        }
+        return sb.ToString();
+    }
+
+    private static string Y(long fen) => FenMath.FormatYuan(fen);
+
+    private static string Mark(bool ok) => ok ? "" : "  DIFFERENCE";
 }

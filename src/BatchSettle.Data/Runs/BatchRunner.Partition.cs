@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using BatchSettle.Core.Domain;
 using BatchSettle.Core.Money;
 using BatchSettle.Core.Settlement;
@@ -78,55 +79,40 @@ public sealed partial class BatchRunner
                 "SELECT checkpoint FROM run_partition WHERE run_id = @runId AND part_no = @partNo", new { runId, partNo }, cancellationToken: ct));
         }
         await ThrowIfCancelRequestedAsync(runId, ct);
-        await using var read = await _ds.OpenConnectionAsync(ct);
-        await using var exp = await read.BeginBinaryExportAsync(PartitionStream.Sql(batchId, partitions, partNo, checkpoint), ct);
-        var pass = new PersonPass();
-        var chunk = new Chunk();
-        var work = new ClaimWork();
-        int chunkNo = 0;
-        string? current = null;
-        System.Diagnostics.Activity? chunkSpan = null;
-        long chunkStarted = 0;
-        try
-        {
-            while (true)
+        // All of the partition's streaming is synchronous code on dedicated threads (reader, settler, writer): blocking
+        // reads and writes of buffered COPY data cost nanoseconds, awaiting them a state machine per column; and no
+        // blocking call may run on a socket-completion continuation (with inline completions it would stall the
+        // process's I/O), so even the set-up queries run on the dedicated thread (docs/PERFORMANCE.md).
+        await Task.Factory.StartNew(
+            () =>
             {
-                var row = await PartitionStream.ReadAsync(exp, ct);
-                if (row is null || row.PsnNo != current)
+                // Three plain, ordered streams (claims, registry, accumulators) on their own connections, merged by the reader.
+                using var claimsConn = _ds.OpenConnection();
+                using var personsConn = _ds.OpenConnection();
+                using var accConn = _ds.OpenConnection();
+                bool skipSettled;
+                using (var cmd = new Npgsql.NpgsqlCommand(PartitionStream.AnySettledSql(batchId, partitions, partNo, checkpoint), claimsConn) { CommandTimeout = 0 })
                 {
-                    if (current is not null)
-                    {
-                        pass.AddAccumulators(chunk);
-                        if (row is null || chunk.Claims >= options.ChunkClaims)
-                        {
-                            var done = current;
-                            await _retry.ExecuteAsync(async t =>
-                                await chunk.CommitAsync(_ds, runId, batchId, partNo, done, _time.GetUtcNow(), t), ct);
-                            ChunkTelemetry.Committed(chunkSpan, chunk, _time.GetElapsedTime(chunkStarted));
-                            chunkSpan?.Dispose();
-                            chunkSpan = null;
-                            chunkStarted = 0;
-                            options.AfterChunkCommit?.Invoke(partNo, ++chunkNo);
-                            chunk.Clear();
-                            if (row is not null) await ThrowIfCancelRequestedAsync(runId, ct);
-                        }
-                    }
-                    if (row is null) break;
-                    current = row.PsnNo;
-                    pass.Reset(current);
+                    skipSettled = (bool)cmd.ExecuteScalar()!;
                 }
-                if (chunkStarted == 0)
+                foreach (var c in (Npgsql.NpgsqlConnection[])[claimsConn, personsConn, accConn])
                 {
-                    chunkStarted = _time.GetTimestamp();
-                    chunkSpan = BatchSettleTelemetry.StartChunk(runId, partNo);
+                    // Parallel workers only add hand-offs to an ordered index scan on a machine this size.
+                    using var set = new Npgsql.NpgsqlCommand("SET max_parallel_workers_per_gather = 0", c);
+                    set.ExecuteNonQuery();
                 }
-                SettleClaim(engine, row, pass, chunk, work);
-            }
-        }
-        finally
-        {
-            chunkSpan?.Dispose();
-        }
+                Dictionary<string, (OriginalResult?, bool)> reversals;
+                using (var rexp = claimsConn.BeginBinaryExport(PartitionStream.ReversalsSql(batchId, partitions, partNo, checkpoint)))
+                {
+                    reversals = PartitionStream.ReadReversals(rexp);
+                }
+                using var claims = claimsConn.BeginBinaryExport(PartitionStream.ClaimsSql(batchId, partitions, partNo, checkpoint, skipSettled));
+                using var persons = personsConn.BeginBinaryExport(PartitionStream.PersonsSql(partitions, partNo, checkpoint));
+                using var accs = accConn.BeginBinaryExport(PartitionStream.AccumulatorsSql(checkpoint));
+                var reader = new PartitionReader(claims, persons, accs, reversals, batchId);
+                new PartitionPipeline(this, engine, options, runId, partNo, batchId).Run(reader, ct);
+            },
+            ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Scratch reused for every claim of a partition.</summary>
@@ -138,31 +124,174 @@ public sealed partial class BatchRunner
         public PersonIn Person;
     }
 
-    private static void SettleClaim(SettlementEngine engine, ClaimRow row, PersonPass pass, Chunk chunk, ClaimWork w)
+    /// <summary>
+    /// One partition's stream: a reader thread fills blocks of <see cref="ClaimRow"/> from binary COPY OUT; this
+    /// thread settles them person by person into chunks of whole persons; a writer thread commits each chunk with
+    /// binary COPY IN while the next one is settled. Blocks and chunks circulate through small bounded pools, so memory
+    /// stays a few blocks and chunks whatever the size of the partition.
+    /// </summary>
+    private sealed class PartitionPipeline(BatchRunner runner, SettlementEngine engine, BatchRunOptions options,
+        long runId, int partNo, string batchId)
+    {
+        private const int BlockRows = 1024;
+        private const int Blocks = 4;
+        private const int Chunks = 3;
+
+        public void Run(PartitionReader source, CancellationToken ct)
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var token = cts.Token;
+            using var freeBlocks = new BlockingCollection<ClaimBlock>();
+            using var fullBlocks = new BlockingCollection<ClaimBlock>(Blocks);
+            using var freeChunks = new BlockingCollection<Chunk>();
+            using var fullChunks = new BlockingCollection<Chunk>(Chunks - 1);
+            for (int i = 0; i < Blocks; i++) freeBlocks.Add(new ClaimBlock(BlockRows), token);
+            for (int i = 0; i < Chunks; i++) freeChunks.Add(new Chunk(), token);
+
+            var reader = Task.Factory.StartNew(() => Stage(cts, () => ReadAll(source, freeBlocks, fullBlocks, token), fullBlocks),
+                token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var writer = Task.Factory.StartNew(() => Stage<Chunk>(cts, () => WriteAll(freeChunks, fullChunks, token), null),
+                token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            Exception? settleError = null;
+            try
+            {
+                Stage(cts, () => SettleAll(freeBlocks, fullBlocks, freeChunks, fullChunks, token), fullChunks);
+            }
+            catch (Exception e)
+            {
+                settleError = e;
+            }
+            // Report the failure that stopped the pipeline, not the cancellations it caused in the other stages.
+            var errors = new List<Exception>();
+            foreach (var t in (Task[])[reader, writer])
+            {
+                try { t.GetAwaiter().GetResult(); }
+                catch (Exception e) { errors.Add(e); }
+            }
+            if (settleError is not null) errors.Insert(0, settleError);
+            var first = errors.Find(e => e is not OperationCanceledException) ?? errors.FirstOrDefault();
+            if (first is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
+
+        private static void Stage<T>(CancellationTokenSource cts, Action body, BlockingCollection<T>? output)
+        {
+            try
+            {
+                body();
+            }
+            catch
+            {
+                cts.Cancel();
+                throw;
+            }
+            finally
+            {
+                output?.CompleteAdding();
+            }
+        }
+
+        private static void ReadAll(PartitionReader source, BlockingCollection<ClaimBlock> free,
+            BlockingCollection<ClaimBlock> full, CancellationToken token)
+        {
+            while (true)
+            {
+                var b = free.Take(token);
+                b.Count = 0;
+                var rows = b.Rows;
+                while (b.Count < rows.Length && source.Read(ref rows[b.Count])) b.Count++;
+                bool end = b.Count < rows.Length;
+                if (b.Count > 0) full.Add(b, token);
+                if (end) return;
+            }
+        }
+
+        private void SettleAll(BlockingCollection<ClaimBlock> freeBlocks, BlockingCollection<ClaimBlock> fullBlocks,
+            BlockingCollection<Chunk> freeChunks, BlockingCollection<Chunk> fullChunks, CancellationToken token)
+        {
+            var pass = new PersonPass();
+            var work = new ClaimWork();
+            var chunk = freeChunks.Take(token);
+            string? current = null;
+            foreach (var block in fullBlocks.GetConsumingEnumerable(token))
+            {
+                var rows = block.Rows.AsSpan(0, block.Count);
+                for (int i = 0; i < rows.Length; i++)
+                {
+                    ref var row = ref rows[i];
+                    if (!string.Equals(row.PsnNo, current, StringComparison.Ordinal))
+                    {
+                        if (current is not null)
+                        {
+                            pass.AddAccumulators(chunk);
+                            chunk.Checkpoint = current;
+                            if (chunk.Claims >= options.ChunkClaims)
+                            {
+                                fullChunks.Add(chunk, token);
+                                chunk = freeChunks.Take(token);
+                            }
+                        }
+                        current = row.PsnNo;
+                        pass.Reset(current, chunk.Claims);
+                    }
+                    SettleClaim(engine, ref row, pass, chunk, work);
+                }
+                freeBlocks.Add(block, token);
+            }
+            if (current is not null)
+            {
+                pass.AddAccumulators(chunk);
+                chunk.Checkpoint = current;
+            }
+            if (chunk.Claims > 0) fullChunks.Add(chunk, token);
+        }
+
+        private void WriteAll(BlockingCollection<Chunk> free, BlockingCollection<Chunk> full, CancellationToken token)
+        {
+            int chunkNo = 0;
+            foreach (var chunk in full.GetConsumingEnumerable(token))
+            {
+                long started = runner._time.GetTimestamp();
+                using (var chunkSpan = BatchSettleTelemetry.StartChunk(runId, partNo))
+                {
+                    runner._retry.Execute(
+                        static (s, _) => s.Chunk.Commit(s.Runner._ds, s.RunId, s.BatchId, s.PartNo, s.Runner._time.GetUtcNow()),
+                        (Chunk: chunk, Runner: runner, RunId: runId, BatchId: batchId, PartNo: partNo), token);
+                    ChunkTelemetry.Committed(chunkSpan, chunk, runner._time.GetElapsedTime(started));
+                }
+                options.AfterChunkCommit?.Invoke(partNo, ++chunkNo);
+                chunk.Clear();
+                free.Add(chunk, token);
+                // An operator's cancel stops the partition at this chunk boundary; what is committed stays.
+                if (!full.IsCompleted) runner.ThrowIfCancelRequested(runId);
+            }
+        }
+    }
+
+    private static void SettleClaim(SettlementEngine engine, ref ClaimRow row, PersonPass pass, Chunk chunk, ClaimWork w)
     {
         var errors = w.Errors;
-        ClaimValidator.Validate(row, ref w.Claim, ref w.Person, errors);
+        ClaimValidator.Validate(in row, ref w.Claim, ref w.Person, errors);
         OriginalResult? orig = null;
         if (row.ReversalOf is { } of && errors.Count == 0)
         {
-            orig = pass.Settled.GetValueOrDefault(of) ?? row.Original;
+            orig = FindInPass(chunk, pass.FirstResult, of) ?? row.Original;
             if (orig is null) errors.Add(("reversal_of", $"original claim {of} unknown (no settlement result)"));
             else if (orig.PsnNo != row.PsnNo) errors.Add(("reversal_of", $"original claim {of} belongs to another person ({orig.PsnNo})"));
             else if (orig.Status != "settled") errors.Add(("reversal_of", $"original claim {of} is {orig.Status}; nothing to reverse"));
-            else if (row.OriginalAlreadyReversed || pass.Reversed.Contains(of)) errors.Add(("reversal_of", $"original claim {of} is already reversed"));
+            else if (row.OriginalAlreadyReversed || ReversedInPass(chunk, pass.FirstResult, of)) errors.Add(("reversal_of", $"original claim {of} is already reversed"));
             else if (orig.AccDelta is null) errors.Add(("reversal_of", $"original claim {of} has no stored accumulator delta"));
             else ClaimValidator.CheckNegation(w.Claim, orig, errors);
         }
         if (errors.Count > 0)
         {
-            Quarantine(row, chunk, errors);
+            Quarantine(in row, chunk, errors);
             return;
         }
 
         ref readonly var claim = ref w.Claim;
         int year = orig?.Year ?? claim.Year;
-        var ys = pass.Year(year, row);
-        var before = ys.State;
+        ref var state = ref pass.Year(year, in row, out int slot);
+        var before = state;
         var res = default(SettlementOut);
         w.Trace.Clear();
         if (orig is not null)
@@ -170,23 +299,28 @@ public sealed partial class BatchRunner
             var origOut = ToOut(orig);
             var origDelta = default(PersonYearState);
             for (int i = 0; i < orig.AccDelta!.Length && i < AccSlot.Count; i++) origDelta[i] = orig.AccDelta[i];
-            engine.Reverse(claim, origOut, origDelta, ref ys.State, ref res, w.Trace);
+            engine.Reverse(claim, origOut, origDelta, ref state, ref res, w.Trace);
         }
         else
         {
-            engine.Settle(claim, enrolled: row.PAdmdvs is not null, w.Person, ref ys.State, ref res, w.Trace);
+            engine.Settle(claim, enrolled: row.PAdmdvs is not null, w.Person, ref state, ref res, w.Trace);
         }
         AssertBalanced(res);
-        if (res.Status == SettlementStatus.Quarantined) ys.State = before;
+        if (res.Status == SettlementStatus.Quarantined) state = before;
 
-        var delta = new long[AccSlot.Count];
-        for (int i = 0; i < delta.Length; i++)
+        ref var r = ref chunk.AddResult();
+        NewResult(ref r, in row);
+        r.HasDelta = true;
+        bool dirty = false;
+        for (int i = 0; i < AccSlot.Count; i++)
         {
-            delta[i] = ys.State[i] - before[i];
-            if (delta[i] != 0) ys.Dirty = true;
+            long d = state[i] - before[i];
+            r.AccDelta[i] = d;
+            dirty |= d != 0;
         }
-        var r = NewResult(row);
-        r.Year = res.Year != 0 ? res.Year : year;
+        if (dirty) pass.MarkDirty(slot);
+        int resultYear = res.Year != 0 ? res.Year : year;
+        r.Year = resultYear;
         r.Status = res.Status switch
         {
             SettlementStatus.Settled => "settled",
@@ -211,27 +345,50 @@ public sealed partial class BatchRunner
         r.AssumedParams = res.AssumedParams;
         r.ReversalOf = row.ReversalOf;
         r.AlertThreshold = res.AlertThreshold;
-        r.AccDelta = delta;
-        r.Trace = TraceCodec.Encode(w.Trace.Slice(res.TraceStart, res.TraceCount));
-        chunk.Results.Add(r);
+        chunk.SetTrace(ref r, w.Trace.Slice(res.TraceStart, res.TraceCount));
 
         if (res.Status == SettlementStatus.Quarantined)
         {
             chunk.Quarantine.Add(new QuarantineRow(row.SetlId, row.BatchId, row.SourceFile, row.SourceLine, "policy", res.Reason ?? "quarantined by the engine"));
             return;
         }
+        r.FromEngine = true;
         if (res.Status == SettlementStatus.Settled)
         {
-            LedgerPosting.Post(row.ClaimSeq, row.SetlId, orig is not null, row.Insutype, row.FixmedinsCode, res, chunk.Ledger);
-            if (res.AlertThreshold > 0) chunk.Alerts.Add(new AlertRow(row.PsnNo, r.Year.Value, res.AlertThreshold, res.AlertBurden, row.SetlId));
+            r.Post = true;
+            r.IsReversal = orig is not null;
+            if (res.AlertThreshold > 0) chunk.Alerts.Add(new AlertRow(row.PsnNo, resultYear, res.AlertThreshold, res.AlertBurden, row.SetlId));
         }
-        pass.Settled[row.SetlId] = FromResult(r);
-        if (orig is not null) pass.Reversed.Add(orig.SetlId);
     }
 
-    private static void Quarantine(ClaimRow row, Chunk chunk, List<(string Field, string Reason)> errors)
+    /// <summary>The result of claim <paramref name="setlId"/> settled earlier in this person's pass, if any.</summary>
+    private static OriginalResult? FindInPass(Chunk chunk, int first, string setlId)
     {
-        var r = NewResult(row);
+        var results = chunk.Results;
+        for (int i = first; i < results.Length; i++)
+        {
+            ref readonly var r = ref results[i];
+            if (r.FromEngine && string.Equals(r.SetlId, setlId, StringComparison.Ordinal)) return FromResult(in r);
+        }
+        return null;
+    }
+
+    /// <summary>Whether a reversal of <paramref name="setlId"/> went through earlier in this person's pass.</summary>
+    private static bool ReversedInPass(Chunk chunk, int first, string setlId)
+    {
+        var results = chunk.Results;
+        for (int i = first; i < results.Length; i++)
+        {
+            ref readonly var r = ref results[i];
+            if (r.FromEngine && string.Equals(r.ReversalOf, setlId, StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
+
+    private static void Quarantine(in ClaimRow row, Chunk chunk, List<(string Field, string Reason)> errors)
+    {
+        ref var r = ref chunk.AddResult();
+        NewResult(ref r, in row);
         r.Year = row.EndDate.Year;
         r.Status = "quarantined";
         r.Reason = errors.Count == 1 ? $"{errors[0].Field}: {errors[0].Reason}" : $"{errors[0].Field}: {errors[0].Reason} (+{errors.Count - 1} more)";
@@ -241,7 +398,6 @@ public sealed partial class BatchRunner
         r.Preselfpay = Fen(row.Preselfpay);
         r.Inscp = Fen(row.Inscp);
         r.ReversalOf = null;
-        chunk.Results.Add(r);
         foreach (var (field, reason) in errors)
         {
             chunk.Quarantine.Add(new QuarantineRow(row.SetlId, row.BatchId, row.SourceFile, row.SourceLine, field, reason));
@@ -250,16 +406,16 @@ public sealed partial class BatchRunner
         static long? Fen(decimal yuan) => FenMath.TryFromDecimalYuan(yuan, out long f) ? f : null;
     }
 
-    private static ResultRow NewResult(ClaimRow row) => new()
+    private static void NewResult(ref ResultRow r, in ClaimRow row)
     {
-        SetlId = row.SetlId,
-        PsnNo = row.PsnNo,
-        BatchId = row.BatchId,
-        Admdvs = row.Admdvs,
-        Insutype = row.Insutype,
-        MedType = row.MedType,
-        FixmedinsCode = row.FixmedinsCode,
-    };
+        r.ClaimSeq = row.ClaimSeq;
+        r.SetlId = row.SetlId;
+        r.PsnNo = row.PsnNo;
+        r.Admdvs = row.Admdvs;
+        r.Insutype = row.Insutype;
+        r.MedType = row.MedType;
+        r.FixmedinsCode = row.FixmedinsCode;
+    }
 
     private static SettlementOut ToOut(OriginalResult o) => new()
     {
@@ -279,28 +435,33 @@ public sealed partial class BatchRunner
         AssumedParams = o.AssumedParams,
     };
 
-    private static OriginalResult FromResult(ResultRow r) => new()
+    private static OriginalResult FromResult(in ResultRow r)
     {
-        SetlId = r.SetlId,
-        PsnNo = r.PsnNo,
-        Status = r.Status,
-        Reason = r.Reason,
-        Year = r.Year ?? 0,
-        Medfee = r.Medfee ?? 0,
-        Fulamt = r.Fulamt ?? 0,
-        Overlmt = r.Overlmt ?? 0,
-        Preselfpay = r.Preselfpay ?? 0,
-        Inscp = r.Inscp ?? 0,
-        ActPayDedc = r.ActPayDedc,
-        HifpPay = r.HifpPay,
-        PoolPropBp = r.PoolPropBp,
-        HifmiPay = r.HifmiPay,
-        HifobPay = r.HifobPay,
-        MafPay = r.MafPay,
-        MafTiltedPay = r.MafTiltedPay,
-        FundPaySumamt = r.FundPaySumamt,
-        PsnPartAmt = r.PsnPartAmt,
-        AssumedParams = r.AssumedParams,
-        AccDelta = r.AccDelta,
-    };
+        var delta = new long[AccSlot.Count];
+        for (int i = 0; i < delta.Length; i++) delta[i] = r.AccDelta[i];
+        return new OriginalResult
+        {
+            SetlId = r.SetlId,
+            PsnNo = r.PsnNo,
+            Status = r.Status,
+            Reason = r.Reason,
+            Year = r.Year ?? 0,
+            Medfee = r.Medfee ?? 0,
+            Fulamt = r.Fulamt ?? 0,
+            Overlmt = r.Overlmt ?? 0,
+            Preselfpay = r.Preselfpay ?? 0,
+            Inscp = r.Inscp ?? 0,
+            ActPayDedc = r.ActPayDedc,
+            HifpPay = r.HifpPay,
+            PoolPropBp = r.PoolPropBp,
+            HifmiPay = r.HifmiPay,
+            HifobPay = r.HifobPay,
+            MafPay = r.MafPay,
+            MafTiltedPay = r.MafTiltedPay,
+            FundPaySumamt = r.FundPaySumamt,
+            PsnPartAmt = r.PsnPartAmt,
+            AssumedParams = r.AssumedParams,
+            AccDelta = r.HasDelta ? delta : null,
+        };
+    }
 }

@@ -112,7 +112,7 @@ public sealed partial class BatchRunner
                            (SELECT count(*) FROM staging_claim c WHERE c.batch_id = @batchId AND ((c.psn_hash)::bigint & 4294967295) % @partitions = g),
                            @now
                     FROM generate_series(0, @partitions - 1) g
-                    """, new { runId, batchId, partitions = options.Partitions, now }, tx, cancellationToken: ct));
+                    """, new { runId, batchId, partitions = options.Partitions, now }, tx, commandTimeout: 0, cancellationToken: ct));
                 await QuarantineLoadRejectsAsync(conn, tx, runId, batchId, ct);
                 await tx.CommitAsync(ct);
                 _log?.WriteLine($"run {runId} of batch {batchId}: {options.Partitions} partitions");
@@ -199,7 +199,7 @@ public sealed partial class BatchRunner
                 assumed_params = t.assumed, total_310100 = t.t310100, total_390100 = t.t390100,
                 total_390200 = t.t390200, total_330100 = t.t330100, total_610100 = t.t610100, total_psn_part = t.psn
             FROM t WHERE run.run_id = @runId
-            """, new { runId, error, now }, cancellationToken: ct));
+            """, new { runId, error, now }, commandTimeout: 0, cancellationToken: ct));
         var summary = (await ReadSummaryAsync(runId, ct)) with { Duration = duration };
         // Under Quartz the run has no span of its own (its partitions run as separate jobs): tag only a run span.
         var runSpan = System.Diagnostics.Activity.Current is { OperationName: Telemetry.BatchSettleTelemetry.RunSpan } a ? a : null;

@@ -1,5 +1,5 @@
+using BatchSettle.Core.Settlement;
 using BatchSettle.Data.Ledger;
-using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -7,198 +7,307 @@ namespace BatchSettle.Data.Runs;
 
 /// <summary>
 /// The writes of whole persons, committed in one transaction that also advances the partition's checkpoint:
-/// results, quarantine, ledger lines and alerts by binary COPY, accumulators by COPY into a temp table + upsert.
+/// results, quarantine, ledger lines and alerts by binary COPY, accumulators by COPY into a temp table + one upsert.
+/// Rows are structs in reusable blocks; a chunk is cleared and reused, so a partition's memory is a few chunks
+/// whatever the size of the batch. Writes are synchronous: the writer runs on its own thread (docs/PERFORMANCE.md).
 /// </summary>
 internal sealed class Chunk
 {
-    public readonly List<ResultRow> Results = new(1024);
-    public readonly List<QuarantineRow> Quarantine = [];
-    public readonly List<LedgerLine> Ledger = new(4096);
-    public readonly List<AlertRow> Alerts = [];
-    public readonly List<(string PsnNo, int Year, long[] Acc)> Accumulators = new(1024);
+    private ResultRow[] _results = new ResultRow[1024];
+    private AccumulatorRow[] _accumulators = new AccumulatorRow[256];
+    private char[] _trace = new char[64 * 1024];
+    private int _traceLength;
+    private readonly long[] _delta = new long[AccSlot.Count];
+    private readonly long[] _acc = new long[AccSlot.Count];
 
-    public int Claims => Results.Count;
+    public readonly List<QuarantineRow> Quarantine = [];
+    public readonly List<AlertRow> Alerts = [];
+
+    public int Claims { get; private set; }
+
+    public int AccumulatorCount { get; private set; }
+
+    /// <summary>Ledger lines the last <see cref="Commit"/> copied (for telemetry).</summary>
+    public int LedgerLines { get; private set; }
+
+    /// <summary>psn_no of the last whole person in the chunk: the partition's checkpoint once it commits.</summary>
+    public string? Checkpoint;
+
+    public Span<ResultRow> Results => _results.AsSpan(0, Claims);
 
     public void Clear()
     {
-        Results.Clear();
+        // Drop references so a reused chunk does not keep the previous chunk's strings alive.
+        Array.Clear(_results, 0, Claims);
+        Array.Clear(_accumulators, 0, AccumulatorCount);
+        Claims = 0;
+        AccumulatorCount = 0;
+        _traceLength = 0;
+        Checkpoint = null;
         Quarantine.Clear();
-        Ledger.Clear();
         Alerts.Clear();
-        Accumulators.Clear();
     }
 
-    public async Task CommitAsync(NpgsqlDataSource ds, long runId, string batchId, int partNo, string checkpoint,
-        DateTimeOffset postedAt, CancellationToken ct)
+    public ref ResultRow AddResult()
     {
-        await using var conn = await ds.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await WriteResultsAsync(conn, runId, ct);
-        await WriteQuarantineAsync(conn, runId, ct);
-        await WriteLedgerAsync(conn, runId, batchId, postedAt, ct);
-        await WriteAccumulatorsAsync(conn, tx, runId, ct);
-        await WriteAlertsAsync(conn, tx, runId, ct);
-        int n = await conn.ExecuteAsync(new CommandDefinition(
+        if (Claims == _results.Length) Array.Resize(ref _results, _results.Length * 2);
+        ref var r = ref _results[Claims++];
+        r = default;
+        r.TraceLength = -1;
+        return ref r;
+    }
+
+    public ref AccumulatorRow AddAccumulator()
+    {
+        if (AccumulatorCount == _accumulators.Length) Array.Resize(ref _accumulators, _accumulators.Length * 2);
+        return ref _accumulators[AccumulatorCount++];
+    }
+
+    /// <summary>Stores <paramref name="steps"/> as the trace text of <paramref name="r"/>.</summary>
+    public void SetTrace(ref ResultRow r, ReadOnlySpan<TraceStep> steps)
+    {
+        r.TraceStart = _traceLength;
+        r.TraceLength = TraceText.Encode(steps, ref _trace, _traceLength);
+        _traceLength += r.TraceLength;
+    }
+
+    public string TraceString(in ResultRow r) => r.TraceLength < 0 ? "" : new string(_trace, r.TraceStart, r.TraceLength);
+
+    public void Commit(NpgsqlDataSource ds, long runId, string batchId, int partNo, DateTimeOffset postedAt)
+    {
+        using var conn = ds.OpenConnection();
+        using var tx = conn.BeginTransaction();
+        WriteResults(conn, runId, batchId);
+        WriteQuarantine(conn, runId);
+        WriteLedger(conn, runId, batchId, postedAt);
+        WriteAccumulators(conn, tx, runId);
+        WriteAlerts(conn, tx, runId);
+        using (var cmd = new NpgsqlCommand(
             """
             UPDATE run_partition
-            SET checkpoint = @checkpoint, claims_done = claims_done + @claims, chunks = chunks + 1, updated_at = @postedAt
-            WHERE run_id = @runId AND part_no = @partNo
-            """, new { checkpoint, claims = (long)Claims, postedAt, runId, partNo }, tx, cancellationToken: ct));
-        if (n != 1) throw new InvalidOperationException($"run_partition {runId}/{partNo} not found");
-        await tx.CommitAsync(ct);
+            SET checkpoint = $1, claims_done = claims_done + $2, chunks = chunks + 1, updated_at = $3
+            WHERE run_id = $4 AND part_no = $5
+            """, conn, tx))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Checkpoint, NpgsqlDbType = NpgsqlDbType.Text });
+            cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = Claims });
+            cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = postedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = runId });
+            cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = partNo });
+            if (cmd.ExecuteNonQuery() != 1) throw new InvalidOperationException($"run_partition {runId}/{partNo} not found");
+        }
+        tx.Commit();
     }
 
-    private async Task WriteResultsAsync(NpgsqlConnection conn, long runId, CancellationToken ct)
+    private void WriteResults(NpgsqlConnection conn, long runId, string batchId)
     {
-        if (Results.Count == 0) return;
-        await using var imp = await conn.BeginBinaryImportAsync(
+        if (Claims == 0) return;
+        using var imp = conn.BeginBinaryImport(
             """
             COPY settlement_result (setl_id, psn_no, batch_id, admdvs, insutype, med_type, fixmedins_code, year, status,
                 reason, medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc,
                 hifp_pay, pool_prop_bp, hifmi_pay, hifob_pay, maf_pay, maf_tilted_pay, fund_pay_sumamt, psn_part_amt,
                 assumed_params, reversal_of, alert_threshold, acc_delta, trace, run_id) FROM STDIN (FORMAT BINARY)
-            """, ct);
-        foreach (var r in Results)
+            """);
+        var delta = _delta;
+        foreach (ref readonly var r in Results)
         {
-            await imp.StartRowAsync(ct);
-            await imp.WriteAsync(r.SetlId, NpgsqlDbType.Text, ct);
-            await imp.WriteAsync(r.PsnNo, NpgsqlDbType.Text, ct);
-            await imp.WriteAsync(r.BatchId, NpgsqlDbType.Text, ct);
-            await imp.WriteAsync(r.Admdvs, NpgsqlDbType.Text, ct);
-            await imp.WriteAsync(r.Insutype, NpgsqlDbType.Text, ct);
-            await imp.WriteAsync(r.MedType, NpgsqlDbType.Text, ct);
-            await imp.WriteAsync(r.FixmedinsCode, NpgsqlDbType.Text, ct);
-            await WriteNullableAsync(imp, r.Year, NpgsqlDbType.Integer, ct);
-            await imp.WriteAsync(r.Status, NpgsqlDbType.Text, ct);
-            await WriteTextAsync(imp, r.Reason, ct);
-            await WriteNullableAsync(imp, r.Medfee, NpgsqlDbType.Bigint, ct);
-            await WriteNullableAsync(imp, r.Fulamt, NpgsqlDbType.Bigint, ct);
-            await WriteNullableAsync(imp, r.Overlmt, NpgsqlDbType.Bigint, ct);
-            await WriteNullableAsync(imp, r.Preselfpay, NpgsqlDbType.Bigint, ct);
-            await WriteNullableAsync(imp, r.Inscp, NpgsqlDbType.Bigint, ct);
-            await imp.WriteAsync(r.ActPayDedc, NpgsqlDbType.Bigint, ct);
-            await imp.WriteAsync(r.HifpPay, NpgsqlDbType.Bigint, ct);
-            await imp.WriteAsync(r.PoolPropBp, NpgsqlDbType.Integer, ct);
-            await imp.WriteAsync(r.HifmiPay, NpgsqlDbType.Bigint, ct);
-            await imp.WriteAsync(r.HifobPay, NpgsqlDbType.Bigint, ct);
-            await imp.WriteAsync(r.MafPay, NpgsqlDbType.Bigint, ct);
-            await imp.WriteAsync(r.MafTiltedPay, NpgsqlDbType.Bigint, ct);
-            await imp.WriteAsync(r.FundPaySumamt, NpgsqlDbType.Bigint, ct);
-            await imp.WriteAsync(r.PsnPartAmt, NpgsqlDbType.Bigint, ct);
-            await imp.WriteAsync(r.AssumedParams, NpgsqlDbType.Boolean, ct);
-            await WriteTextAsync(imp, r.ReversalOf, ct);
-            await imp.WriteAsync(r.AlertThreshold, NpgsqlDbType.Bigint, ct);
-            if (r.AccDelta is null) await imp.WriteNullAsync(ct);
-            else await imp.WriteAsync(r.AccDelta, NpgsqlDbType.Array | NpgsqlDbType.Bigint, ct);
-            await WriteTextAsync(imp, r.Trace, ct);
-            await imp.WriteAsync(runId, NpgsqlDbType.Bigint, ct);
+            imp.StartRow();
+            imp.Write(r.SetlId, NpgsqlDbType.Text);
+            imp.Write(r.PsnNo, NpgsqlDbType.Text);
+            imp.Write(batchId, NpgsqlDbType.Text);
+            imp.Write(r.Admdvs, NpgsqlDbType.Text);
+            imp.Write(r.Insutype, NpgsqlDbType.Text);
+            imp.Write(r.MedType, NpgsqlDbType.Text);
+            imp.Write(r.FixmedinsCode, NpgsqlDbType.Text);
+            Nullable(imp, r.Year, NpgsqlDbType.Integer);
+            imp.Write(r.Status, NpgsqlDbType.Text);
+            Text(imp, r.Reason);
+            Nullable(imp, r.Medfee, NpgsqlDbType.Bigint);
+            Nullable(imp, r.Fulamt, NpgsqlDbType.Bigint);
+            Nullable(imp, r.Overlmt, NpgsqlDbType.Bigint);
+            Nullable(imp, r.Preselfpay, NpgsqlDbType.Bigint);
+            Nullable(imp, r.Inscp, NpgsqlDbType.Bigint);
+            imp.Write(r.ActPayDedc, NpgsqlDbType.Bigint);
+            imp.Write(r.HifpPay, NpgsqlDbType.Bigint);
+            imp.Write(r.PoolPropBp, NpgsqlDbType.Integer);
+            imp.Write(r.HifmiPay, NpgsqlDbType.Bigint);
+            imp.Write(r.HifobPay, NpgsqlDbType.Bigint);
+            imp.Write(r.MafPay, NpgsqlDbType.Bigint);
+            imp.Write(r.MafTiltedPay, NpgsqlDbType.Bigint);
+            imp.Write(r.FundPaySumamt, NpgsqlDbType.Bigint);
+            imp.Write(r.PsnPartAmt, NpgsqlDbType.Bigint);
+            imp.Write(r.AssumedParams, NpgsqlDbType.Boolean);
+            Text(imp, r.ReversalOf);
+            imp.Write(r.AlertThreshold, NpgsqlDbType.Bigint);
+            if (!r.HasDelta)
+            {
+                imp.WriteNull();
+            }
+            else
+            {
+                // One reused array: the importer serialises it before Write returns.
+                for (int i = 0; i < delta.Length; i++) delta[i] = r.AccDelta[i];
+                imp.Write(delta, NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+            }
+            if (r.TraceLength < 0) imp.WriteNull();
+            else imp.Write(new ReadOnlyMemory<char>(_trace, r.TraceStart, r.TraceLength), NpgsqlDbType.Text);
+            imp.Write(runId, NpgsqlDbType.Bigint);
         }
-        await imp.CompleteAsync(ct);
+        imp.Complete();
     }
 
-    private async Task WriteQuarantineAsync(NpgsqlConnection conn, long runId, CancellationToken ct)
+    private void WriteQuarantine(NpgsqlConnection conn, long runId)
     {
         if (Quarantine.Count == 0) return;
-        await using var imp = await conn.BeginBinaryImportAsync(
-            "COPY quarantine (setl_id, batch_id, run_id, source_file, source_line, field, reason) FROM STDIN (FORMAT BINARY)", ct);
+        using var imp = conn.BeginBinaryImport(
+            "COPY quarantine (setl_id, batch_id, run_id, source_file, source_line, field, reason) FROM STDIN (FORMAT BINARY)");
         foreach (var q in Quarantine)
         {
-            await imp.StartRowAsync(ct);
-            await WriteTextAsync(imp, q.SetlId, ct);
-            await imp.WriteAsync(q.BatchId, NpgsqlDbType.Text, ct);
-            await imp.WriteAsync(runId, NpgsqlDbType.Bigint, ct);
-            await WriteTextAsync(imp, q.SourceFile, ct);
-            await WriteNullableAsync(imp, q.SourceLine, NpgsqlDbType.Integer, ct);
-            await imp.WriteAsync(q.Field, NpgsqlDbType.Text, ct);
-            await imp.WriteAsync(q.Reason, NpgsqlDbType.Text, ct);
+            imp.StartRow();
+            Text(imp, q.SetlId);
+            imp.Write(q.BatchId, NpgsqlDbType.Text);
+            imp.Write(runId, NpgsqlDbType.Bigint);
+            Text(imp, q.SourceFile);
+            Nullable(imp, q.SourceLine, NpgsqlDbType.Integer);
+            imp.Write(q.Field, NpgsqlDbType.Text);
+            imp.Write(q.Reason, NpgsqlDbType.Text);
         }
-        await imp.CompleteAsync(ct);
+        imp.Complete();
     }
 
-    private async Task WriteLedgerAsync(NpgsqlConnection conn, long runId, string batchId, DateTimeOffset postedAt, CancellationToken ct)
+    /// <summary>
+    /// The journal entry of each settled claim (POLICY.md §10, as <see cref="LedgerPosting"/>): per paying fund a
+    /// benefit_expense debit and a payable_facility credit, then the personal share as a memo pair. Written straight
+    /// from the result structs, so a posting costs no object. entry_id is the claim's claim_seq.
+    /// </summary>
+    private void WriteLedger(NpgsqlConnection conn, long runId, string batchId, DateTimeOffset postedAt)
     {
-        if (Ledger.Count == 0) return;
-        await using var imp = await conn.BeginBinaryImportAsync(
+        LedgerLines = 0;
+        bool any = false;
+        foreach (ref readonly var r in Results)
+        {
+            if (r.Post) { any = true; break; }
+        }
+        if (!any) return;
+        using var imp = conn.BeginBinaryImport(
             """
             COPY ledger_line (entry_id, line_no, setl_id, run_id, batch_id, kind, posted_at, account, fund_pay_type,
                 fixmedins_code, debit, credit) FROM STDIN (FORMAT BINARY)
-            """, ct);
-        foreach (var l in Ledger)
+            """);
+        foreach (ref readonly var r in Results)
         {
-            await imp.StartRowAsync(ct);
-            await imp.WriteAsync(l.EntryId, NpgsqlDbType.Bigint, ct);
-            await imp.WriteAsync(l.LineNo, NpgsqlDbType.Integer, ct);
-            await WriteTextAsync(imp, l.SetlId, ct);
-            await imp.WriteAsync(runId, NpgsqlDbType.Bigint, ct);
-            await imp.WriteAsync(batchId, NpgsqlDbType.Text, ct);
-            await imp.WriteAsync(l.Kind, NpgsqlDbType.Text, ct);
-            await imp.WriteAsync(postedAt, NpgsqlDbType.TimestampTz, ct);
-            await imp.WriteAsync(l.Account, NpgsqlDbType.Text, ct);
-            await WriteTextAsync(imp, l.FundPayType, ct);
-            await WriteTextAsync(imp, l.FixmedinsCode, ct);
-            await imp.WriteAsync(l.Debit, NpgsqlDbType.Bigint, ct);
-            await imp.WriteAsync(l.Credit, NpgsqlDbType.Bigint, ct);
-        }
-        await imp.CompleteAsync(ct);
-    }
-
-    private async Task WriteAccumulatorsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, CancellationToken ct)
-    {
-        if (Accumulators.Count == 0) return;
-        await conn.ExecuteAsync(new CommandDefinition(
-            "CREATE TEMP TABLE tmp_acc (psn_no text, year int, acc bigint[]) ON COMMIT DROP", transaction: tx, cancellationToken: ct));
-        await using (var imp = await conn.BeginBinaryImportAsync("COPY tmp_acc (psn_no, year, acc) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var (psn, year, acc) in Accumulators)
+            if (!r.Post) continue;
+            string kind = r.IsReversal ? "reversal" : "settlement";
+            int lineNo = 0;
+            Fund(imp, in r, kind, FundPayType.Pooled(r.Insutype), r.HifpPay, ref lineNo);
+            Fund(imp, in r, kind, FundPayType.CriticalIllness, r.HifmiPay, ref lineNo);
+            Fund(imp, in r, kind, FundPayType.LargeAmount, r.HifobPay, ref lineNo);
+            Fund(imp, in r, kind, FundPayType.Assistance, r.MafPay, ref lineNo);
+            if (r.PsnPartAmt != 0)
             {
-                await imp.StartRowAsync(ct);
-                await imp.WriteAsync(psn, NpgsqlDbType.Text, ct);
-                await imp.WriteAsync(year, NpgsqlDbType.Integer, ct);
-                await imp.WriteAsync(acc, NpgsqlDbType.Array | NpgsqlDbType.Bigint, ct);
+                Line(imp, in r, ++lineNo, kind, LedgerPosting.MemoPersonalShare, null, r.PsnPartAmt, 0);
+                Line(imp, in r, ++lineNo, kind, LedgerPosting.MemoFacilityCollected, null, 0, r.PsnPartAmt);
             }
-            await imp.CompleteAsync(ct);
         }
-        await conn.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO accumulator (psn_no, year, acc, run_id)
-            SELECT psn_no, year, acc, @runId FROM tmp_acc
-            ON CONFLICT (psn_no, year) DO UPDATE SET acc = excluded.acc, run_id = excluded.run_id
-            """, new { runId }, tx, cancellationToken: ct));
+        LedgerLines = checked((int)imp.Complete());
+
+        void Fund(NpgsqlBinaryImporter imp, in ResultRow r, string kind, string fundPayType, long amount, ref int lineNo)
+        {
+            if (amount == 0) return;
+            Line(imp, in r, ++lineNo, kind, LedgerPosting.BenefitExpense, fundPayType, amount, 0);
+            Line(imp, in r, ++lineNo, kind, LedgerPosting.PayableFacility, fundPayType, 0, amount);
+        }
+
+        void Line(NpgsqlBinaryImporter imp, in ResultRow r, int lineNo, string kind, string account, string? fundPayType,
+            long debit, long credit)
+        {
+            imp.StartRow();
+            imp.Write(r.ClaimSeq, NpgsqlDbType.Bigint);
+            imp.Write(lineNo, NpgsqlDbType.Integer);
+            imp.Write(r.SetlId, NpgsqlDbType.Text);
+            imp.Write(runId, NpgsqlDbType.Bigint);
+            imp.Write(batchId, NpgsqlDbType.Text);
+            imp.Write(kind, NpgsqlDbType.Text);
+            imp.Write(postedAt, NpgsqlDbType.TimestampTz);
+            imp.Write(account, NpgsqlDbType.Text);
+            Text(imp, fundPayType);
+            imp.Write(r.FixmedinsCode, NpgsqlDbType.Text);
+            imp.Write(debit, NpgsqlDbType.Bigint);
+            imp.Write(credit, NpgsqlDbType.Bigint);
+        }
     }
 
-    private async Task WriteAlertsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, CancellationToken ct)
+    private void WriteAccumulators(NpgsqlConnection conn, NpgsqlTransaction tx, long runId)
+    {
+        if (AccumulatorCount == 0) return;
+        // Kept for the session and emptied at commit: no catalog churn per chunk.
+        Execute(conn, tx, "CREATE TEMP TABLE IF NOT EXISTS tmp_acc (psn_no text, year int, acc bigint[]) ON COMMIT DELETE ROWS");
+        using (var imp = conn.BeginBinaryImport("COPY tmp_acc (psn_no, year, acc) FROM STDIN (FORMAT BINARY)"))
+        {
+            var acc = _acc;
+            for (int n = 0; n < AccumulatorCount; n++)
+            {
+                ref readonly var a = ref _accumulators[n];
+                imp.StartRow();
+                imp.Write(a.PsnNo, NpgsqlDbType.Text);
+                imp.Write(a.Year, NpgsqlDbType.Integer);
+                for (int i = 0; i < acc.Length; i++) acc[i] = a.Acc[i];
+                imp.Write(acc, NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+            }
+            imp.Complete();
+        }
+        Execute(conn, tx,
+            $"""
+            INSERT INTO accumulator (psn_no, year, acc, run_id)
+            SELECT psn_no, year, acc, {runId} FROM tmp_acc
+            ON CONFLICT (psn_no, year) DO UPDATE SET acc = excluded.acc, run_id = excluded.run_id
+            """);
+    }
+
+    private void WriteAlerts(NpgsqlConnection conn, NpgsqlTransaction tx, long runId)
     {
         if (Alerts.Count == 0) return;
-        await conn.ExecuteAsync(new CommandDefinition(
-            "CREATE TEMP TABLE tmp_alert (psn_no text, year int, threshold bigint, burden bigint, setl_id text) ON COMMIT DROP",
-            transaction: tx, cancellationToken: ct));
-        await using (var imp = await conn.BeginBinaryImportAsync(
-            "COPY tmp_alert (psn_no, year, threshold, burden, setl_id) FROM STDIN (FORMAT BINARY)", ct))
+        Execute(conn, tx,
+            "CREATE TEMP TABLE IF NOT EXISTS tmp_alert (psn_no text, year int, threshold bigint, burden bigint, setl_id text) ON COMMIT DELETE ROWS");
+        using (var imp = conn.BeginBinaryImport("COPY tmp_alert (psn_no, year, threshold, burden, setl_id) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var a in Alerts)
             {
-                await imp.StartRowAsync(ct);
-                await imp.WriteAsync(a.PsnNo, NpgsqlDbType.Text, ct);
-                await imp.WriteAsync(a.Year, NpgsqlDbType.Integer, ct);
-                await imp.WriteAsync(a.Threshold, NpgsqlDbType.Bigint, ct);
-                await imp.WriteAsync(a.Burden, NpgsqlDbType.Bigint, ct);
-                await imp.WriteAsync(a.SetlId, NpgsqlDbType.Text, ct);
+                imp.StartRow();
+                imp.Write(a.PsnNo, NpgsqlDbType.Text);
+                imp.Write(a.Year, NpgsqlDbType.Integer);
+                imp.Write(a.Threshold, NpgsqlDbType.Bigint);
+                imp.Write(a.Burden, NpgsqlDbType.Bigint);
+                imp.Write(a.SetlId, NpgsqlDbType.Text);
             }
-            await imp.CompleteAsync(ct);
+            imp.Complete();
         }
         // One alert per person, year and threshold (§9): a second crossing is not news.
-        await conn.ExecuteAsync(new CommandDefinition(
-            """
+        Execute(conn, tx,
+            $"""
             INSERT INTO alert (psn_no, year, threshold, ytd_personal_burden, triggered_by_setl_id, run_id)
-            SELECT psn_no, year, threshold, burden, setl_id, @runId FROM tmp_alert
+            SELECT psn_no, year, threshold, burden, setl_id, {runId} FROM tmp_alert
             ON CONFLICT (psn_no, year, threshold) DO NOTHING
-            """, new { runId }, tx, cancellationToken: ct));
+            """);
     }
 
-    private static Task WriteTextAsync(NpgsqlBinaryImporter imp, string? v, CancellationToken ct) =>
-        v is null ? imp.WriteNullAsync(ct) : imp.WriteAsync(v, NpgsqlDbType.Text, ct);
+    private static void Execute(NpgsqlConnection conn, NpgsqlTransaction tx, string sql)
+    {
+        using var cmd = new NpgsqlCommand(sql, conn, tx);
+        cmd.ExecuteNonQuery();
+    }
 
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter imp, T? v, NpgsqlDbType type, CancellationToken ct)
-        where T : struct =>
-        v is { } x ? imp.WriteAsync(x, type, ct) : imp.WriteNullAsync(ct);
+    private static void Text(NpgsqlBinaryImporter imp, string? v)
+    {
+        if (v is null) imp.WriteNull();
+        else imp.Write(v, NpgsqlDbType.Text);
+    }
+
+    private static void Nullable<T>(NpgsqlBinaryImporter imp, T? v, NpgsqlDbType type)
+        where T : struct
+    {
+        if (v is { } x) imp.Write(x, type);
+        else imp.WriteNull();
+    }
 }

@@ -1,21 +1,24 @@
+using BatchSettle.Core.Settlement;
+
 namespace BatchSettle.Data.Runs;
 
 /// <summary>One claim as streamed for settlement: the staging row, the person's row for its year, the stored
-/// accumulators, and (for a reversal) the original's stored result.</summary>
-internal sealed class ClaimRow
+/// accumulators, and (for a reversal) the original's stored result. A struct: the reader fills blocks of them in place
+/// (<see cref="ClaimBlock"/>), so streaming allocates no object per claim.</summary>
+internal struct ClaimRow
 {
     public long ClaimSeq;
-    public string BatchId = "";
-    public string SetlId = "";
-    public string PsnNo = "";
-    public string Admdvs = "";
-    public string Insutype = "";
-    public string MedType = "";
-    public string FixmedinsCode = "";
-    public string HospLv = "";
-    public string FacKind = "";
+    public string BatchId;
+    public string SetlId;
+    public string PsnNo;
+    public string Admdvs;
+    public string Insutype;
+    public string MedType;
+    public string FixmedinsCode;
+    public string HospLv;
+    public string FacKind;
     public bool Designated;
-    public string Setting = "";
+    public string Setting;
     public bool InProvince;
     public string? TransferFromLv;
     public DateOnly BeginDate;
@@ -32,7 +35,7 @@ internal sealed class ClaimRow
     public decimal Preselfpay;
     public decimal Inscp;
     public string? ReversalOf;
-    public string SourceFile = "";
+    public string SourceFile;
     public int SourceLine;
 
     // The person's staging row for the claim's year (null Admdvs when none) and whether any row exists.
@@ -54,7 +57,8 @@ internal sealed class ClaimRow
 
     // Stored accumulators of (psn_no, AccYear): the original's year for a reversal, else enddate's year.
     public int AccYear;
-    public long[]? Acc;
+    public bool HasAcc;
+    public PersonYearState Acc;
 
     // The reversed original's stored result (when it exists in settlement_result).
     public OriginalResult? Original;
@@ -85,4 +89,11 @@ internal sealed class OriginalResult
     public long PsnPartAmt;
     public bool AssumedParams;
     public long[]? AccDelta;
+}
+
+/// <summary>A block of streamed claims, reused: the reader fills it, the settler empties it.</summary>
+internal sealed class ClaimBlock(int capacity)
+{
+    public readonly ClaimRow[] Rows = new ClaimRow[capacity];
+    public int Count;
 }

@@ -10,7 +10,7 @@ namespace BatchSettle.Data.Runs;
 /// </summary>
 internal static class ClaimValidator
 {
-    public static void Validate(ClaimRow r, ref ClaimIn c, ref PersonIn p, List<(string Field, string Reason)> errors)
+    public static void Validate(in ClaimRow r, ref ClaimIn c, ref PersonIn p, List<(string Field, string Reason)> errors)
     {
         errors.Clear();
         c = default;

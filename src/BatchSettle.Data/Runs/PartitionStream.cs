@@ -1,4 +1,5 @@
 using System.Globalization;
+using BatchSettle.Core.Settlement;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,162 +13,240 @@ internal static class PartitionStream
 {
     private static string Literal(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
 
-    public static string Sql(string batchId, int partitions, int partNo, string? checkpoint) =>
-        // COPY takes no parameters: the batch id and checkpoint are quoted literals, the numbers are ints.
+    private static string Part(string hashColumn, int partitions, int partNo) =>
+        $"{Staging.PsnHash.PartitionSql(hashColumn, partitions)} = {partNo.ToString(CultureInfo.InvariantCulture)}";
+
+    private static string After(string column, string? checkpoint) =>
+        checkpoint is null ? "" : $"AND {column} COLLATE \"C\" > {Literal(checkpoint)}";
+
+    // COPY takes no parameters: the batch id and checkpoint are quoted literals, the numbers are ints.
+
+    /// <summary>
+    /// The partition's claims after the checkpoint in (psn_no, enddate, setl_id) order, plain (no join: the person,
+    /// accumulators and reversal originals are merged in by the reader). <paramref name="skipSettled"/> adds the
+    /// anti-join on settlement_result, needed only when a claim past the checkpoint already has a result.
+    /// </summary>
+    public static string ClaimsSql(string batchId, int partitions, int partNo, string? checkpoint, bool skipSettled) =>
         $"""
         COPY (
-          SELECT c.claim_seq, c.batch_id, c.setl_id, c.psn_no, c.admdvs, c.insutype, c.med_type, c.fixmedins_code,
+          SELECT c.claim_seq, c.setl_id, c.psn_no, c.admdvs, c.insutype, c.med_type, c.fixmedins_code,
                  c.hosp_lv, c.fac_kind, c.designated, c.setting, c.in_province, c.transfer_from_lv, c.begndate,
                  c.enddate, c.bed_days, c.dise_codg, c.special_dise, c.excl_cause, c.emergency, c.approved,
                  c.medfee_sumamt, c.fulamt_ownpay_amt, c.overlmt_selfpay, c.preselfpay_amt, c.inscp_scp_amt,
-                 c.reversal_of, c.source_file, c.source_line,
-                 EXISTS (SELECT 1 FROM staging_person k WHERE k.psn_no = c.psn_no),
-                 p.admdvs, p.insutype, p.brdy, p.year, p.enrol_kind, p.paid_date, p.prev_cover_end, p.broken_years,
-                 p.repaired_years, p.continuous_years, p.zero_claim_years, p.large_amount_paid_date, p.hardship,
-                 p.assistance_subsidised,
-                 y.acc_year, a.acc,
-                 o.setl_id, o.psn_no, o.status, o.reason, o.year, o.medfee_sumamt, o.fulamt_ownpay_amt,
-                 o.overlmt_selfpay, o.preselfpay_amt, o.inscp_scp_amt, o.act_pay_dedc, o.hifp_pay, o.pool_prop_bp,
-                 o.hifmi_pay, o.hifob_pay, o.maf_pay, o.maf_tilted_pay, o.fund_pay_sumamt, o.psn_part_amt,
-                 o.assumed_params, o.acc_delta,
-                 (c.reversal_of IS NOT NULL AND EXISTS (SELECT 1 FROM settlement_result r2
-                     WHERE r2.reversal_of = c.reversal_of AND r2.status = 'settled'))
+                 c.reversal_of, c.source_file, c.source_line
           FROM staging_claim c
-          LEFT JOIN staging_person p ON p.psn_no = c.psn_no AND p.year = extract(year FROM c.enddate)::int
-          LEFT JOIN settlement_result o ON o.setl_id = c.reversal_of
-          CROSS JOIN LATERAL (SELECT COALESCE(o.year, extract(year FROM c.enddate)::int) AS acc_year) y
-          LEFT JOIN accumulator a ON a.psn_no = c.psn_no AND a.year = y.acc_year
-          WHERE c.batch_id = {Literal(batchId)}
-            AND {Staging.PsnHash.PartitionSql("c.psn_hash", partitions)} = {partNo.ToString(CultureInfo.InvariantCulture)}
-            {(checkpoint is null ? "" : $"AND c.psn_no COLLATE \"C\" > {Literal(checkpoint)}")}
-            AND NOT EXISTS (SELECT 1 FROM settlement_result r WHERE r.setl_id = c.setl_id)
-          ORDER BY c.psn_no COLLATE "C", c.enddate, c.setl_id COLLATE "C"
+          WHERE c.batch_id = {Literal(batchId)} AND {Part("c.psn_hash", partitions, partNo)} {After("c.psn_no", checkpoint)}
+            {(skipSettled ? "AND NOT EXISTS (SELECT 1 FROM settlement_result r WHERE r.setl_id = c.setl_id)" : "")}
+          ORDER BY c.batch_id, c.psn_no COLLATE "C", c.enddate, c.setl_id COLLATE "C"
         ) TO STDOUT (FORMAT BINARY)
         """;
 
-    /// <summary>Reads the next claim into a new row; null at the end.</summary>
-    public static async Task<ClaimRow?> ReadAsync(NpgsqlBinaryExporter e, CancellationToken ct)
+    /// <summary>Whether any claim of the partition past the checkpoint already has a result (then the claims stream
+    /// must skip them: a claim that has a result is never settled again).</summary>
+    public static string AnySettledSql(string batchId, int partitions, int partNo, string? checkpoint) =>
+        $"""
+        SELECT EXISTS (
+          SELECT 1 FROM settlement_result r JOIN staging_claim c ON c.setl_id = r.setl_id
+          WHERE r.batch_id = {Literal(batchId)} AND c.batch_id = {Literal(batchId)}
+            AND {Part("c.psn_hash", partitions, partNo)} {After("c.psn_no", checkpoint)})
+        """;
+
+    /// <summary>The partition's registry rows (every year) in psn_no order.</summary>
+    public static string PersonsSql(int partitions, int partNo, string? checkpoint) =>
+        $"""
+        COPY (
+          SELECT p.psn_no, p.year, p.admdvs, p.insutype, p.brdy, p.enrol_kind, p.paid_date, p.prev_cover_end,
+                 p.broken_years, p.repaired_years, p.continuous_years, p.zero_claim_years, p.large_amount_paid_date,
+                 p.hardship, p.assistance_subsidised
+          FROM staging_person p
+          WHERE {Part("p.psn_hash", partitions, partNo)} {After("p.psn_no", checkpoint)}
+          ORDER BY p.psn_no COLLATE "C", p.year
+        ) TO STDOUT (FORMAT BINARY)
+        """;
+
+    /// <summary>Stored accumulators past the checkpoint in psn_no order (the reader keeps its partition's).</summary>
+    public static string AccumulatorsSql(string? checkpoint) =>
+        $"""
+        COPY (
+          SELECT a.psn_no, a.year, a.acc FROM accumulator a
+          WHERE true {After("a.psn_no", checkpoint)}
+          ORDER BY a.psn_no COLLATE "C", a.year
+        ) TO STDOUT (FORMAT BINARY)
+        """;
+
+    /// <summary>For each reversal of the partition: its original's stored result (when there is one) and whether a
+    /// settled reversal of that original is already stored. Few rows (reversals are rare); read up front.</summary>
+    public static string ReversalsSql(string batchId, int partitions, int partNo, string? checkpoint) =>
+        $"""
+        COPY (
+          SELECT c.setl_id,
+                 (EXISTS (SELECT 1 FROM settlement_result r2 WHERE r2.reversal_of = c.reversal_of AND r2.status = 'settled')),
+                 o.setl_id, o.psn_no, o.status, o.reason, o.year, o.medfee_sumamt, o.fulamt_ownpay_amt,
+                 o.overlmt_selfpay, o.preselfpay_amt, o.inscp_scp_amt, o.act_pay_dedc, o.hifp_pay, o.pool_prop_bp,
+                 o.hifmi_pay, o.hifob_pay, o.maf_pay, o.maf_tilted_pay, o.fund_pay_sumamt, o.psn_part_amt,
+                 o.assumed_params, o.acc_delta
+          FROM staging_claim c
+          LEFT JOIN settlement_result o ON o.setl_id = c.reversal_of
+          WHERE c.reversal_of IS NOT NULL AND c.batch_id = {Literal(batchId)}
+            AND {Part("c.psn_hash", partitions, partNo)} {After("c.psn_no", checkpoint)}
+        ) TO STDOUT (FORMAT BINARY)
+        """;
+
+    /// <summary>Reads <see cref="ReversalsSql"/> into a map from the reversal's setl_id.</summary>
+    public static Dictionary<string, (OriginalResult? Original, bool AlreadyReversed)> ReadReversals(NpgsqlBinaryExporter e)
     {
-        if (await e.StartRowAsync(ct) < 0) return null;
-        var r = new ClaimRow
+        var map = new Dictionary<string, (OriginalResult?, bool)>(StringComparer.Ordinal);
+        while (e.StartRow() >= 0)
         {
-            ClaimSeq = await e.ReadAsync<long>(NpgsqlDbType.Bigint, ct),
-            BatchId = await e.ReadAsync<string>(NpgsqlDbType.Text, ct),
-            SetlId = await e.ReadAsync<string>(NpgsqlDbType.Text, ct),
-            PsnNo = await e.ReadAsync<string>(NpgsqlDbType.Text, ct),
-            Admdvs = await e.ReadAsync<string>(NpgsqlDbType.Text, ct),
-            Insutype = await e.ReadAsync<string>(NpgsqlDbType.Text, ct),
-            MedType = await e.ReadAsync<string>(NpgsqlDbType.Text, ct),
-            FixmedinsCode = await e.ReadAsync<string>(NpgsqlDbType.Text, ct),
-            HospLv = await e.ReadAsync<string>(NpgsqlDbType.Text, ct),
-            FacKind = await e.ReadAsync<string>(NpgsqlDbType.Text, ct),
-            Designated = await e.ReadAsync<bool>(NpgsqlDbType.Boolean, ct),
-            Setting = await e.ReadAsync<string>(NpgsqlDbType.Text, ct),
-            InProvince = await e.ReadAsync<bool>(NpgsqlDbType.Boolean, ct),
-            TransferFromLv = await Text(e, ct),
-            BeginDate = await e.ReadAsync<DateOnly>(NpgsqlDbType.Date, ct),
-            EndDate = await e.ReadAsync<DateOnly>(NpgsqlDbType.Date, ct),
-            BedDays = await Int(e, ct),
-            DiseCodg = await Text(e, ct),
-            SpecialDise = await Text(e, ct),
-            ExclCause = await Text(e, ct),
-            Emergency = await Bool(e, ct),
-            Approved = await Bool(e, ct),
-            Medfee = await e.ReadAsync<decimal>(NpgsqlDbType.Numeric, ct),
-            Fulamt = await e.ReadAsync<decimal>(NpgsqlDbType.Numeric, ct),
-            Overlmt = await e.ReadAsync<decimal>(NpgsqlDbType.Numeric, ct),
-            Preselfpay = await e.ReadAsync<decimal>(NpgsqlDbType.Numeric, ct),
-            Inscp = await e.ReadAsync<decimal>(NpgsqlDbType.Numeric, ct),
-            ReversalOf = await Text(e, ct),
-            SourceFile = await e.ReadAsync<string>(NpgsqlDbType.Text, ct),
-            SourceLine = await e.ReadAsync<int>(NpgsqlDbType.Integer, ct),
-            PersonKnown = await e.ReadAsync<bool>(NpgsqlDbType.Boolean, ct),
-            PAdmdvs = await Text(e, ct),
-            PInsutype = await Text(e, ct),
+            string setlId = e.Read<string>(NpgsqlDbType.Text);
+            bool already = e.Read<bool>(NpgsqlDbType.Boolean);
+            map[setlId] = (ReadOriginal(e), already);
+        }
+        return map;
+    }
+
+    /// <summary>
+    /// Reads the next claim into <paramref name="r"/> (overwritten in place); false at the end. Synchronous on
+    /// purpose: the reader runs on its own thread, and a synchronous read of a buffered column is a few nanoseconds
+    /// where an awaited one costs a state machine per column.
+    /// </summary>
+    public static bool Read(NpgsqlBinaryExporter e, string batchId, ref ClaimRow r)
+    {
+        if (e.StartRow() < 0) return false;
+        r.ClaimSeq = e.Read<long>(NpgsqlDbType.Bigint);
+        r.BatchId = batchId;
+        r.SetlId = e.Read<string>(NpgsqlDbType.Text);
+        r.PsnNo = e.Read<string>(NpgsqlDbType.Text);
+        r.Admdvs = e.Read<string>(NpgsqlDbType.Text);
+        r.Insutype = e.Read<string>(NpgsqlDbType.Text);
+        r.MedType = e.Read<string>(NpgsqlDbType.Text);
+        r.FixmedinsCode = e.Read<string>(NpgsqlDbType.Text);
+        r.HospLv = e.Read<string>(NpgsqlDbType.Text);
+        r.FacKind = e.Read<string>(NpgsqlDbType.Text);
+        r.Designated = e.Read<bool>(NpgsqlDbType.Boolean);
+        r.Setting = e.Read<string>(NpgsqlDbType.Text);
+        r.InProvince = e.Read<bool>(NpgsqlDbType.Boolean);
+        r.TransferFromLv = Text(e);
+        r.BeginDate = e.Read<DateOnly>(NpgsqlDbType.Date);
+        r.EndDate = e.Read<DateOnly>(NpgsqlDbType.Date);
+        r.BedDays = Int(e);
+        r.DiseCodg = Text(e);
+        r.SpecialDise = Text(e);
+        r.ExclCause = Text(e);
+        r.Emergency = Bool(e);
+        r.Approved = Bool(e);
+        r.Medfee = e.Read<decimal>(NpgsqlDbType.Numeric);
+        r.Fulamt = e.Read<decimal>(NpgsqlDbType.Numeric);
+        r.Overlmt = e.Read<decimal>(NpgsqlDbType.Numeric);
+        r.Preselfpay = e.Read<decimal>(NpgsqlDbType.Numeric);
+        r.Inscp = e.Read<decimal>(NpgsqlDbType.Numeric);
+        r.ReversalOf = Text(e);
+        r.SourceFile = e.Read<string>(NpgsqlDbType.Text);
+        r.SourceLine = e.Read<int>(NpgsqlDbType.Integer);
+        return true;
+    }
+
+    private static OriginalResult? ReadOriginal(NpgsqlBinaryExporter e)
+    {
+        if (e.IsNull)
+        {
+            for (int i = 0; i < 21; i++) e.Skip();
+            return null;
+        }
+        return new OriginalResult
+        {
+            SetlId = e.Read<string>(NpgsqlDbType.Text),
+            PsnNo = e.Read<string>(NpgsqlDbType.Text),
+            Status = e.Read<string>(NpgsqlDbType.Text),
+            Reason = Text(e),
+            Year = Int(e) ?? 0,
+            Medfee = Long(e),
+            Fulamt = Long(e),
+            Overlmt = Long(e),
+            Preselfpay = Long(e),
+            Inscp = Long(e),
+            ActPayDedc = Long(e),
+            HifpPay = Long(e),
+            PoolPropBp = e.Read<int>(NpgsqlDbType.Integer),
+            HifmiPay = Long(e),
+            HifobPay = Long(e),
+            MafPay = Long(e),
+            MafTiltedPay = Long(e),
+            FundPaySumamt = Long(e),
+            PsnPartAmt = Long(e),
+            AssumedParams = e.Read<bool>(NpgsqlDbType.Boolean),
+            AccDelta = Longs(e),
         };
-        r.PBirth = await Date(e, ct) ?? default;
-        r.PYear = await Int(e, ct) ?? 0;
-        r.PEnrolKind = await Text(e, ct);
-        r.PPaidDate = await Date(e, ct) ?? default;
-        r.PPrevCoverEnd = await Date(e, ct);
-        r.PBrokenYears = await Int(e, ct);
-        r.PRepairedYears = await Int(e, ct);
-        r.PContinuousYears = await Int(e, ct);
-        r.PZeroClaimYears = await Int(e, ct);
-        r.PLargeAmountPaidDate = await Date(e, ct);
-        r.PHardship = await Text(e, ct);
-        r.PAssistanceSubsidised = await Bool(e, ct);
-        r.AccYear = await e.ReadAsync<int>(NpgsqlDbType.Integer, ct);
-        r.Acc = await Longs(e, ct);
-        string? oSetl = await Text(e, ct);
-        if (oSetl is null)
+    }
+
+    /// <summary>Reads a person row's columns after psn_no (see <see cref="PersonsSql"/>).</summary>
+    public static void ReadPerson(NpgsqlBinaryExporter e, ref PersonRow p)
+    {
+        p.Year = e.Read<int>(NpgsqlDbType.Integer);
+        p.Admdvs = e.Read<string>(NpgsqlDbType.Text);
+        p.Insutype = e.Read<string>(NpgsqlDbType.Text);
+        p.Birth = e.Read<DateOnly>(NpgsqlDbType.Date);
+        p.EnrolKind = e.Read<string>(NpgsqlDbType.Text);
+        p.PaidDate = e.Read<DateOnly>(NpgsqlDbType.Date);
+        p.PrevCoverEnd = Date(e);
+        p.BrokenYears = Int(e);
+        p.RepairedYears = Int(e);
+        p.ContinuousYears = Int(e);
+        p.ZeroClaimYears = Int(e);
+        p.LargeAmountPaidDate = Date(e);
+        p.Hardship = Text(e);
+        p.AssistanceSubsidised = Bool(e);
+    }
+
+    public const int PersonColumnsAfterKey = 14;
+
+    /// <summary>Reads an accumulator row's year and array (after psn_no).</summary>
+    public static void ReadAccumulator(NpgsqlBinaryExporter e, ref AccumulatorRow a)
+    {
+        a.Year = e.Read<int>(NpgsqlDbType.Integer);
+        a.Acc = default;
+        if (e.IsNull)
         {
-            for (int i = 0; i < 20; i++) await e.SkipAsync(ct);
+            e.Skip();
+            return;
         }
-        else
-        {
-            r.Original = new OriginalResult
-            {
-                SetlId = oSetl,
-                PsnNo = await e.ReadAsync<string>(NpgsqlDbType.Text, ct),
-                Status = await e.ReadAsync<string>(NpgsqlDbType.Text, ct),
-                Reason = await Text(e, ct),
-                Year = await Int(e, ct) ?? 0,
-                Medfee = await Long(e, ct),
-                Fulamt = await Long(e, ct),
-                Overlmt = await Long(e, ct),
-                Preselfpay = await Long(e, ct),
-                Inscp = await Long(e, ct),
-                ActPayDedc = await Long(e, ct),
-                HifpPay = await Long(e, ct),
-                PoolPropBp = await e.ReadAsync<int>(NpgsqlDbType.Integer, ct),
-                HifmiPay = await Long(e, ct),
-                HifobPay = await Long(e, ct),
-                MafPay = await Long(e, ct),
-                MafTiltedPay = await Long(e, ct),
-                FundPaySumamt = await Long(e, ct),
-                PsnPartAmt = await Long(e, ct),
-                AssumedParams = await e.ReadAsync<bool>(NpgsqlDbType.Boolean, ct),
-                AccDelta = await Longs(e, ct),
-            };
-        }
-        r.OriginalAlreadyReversed = await e.ReadAsync<bool>(NpgsqlDbType.Boolean, ct);
-        return r;
+        var acc = e.Read<long[]>(NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+        for (int i = 0; i < acc.Length && i < AccSlot.Count; i++) a.Acc[i] = acc[i];
     }
 
-    private static async ValueTask<string?> Text(NpgsqlBinaryExporter e, CancellationToken ct)
+    private static string? Text(NpgsqlBinaryExporter e)
     {
-        if (e.IsNull) { await e.SkipAsync(ct); return null; }
-        return await e.ReadAsync<string>(NpgsqlDbType.Text, ct);
+        if (e.IsNull) { e.Skip(); return null; }
+        return e.Read<string>(NpgsqlDbType.Text);
     }
 
-    private static async ValueTask<int?> Int(NpgsqlBinaryExporter e, CancellationToken ct)
+    private static int? Int(NpgsqlBinaryExporter e)
     {
-        if (e.IsNull) { await e.SkipAsync(ct); return null; }
-        return await e.ReadAsync<int>(NpgsqlDbType.Integer, ct);
+        if (e.IsNull) { e.Skip(); return null; }
+        return e.Read<int>(NpgsqlDbType.Integer);
     }
 
-    private static async ValueTask<long> Long(NpgsqlBinaryExporter e, CancellationToken ct)
+    private static long Long(NpgsqlBinaryExporter e)
     {
-        if (e.IsNull) { await e.SkipAsync(ct); return 0; }
-        return await e.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+        if (e.IsNull) { e.Skip(); return 0; }
+        return e.Read<long>(NpgsqlDbType.Bigint);
     }
 
-    private static async ValueTask<bool?> Bool(NpgsqlBinaryExporter e, CancellationToken ct)
+    private static bool? Bool(NpgsqlBinaryExporter e)
     {
-        if (e.IsNull) { await e.SkipAsync(ct); return null; }
-        return await e.ReadAsync<bool>(NpgsqlDbType.Boolean, ct);
+        if (e.IsNull) { e.Skip(); return null; }
+        return e.Read<bool>(NpgsqlDbType.Boolean);
     }
 
-    private static async ValueTask<DateOnly?> Date(NpgsqlBinaryExporter e, CancellationToken ct)
+    private static DateOnly? Date(NpgsqlBinaryExporter e)
     {
-        if (e.IsNull) { await e.SkipAsync(ct); return null; }
-        return await e.ReadAsync<DateOnly>(NpgsqlDbType.Date, ct);
+        if (e.IsNull) { e.Skip(); return null; }
+        return e.Read<DateOnly>(NpgsqlDbType.Date);
     }
 
-    private static async ValueTask<long[]?> Longs(NpgsqlBinaryExporter e, CancellationToken ct)
+    private static long[]? Longs(NpgsqlBinaryExporter e)
     {
-        if (e.IsNull) { await e.SkipAsync(ct); return null; }
-        return await e.ReadAsync<long[]>(NpgsqlDbType.Array | NpgsqlDbType.Bigint, ct);
+        if (e.IsNull) { e.Skip(); return null; }
+        return e.Read<long[]>(NpgsqlDbType.Array | NpgsqlDbType.Bigint);
     }
 }

@@ -1,17 +1,21 @@
+using BatchSettle.Core.Settlement;
+
 namespace BatchSettle.Data.Runs;
 
-/// <summary>A settlement_result row waiting in a chunk.</summary>
-internal sealed class ResultRow
+/// <summary>A settlement_result row waiting in a chunk: a struct in the chunk's block, its trace text a slice of the
+/// chunk's char buffer, so a chunk of results is a few arrays however many claims it holds.</summary>
+internal struct ResultRow
 {
-    public string SetlId = "";
-    public string PsnNo = "";
-    public string BatchId = "";
-    public string Admdvs = "";
-    public string Insutype = "";
-    public string MedType = "";
-    public string FixmedinsCode = "";
+    /// <summary>The claim's staging claim_seq: the ledger entry_id of its posting.</summary>
+    public long ClaimSeq;
+    public string SetlId;
+    public string PsnNo;
+    public string Admdvs;
+    public string Insutype;
+    public string MedType;
+    public string FixmedinsCode;
     public int? Year;
-    public string Status = "";
+    public string Status;
     public string? Reason;
     public long? Medfee;
     public long? Fulamt;
@@ -30,8 +34,18 @@ internal sealed class ResultRow
     public bool AssumedParams;
     public string? ReversalOf;
     public long AlertThreshold;
-    public long[]? AccDelta;
-    public string? Trace;
+    /// <summary>False on a row quarantined before settlement (acc_delta null).</summary>
+    public bool HasDelta;
+    public PersonYearState AccDelta;
+    /// <summary>Trace text in the chunk's buffer; length -1 = null.</summary>
+    public int TraceStart;
+    public int TraceLength;
+    /// <summary>Settled by the engine (so a later reversal in the same pass may find it); false when quarantined by
+    /// validation.</summary>
+    public bool FromEngine;
+    /// <summary>Gets a ledger entry (settled), as a reversal (红字冲销) or a settlement.</summary>
+    public bool Post;
+    public bool IsReversal;
 }
 
 /// <summary>A quarantine row waiting in a chunk.</summary>
@@ -39,3 +53,11 @@ internal sealed record QuarantineRow(string? SetlId, string BatchId, string? Sou
 
 /// <summary>An alert waiting in a chunk.</summary>
 internal sealed record AlertRow(string PsnNo, int Year, long Threshold, long Burden, string SetlId);
+
+/// <summary>A person-year's accumulators to store.</summary>
+internal struct AccumulatorRow
+{
+    public string PsnNo;
+    public int Year;
+    public PersonYearState Acc;
+}

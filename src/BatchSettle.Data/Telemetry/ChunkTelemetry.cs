@@ -14,10 +14,10 @@ internal static class ChunkTelemetry
         BatchSettleTelemetry.RecordChunk(span, elapsed, chunk.Claims);
         if (BatchSettleTelemetry.RowsCopied.Enabled)
         {
-            BatchSettleTelemetry.RecordRowsCopied("settlement_result", chunk.Results.Count);
+            BatchSettleTelemetry.RecordRowsCopied("settlement_result", chunk.Claims);
             BatchSettleTelemetry.RecordRowsCopied("quarantine", chunk.Quarantine.Count);
-            BatchSettleTelemetry.RecordRowsCopied("ledger_line", chunk.Ledger.Count);
-            BatchSettleTelemetry.RecordRowsCopied("accumulator", chunk.Accumulators.Count);
+            BatchSettleTelemetry.RecordRowsCopied("ledger_line", chunk.LedgerLines);
+            BatchSettleTelemetry.RecordRowsCopied("accumulator", chunk.AccumulatorCount);
             BatchSettleTelemetry.RecordRowsCopied("alert", chunk.Alerts.Count);
         }
 

@@ -1,4 +1,3 @@
-using System.Reflection;
 using BatchSettle.Data.Embedded;
 using BatchSettle.Data.Export;
 using BatchSettle.Data.Explain;
@@ -6,6 +5,7 @@ using BatchSettle.Data.Infrastructure;
 using BatchSettle.Data.Reconcile;
 using BatchSettle.Data.Runs;
 using BatchSettle.Data.Staging;
+using BatchSettle.Worker.Generate;
 using Npgsql;
 
 namespace BatchSettle.Worker.Cli;
@@ -22,8 +22,10 @@ public static class CliApp
           export --batch B --results r.csv [--ledger l.csv] [--alerts a.csv]
           explain <setl_id>                             the calculation of one claim
           reconcile --batch B                           results vs ledger per fund and facility; trial balance
-          generate --persons N --claims M --seed S --out DIR
-          subsidies ...                                 premium subsidies
+          reconcile --subsidies --year Y --admdvs A     premium subsidies vs ledger per category; trial balance
+          generate --persons N --claims M --seed S --out DIR [--month YYYY-MM]
+          subsidies --year Y --admdvs A                 post premium subsidies (POLICY.md §11) once per person-year
+          dashboard [--urls U] [--run-batches]          the operations dashboard (http://127.0.0.1:5080/dashboard/)
           db stop                                       stop the embedded PostgreSQL
         database: env BATCHSETTLE_DB (a connection string); without it a private PostgreSQL under <checkout>/.data/pg
         """;
@@ -49,9 +51,10 @@ public static class CliApp
                 "run" => await RunBatchAsync(CliArgs.Parse(rest), o, e, clock, ct),
                 "export" => await ExportAsync(CliArgs.Parse(rest), o, ct),
                 "explain" => await ExplainAsync(CliArgs.Parse(rest), o, e, ct),
-                "reconcile" => await ReconcileAsync(CliArgs.Parse(rest), o, e, ct),
-                "generate" => await DelegateAsync("BatchSettle.Worker.Generate.GenerateCommand", "generate", rest.ToArray(), e),
-                "subsidies" => await DelegateAsync("BatchSettle.Worker.Subsidies.SubsidiesCommand", "subsidies", rest.ToArray(), e),
+                "reconcile" => await ReconcileAsync(CliArgs.Parse(rest, "subsidies"), o, e, ct),
+                "generate" => await GenerateCommand.RunAsync(rest.ToArray()),
+                "subsidies" => await SubsidiesCommand.RunAsync(CliArgs.Parse(rest), o, e, clock, ct),
+                "dashboard" => await BatchSettle.Worker.Dashboard.DashboardCommand.RunAsync(rest.ToArray()),
                 "db" => await DbAsync(CliArgs.Parse(rest), o, ct),
                 _ => throw new UsageException($"unknown verb '{args[0]}'"),
             };
@@ -120,7 +123,12 @@ public static class CliApp
         o.WriteLine($"{results}: {n} results");
         if (ledger is not null) o.WriteLine($"{ledger}: {await x.ExportLedgerAsync(batch, ledger, ct)} ledger lines");
         if (alerts is not null) o.WriteLine($"{alerts}: {await x.ExportAlertsAsync(batch, alerts, ct)} alerts");
-        if (n == 0) o.WriteLine($"note: batch {batch} has no results (has it been run?)");
+        if (n == 0)
+        {
+            o.WriteLine(batch.StartsWith("subsidy-", StringComparison.Ordinal)
+                ? $"note: {batch} holds premium subsidies: ledger lines only, no settlement results"
+                : $"note: batch {batch} has no results (has it been run?)");
+        }
         return 0;
     }
 
@@ -141,18 +149,16 @@ public static class CliApp
 
     private static async Task<int> ReconcileAsync(CliArgs a, TextWriter o, TextWriter e, CancellationToken ct)
     {
+        if (a.Flag("subsidies")) return await SubsidiesCommand.ReconcileAsync(a, o, e, ct);
         string batch = a.Required("batch");
         a.EnsureAllUsed();
+        if (batch.StartsWith("subsidy-", StringComparison.Ordinal))
+        {
+            throw new UsageException($"{batch} holds premium subsidies: use reconcile --subsidies --year Y --admdvs A");
+        }
         await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
         var r = await new Reconciler(ds).ReconcileAsync(batch, ct);
-        foreach (var f in r.Funds)
-        {
-            o.WriteLine($"fund {f.Fund}: results {Core.Money.FenMath.FormatYuan(f.Results)}, ledger debits {Core.Money.FenMath.FormatYuan(f.Debits)}, credits {Core.Money.FenMath.FormatYuan(f.Credits)}");
-        }
-        foreach (var run in r.Runs)
-        {
-            o.WriteLine($"run {run.RunId}: debits {Core.Money.FenMath.FormatYuan(run.Debits)}, credits {Core.Money.FenMath.FormatYuan(run.Credits)}");
-        }
+        o.Write(r.Format());
         if (r.Balanced)
         {
             o.WriteLine($"batch {batch}: results and ledger agree; every entry balances");
@@ -170,20 +176,5 @@ public static class CliApp
         string dir = BatchSettleDatabase.EmbeddedDataDir();
         o.WriteLine(await EmbeddedPostgres.StopAsync(dir, ct) ? $"stopped PostgreSQL in {dir}" : $"no PostgreSQL running in {dir}");
         return 0;
-    }
-
-    /// <summary>
-    /// Verbs owned by other parts of the Worker (synthetic data, subsidies) are found by name, so that the CLI builds
-    /// before they exist. Each exposes <c>static Task&lt;int&gt; RunAsync(string[] args)</c>.
-    /// </summary>
-    private static async Task<int> DelegateAsync(string typeName, string verb, string[] args, TextWriter e)
-    {
-        var m = typeof(CliApp).Assembly.GetType(typeName)?.GetMethod("RunAsync", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static, [typeof(string[])]);
-        if (m is null)
-        {
-            e.WriteLine($"batchsettle: '{verb}' is not available in this build ({typeName}.RunAsync(string[]) missing)");
-            return 1;
-        }
-        return await (Task<int>)m.Invoke(null, [args])!;
     }
 }

@@ -10,7 +10,8 @@ internal sealed class CliArgs
 
     public List<string> Positional { get; } = [];
 
-    public static CliArgs Parse(ReadOnlySpan<string> args)
+    /// <summary>Parses <paramref name="args"/>; the names in <paramref name="flags"/> take no value ("--subsidies").</summary>
+    public static CliArgs Parse(ReadOnlySpan<string> args, params string[] flags)
     {
         var a = new CliArgs();
         for (int i = 0; i < args.Length; i++)
@@ -22,6 +23,7 @@ internal sealed class CliArgs
                 string? value = null;
                 int eq = name.IndexOf('=', StringComparison.Ordinal);
                 if (eq >= 0) { value = name[(eq + 1)..]; name = name[..eq]; }
+                else if (Array.IndexOf(flags, name) >= 0) value = "true";
                 else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) value = args[++i];
                 if (value is null) throw new UsageException($"option --{name} needs a value");
                 if (!a._options.TryAdd(name, value)) throw new UsageException($"option --{name} given twice");
@@ -39,6 +41,9 @@ internal sealed class CliArgs
         _used.Add(name);
         return _options.GetValueOrDefault(name);
     }
+
+    /// <summary>True when the flag was given (a flag must be listed in <see cref="Parse"/>'s flags).</summary>
+    public bool Flag(string name) => Get(name) is not null;
 
     public string Required(string name) => Get(name) ?? throw new UsageException($"missing --{name}");
 

@@ -9,7 +9,8 @@ namespace BatchSettle.Worker.Tests.Dashboard;
 /// <summary>
 /// The dashboard in a real headless Chromium (Debian's <c>chromium</c> package, driven by Playwright; no browser is
 /// downloaded): an operator triggers a batch from the page, watches its progress move live, and the run ends balanced.
-/// The screenshots it takes are the ones the README shows (docs/dashboard.png, docs/dashboard-finished.png).
+/// The screenshots it takes are the ones the README shows (docs/dashboard.png, docs/dashboard-finished.png) when run
+/// with BATCHSETTLE_SCREENSHOTS=docs.
 /// </summary>
 [Collection(DashboardCollection.Name)]
 public sealed class DashboardBrowserTests(DashboardFixture fixture)
@@ -53,8 +54,11 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
         await Assertions.Expect(page.Locator("#me")).ToContainTextAsync("op · operator");
         await page.FillAsync("#batch-id", DashboardFixture.Benxi);
         await page.ClickAsync("#trigger-batch");
-        await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("started");
-        await Assertions.Expect(page.Locator("#view table tbody tr").First).ToContainTextAsync(DashboardFixture.Benxi);
+        // The launcher answers with the run it started, or "is starting" when the run row takes longer than its answer
+        // window to commit (a loaded 2-core machine); both are success, the runs list below proves the run exists.
+        await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync(
+            new System.Text.RegularExpressions.Regex("started|is starting"), new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#view table tbody tr").First).ToContainTextAsync(DashboardFixture.Benxi, new() { Timeout = 30_000 });
         await page.WaitForTimeoutAsync(1_500);
         await page.ScreenshotAsync(new() { Path = DocsPath("dashboard-overview.png"), FullPage = true });
 
@@ -97,11 +101,15 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
         await Assertions.Expect(page.Locator("#audit tbody tr").First).ToContainTextAsync(DashboardFactory.Operator);
     }
 
+    // Screenshots go to .data/screenshots (ignored) so a test run leaves the tree clean; with
+    // BATCHSETTLE_SCREENSHOTS=docs they refresh the README's docs/*.png instead.
     private static string DocsPath(string file)
     {
         var root = Checkout.FindRoot(AppContext.BaseDirectory) ?? Path.GetTempPath();
-        var docs = Path.Combine(root, "docs");
-        Directory.CreateDirectory(docs);
-        return Path.Combine(docs, file);
+        var dir = Environment.GetEnvironmentVariable("BATCHSETTLE_SCREENSHOTS") == "docs"
+            ? Path.Combine(root, "docs")
+            : Path.Combine(root, ".data", "screenshots");
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, file);
     }
 }

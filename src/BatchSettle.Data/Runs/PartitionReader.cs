@@ -1,0 +1,179 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace BatchSettle.Data.Runs;
+
+/// <summary>A registry row (staging_person) as streamed by the partition reader.</summary>
+internal struct PersonRow
+{
+    public int Year;
+    public string Admdvs;
+    public string Insutype;
+    public DateOnly Birth;
+    public string EnrolKind;
+    public DateOnly PaidDate;
+    public DateOnly? PrevCoverEnd;
+    public int? BrokenYears;
+    public int? RepairedYears;
+    public int? ContinuousYears;
+    public int? ZeroClaimYears;
+    public DateOnly? LargeAmountPaidDate;
+    public string? Hardship;
+    public bool? AssistanceSubsidised;
+}
+
+/// <summary>
+/// Merges a partition's three sorted streams — claims, registry rows, stored accumulators, each a plain binary COPY
+/// OUT in psn_no byte order — into <see cref="ClaimRow"/>s, plus the (few) reversal originals read up front. This is
+/// the join the database would otherwise do with several index probes per claim; merged here it costs a string
+/// comparison per person (docs/PERFORMANCE.md).
+/// </summary>
+internal sealed class PartitionReader(
+    NpgsqlBinaryExporter claims,
+    NpgsqlBinaryExporter persons,
+    NpgsqlBinaryExporter accumulators,
+    Dictionary<string, (OriginalResult? Original, bool AlreadyReversed)> reversals,
+    string batchId)
+{
+    private readonly Cursor<PersonRow> _persons = new(persons, PartitionStream.PersonColumnsAfterKey, static (e, ref p) => PartitionStream.ReadPerson(e, ref p));
+    private readonly Cursor<AccumulatorRow> _accs = new(accumulators, 2, static (e, ref a) => PartitionStream.ReadAccumulator(e, ref a));
+    private string? _psn;
+
+    public bool Read(ref ClaimRow r)
+    {
+        if (!PartitionStream.Read(claims, batchId, ref r)) return false;
+        if (!string.Equals(r.PsnNo, _psn, StringComparison.Ordinal))
+        {
+            if (_psn is not null && string.CompareOrdinal(r.PsnNo, _psn) < 0)
+            {
+                throw new InvalidOperationException($"claims stream out of psn_no byte order ({_psn} then {r.PsnNo})");
+            }
+            _psn = r.PsnNo;
+            _persons.Load(_psn);
+            _accs.Load(_psn);
+        }
+
+        int year = r.EndDate.Year;
+        var ps = _persons.Current;
+        r.PersonKnown = ps.Length > 0;
+        r.PAdmdvs = null;
+        r.PInsutype = null;
+        r.PBirth = default;
+        r.PYear = 0;
+        r.PEnrolKind = null;
+        r.PPaidDate = default;
+        r.PPrevCoverEnd = null;
+        r.PBrokenYears = null;
+        r.PRepairedYears = null;
+        r.PContinuousYears = null;
+        r.PZeroClaimYears = null;
+        r.PLargeAmountPaidDate = null;
+        r.PHardship = null;
+        r.PAssistanceSubsidised = null;
+        // The row of the claim's year; failing that, a student's row of the next year, which the engine may accept
+        // for the months before it (EL-05: the 2024 centralised period covered students from 2023-09-01).
+        int pick = -1;
+        for (int i = 0; i < ps.Length && pick < 0; i++)
+        {
+            if (ps[i].Year == year) pick = i;
+        }
+        for (int i = 0; i < ps.Length && pick < 0; i++)
+        {
+            if (ps[i].Year == year + 1 && ps[i].EnrolKind == "student") pick = i;
+        }
+        if (pick >= 0)
+        {
+            ref readonly var p = ref ps[pick];
+            r.PAdmdvs = p.Admdvs;
+            r.PInsutype = p.Insutype;
+            r.PBirth = p.Birth;
+            r.PYear = p.Year;
+            r.PEnrolKind = p.EnrolKind;
+            r.PPaidDate = p.PaidDate;
+            r.PPrevCoverEnd = p.PrevCoverEnd;
+            r.PBrokenYears = p.BrokenYears;
+            r.PRepairedYears = p.RepairedYears;
+            r.PContinuousYears = p.ContinuousYears;
+            r.PZeroClaimYears = p.ZeroClaimYears;
+            r.PLargeAmountPaidDate = p.LargeAmountPaidDate;
+            r.PHardship = p.Hardship;
+            r.PAssistanceSubsidised = p.AssistanceSubsidised;
+        }
+
+        r.Original = null;
+        r.OriginalAlreadyReversed = false;
+        if (r.ReversalOf is not null && reversals.TryGetValue(r.SetlId, out var rv))
+        {
+            r.Original = rv.Original;
+            r.OriginalAlreadyReversed = rv.AlreadyReversed;
+        }
+
+        // A reversal rolls back the original's year; any other claim uses its settlement year.
+        r.AccYear = r.Original is { Year: > 0 } o ? o.Year : year;
+        r.HasAcc = false;
+        r.Acc = default;
+        foreach (ref readonly var a in _accs.Current)
+        {
+            if (a.Year != r.AccYear) continue;
+            r.HasAcc = true;
+            r.Acc = a.Acc;
+            break;
+        }
+        return true;
+    }
+
+    private delegate void RowReader<T>(NpgsqlBinaryExporter e, ref T row);
+
+    /// <summary>A forward cursor over a stream whose first column is psn_no: <see cref="Load"/> collects one person's
+    /// rows, skipping (without materialising) the rows of persons with no claim.</summary>
+    private sealed class Cursor<T>(NpgsqlBinaryExporter e, int columnsAfterKey, RowReader<T> read)
+        where T : struct
+    {
+        private T[] _rows = new T[4];
+        private int _count;
+        private bool _end;
+        private string? _nextPsn;
+        private bool _nextLoaded;
+        private T _next;
+
+        public ReadOnlySpan<T> Current => _rows.AsSpan(0, _count);
+
+        public void Load(string psn)
+        {
+            _count = 0;
+            while (true)
+            {
+                if (_nextPsn is null)
+                {
+                    if (_end) return;
+                    if (e.StartRow() < 0)
+                    {
+                        _end = true;
+                        return;
+                    }
+                    _nextPsn = e.Read<string>(NpgsqlDbType.Text);
+                    _nextLoaded = false;
+                }
+                int cmp = string.CompareOrdinal(_nextPsn, psn);
+                if (cmp < 0)
+                {
+                    if (!_nextLoaded)
+                    {
+                        for (int i = 0; i < columnsAfterKey; i++) e.Skip();
+                    }
+                    _nextPsn = null;
+                    continue;
+                }
+                if (!_nextLoaded)
+                {
+                    read(e, ref _next);
+                    _nextLoaded = true;
+                }
+                if (cmp > 0) return;
+                if (_count == _rows.Length) Array.Resize(ref _rows, _count * 2);
+                _rows[_count++] = _next;
+                _nextPsn = null;
+            }
+        }
+    }
+}
