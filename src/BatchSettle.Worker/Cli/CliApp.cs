@@ -26,6 +26,9 @@ public static class CliApp
           generate --persons N --claims M --seed S --out DIR [--month YYYY-MM]
           subsidies --year Y --admdvs A                 post premium subsidies (POLICY.md §11) once per person-year
           dashboard [--urls U] [--run-batches]          the operations dashboard (http://127.0.0.1:5080/dashboard/)
+          worker [--node-id ID] [--partitions N] [--parallelism N] [--dashboard] [--Worker:Key=value]
+                                                clustered Quartz worker; Ctrl-C/SIGTERM stops after the current chunk
+          trigger --batch B                             queue batch B on the worker cluster now
           db stop                                       stop the embedded PostgreSQL
         database: env BATCHSETTLE_DB (a connection string); without it a private PostgreSQL under <checkout>/.data/pg
         """;
@@ -56,6 +59,8 @@ public static class CliApp
                 "subsidies" => await SubsidiesCommand.RunAsync(CliArgs.Parse(rest), o, e, clock, ct),
                 "dashboard" => await BatchSettle.Worker.Dashboard.DashboardCommand.RunAsync(rest.ToArray()),
                 "db" => await DbAsync(CliArgs.Parse(rest), o, ct),
+                "worker" => await BatchSettle.Worker.Scheduling.WorkerCommand.RunAsync(rest.ToArray(), ct),
+                "trigger" => await BatchSettle.Worker.Scheduling.WorkerCommand.TriggerAsync(rest.ToArray(), o, ct),
                 _ => throw new UsageException($"unknown verb '{args[0]}'"),
             };
         }
