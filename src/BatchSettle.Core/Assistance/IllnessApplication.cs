@@ -231,6 +231,11 @@ public static class IllnessApplication
         return r;
     }
 
+    /// <summary>"Once" (第十三条 一次性救助): the refusal of a second application in the same identity period.</summary>
+    public static IllnessApplicationResult AlreadyGranted(long applicationId, DateOnly grantedOn) =>
+        Refuse(new IllnessApplicationResult(), string.Create(CultureInfo.InvariantCulture,
+            $"already granted once for this category-I identity (application {applicationId} of {grantedOn:yyyy-MM-dd}); 第十三条 assists once"));
+
     /// <summary>round_half_up(a / b) for a ≥ 0, b &gt; 0.</summary>
     private static long DivHalfUp(long a, long b) => (a / b) + ((a % b) * 2 >= b ? 1 : 0);
 
