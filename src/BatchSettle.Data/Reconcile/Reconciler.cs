@@ -30,7 +30,7 @@ public sealed class Reconciler(NpgsqlDataSource dataSource)
                  l AS (SELECT fund_pay_type AS fund,
                               COALESCE(sum(debit) FILTER (WHERE account = 'benefit_expense'), 0)::bigint AS debits,
                               COALESCE(sum(credit) FILTER (WHERE account = 'payable_facility'), 0)::bigint AS credits
-                       FROM ledger_line WHERE batch_id = @batchId AND kind <> 'subsidy' AND fund_pay_type IS NOT NULL GROUP BY fund_pay_type)
+                       FROM ledger_line WHERE batch_id = @batchId AND kind IN ('settlement', 'reversal') AND fund_pay_type IS NOT NULL GROUP BY fund_pay_type)
             SELECT COALESCE(r.fund, l.fund), COALESCE(r.amt, 0), COALESCE(l.debits, 0), COALESCE(l.credits, 0)
             FROM r FULL JOIN l ON l.fund = r.fund ORDER BY 1
             """, new { batchId }, cancellationToken: ct));
@@ -48,7 +48,7 @@ public sealed class Reconciler(NpgsqlDataSource dataSource)
             $"""
             WITH r AS (SELECT fixmedins_code AS fac, sum(amt)::bigint AS amt FROM ({ResultFunds}) x GROUP BY 1),
                  l AS (SELECT fixmedins_code AS fac, sum(credit)::bigint AS amt FROM ledger_line
-                       WHERE batch_id = @batchId AND kind <> 'subsidy' AND account = 'payable_facility' GROUP BY 1)
+                       WHERE batch_id = @batchId AND kind IN ('settlement', 'reversal') AND account = 'payable_facility' GROUP BY 1)
             SELECT COALESCE(r.fac, l.fac, ''), COALESCE(r.amt, 0), COALESCE(l.amt, 0)
             FROM r FULL JOIN l ON l.fac = r.fac
             ORDER BY COALESCE(r.fac, l.fac, '') COLLATE "C"
@@ -59,7 +59,7 @@ public sealed class Reconciler(NpgsqlDataSource dataSource)
             $"""
             WITH r AS (SELECT fixmedins_code AS fac, fund, sum(amt)::bigint AS amt FROM ({ResultFunds}) x GROUP BY 1, 2),
                  l AS (SELECT fixmedins_code AS fac, fund_pay_type AS fund, sum(credit)::bigint AS amt FROM ledger_line
-                       WHERE batch_id = @batchId AND kind <> 'subsidy' AND account = 'payable_facility' GROUP BY 1, 2)
+                       WHERE batch_id = @batchId AND kind IN ('settlement', 'reversal') AND account = 'payable_facility' GROUP BY 1, 2)
             SELECT COALESCE(r.fac, l.fac), COALESCE(r.fund, l.fund), COALESCE(r.amt, 0), COALESCE(l.amt, 0)
             FROM r FULL JOIN l ON l.fac = r.fac AND l.fund = r.fund
             WHERE COALESCE(r.amt, 0) <> COALESCE(l.amt, 0)
@@ -73,7 +73,7 @@ public sealed class Reconciler(NpgsqlDataSource dataSource)
         var psn = await conn.QuerySingleAsync<(long Results, long Ledger)>(new CommandDefinition(
             """
             SELECT (SELECT COALESCE(sum(psn_part_amt), 0)::bigint FROM settlement_result WHERE batch_id = @batchId AND status = 'settled'),
-                   (SELECT COALESCE(sum(debit), 0)::bigint FROM ledger_line WHERE batch_id = @batchId AND kind <> 'subsidy' AND account = 'memo_personal_share')
+                   (SELECT COALESCE(sum(debit), 0)::bigint FROM ledger_line WHERE batch_id = @batchId AND kind IN ('settlement', 'reversal') AND account = 'memo_personal_share')
             """, new { batchId }, cancellationToken: ct));
         report.PersonalShare = psn;
         if (psn.Results != psn.Ledger)
@@ -117,6 +117,9 @@ public sealed class Reconciler(NpgsqlDataSource dataSource)
             UNION ALL
             SELECT 'subsidy entry ' || l.entry_id || ' is filed under claim batch ' || l.batch_id FROM ledger_line l
             WHERE l.batch_id = @batchId AND l.kind = 'subsidy' GROUP BY l.entry_id, l.batch_id
+            UNION ALL
+            SELECT 'assistance application entry ' || l.entry_id || ' is filed under claim batch ' || l.batch_id FROM ledger_line l
+            WHERE l.batch_id = @batchId AND l.kind = 'assistance_application' GROUP BY l.entry_id, l.batch_id
             LIMIT 100
             """, new { batchId }, cancellationToken: ct));
         report.Differences.AddRange(orphans);

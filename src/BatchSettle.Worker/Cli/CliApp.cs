@@ -25,6 +25,7 @@ public static class CliApp
           reconcile --subsidies --year Y --admdvs A     premium subsidies vs ledger per category; trial balance
           generate --persons N --claims M --seed S --out DIR [--month YYYY-MM]
           subsidies --year Y --admdvs A                 post premium subsidies (POLICY.md §11) once per person-year
+          assist-apply --psn P --date YYYY-MM-DD         category-I assistance application (YK-MA-09): decide, post once, explain
           dashboard [--urls U] [--run-batches]          the operations dashboard (http://127.0.0.1:5080/dashboard/)
           worker [--node-id ID] [--partitions N] [--parallelism N] [--dashboard] [--Worker:Key=value]
                                                 clustered Quartz worker; Ctrl-C/SIGTERM stops after the current chunk
@@ -57,6 +58,7 @@ public static class CliApp
                 "reconcile" => await ReconcileAsync(CliArgs.Parse(rest, "subsidies"), o, e, ct),
                 "generate" => await GenerateCommand.RunAsync(rest.ToArray()),
                 "subsidies" => await SubsidiesCommand.RunAsync(CliArgs.Parse(rest), o, e, clock, ct),
+                "assist-apply" => await AssistApplyCommand.RunAsync(CliArgs.Parse(rest), o, clock, ct),
                 "dashboard" => await BatchSettle.Worker.Dashboard.DashboardCommand.RunAsync(rest.ToArray()),
                 "db" => await DbAsync(CliArgs.Parse(rest), o, ct),
                 "worker" => await BatchSettle.Worker.Scheduling.WorkerCommand.RunAsync(rest.ToArray(), ct),
@@ -160,6 +162,10 @@ public static class CliApp
         if (batch.StartsWith("subsidy-", StringComparison.Ordinal))
         {
             throw new UsageException($"{batch} holds premium subsidies: use reconcile --subsidies --year Y --admdvs A");
+        }
+        if (batch.StartsWith("assist-app-", StringComparison.Ordinal))
+        {
+            throw new UsageException($"{batch} holds category-I assistance applications (YK-MA-09), not a claim batch");
         }
         await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
         var r = await new Reconciler(ds).ReconcileAsync(batch, ct);
