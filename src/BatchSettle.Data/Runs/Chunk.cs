@@ -17,7 +17,8 @@ internal sealed class Chunk
     private AccumulatorRow[] _accumulators = new AccumulatorRow[256];
     private char[] _trace = new char[64 * 1024];
     private int _traceLength;
-    private readonly long[] _delta = new long[AccSlot.Count];
+    // acc_delta arrays by length (trailing zero slots are not stored), reused: the importer serialises before Write returns.
+    private readonly long[][] _deltaByLength = CreateDeltaArrays();
     private readonly long[] _acc = new long[AccSlot.Count];
 
     public readonly List<QuarantineRow> Quarantine = [];
@@ -73,9 +74,10 @@ internal sealed class Chunk
 
     public string TraceString(in ResultRow r) => r.TraceLength < 0 ? "" : new string(_trace, r.TraceStart, r.TraceLength);
 
-    public void Commit(NpgsqlDataSource ds, long runId, string batchId, int partNo, DateTimeOffset postedAt)
+    /// <summary>Commits the chunk on <paramref name="conn"/>: the partition writer's own connection, kept for the whole
+    /// partition (a pooled connection per chunk cost a DISCARD ALL and the temp tables' re-creation every chunk).</summary>
+    public void Commit(NpgsqlConnection conn, long runId, string batchId, int partNo, DateTimeOffset postedAt)
     {
-        using var conn = ds.OpenConnection();
         using var tx = conn.BeginTransaction();
         WriteResults(conn, runId, batchId);
         WriteQuarantine(conn, runId);
@@ -109,7 +111,6 @@ internal sealed class Chunk
                 hifp_pay, pool_prop_bp, hifmi_pay, hifob_pay, maf_pay, maf_tilted_pay, fund_pay_sumamt, psn_part_amt,
                 assumed_params, reversal_of, alert_threshold, acc_delta, trace, run_id) FROM STDIN (FORMAT BINARY)
             """);
-        var delta = _delta;
         foreach (ref readonly var r in Results)
         {
             imp.StartRow();
@@ -146,8 +147,12 @@ internal sealed class Chunk
             }
             else
             {
-                // One reused array: the importer serialises it before Write returns.
-                for (int i = 0; i < delta.Length; i++) delta[i] = r.AccDelta[i];
+                // Positional as accumulator_slot, without the trailing zero slots (every reader takes a missing slot as
+                // 0): a claim touches the first ~20 of 40 slots, and the full array was a third of a result row's bytes.
+                int len = AccSlot.Count;
+                while (len > 0 && r.AccDelta[len - 1] == 0) len--;
+                var delta = _deltaByLength[len];
+                for (int i = 0; i < len; i++) delta[i] = r.AccDelta[i];
                 imp.Write(delta, NpgsqlDbType.Array | NpgsqlDbType.Bigint);
             }
             if (r.TraceLength < 0) imp.WriteNull();
@@ -290,6 +295,13 @@ internal sealed class Chunk
             SELECT psn_no, year, threshold, burden, setl_id, {runId} FROM tmp_alert
             ON CONFLICT (psn_no, year, threshold) DO NOTHING
             """);
+    }
+
+    private static long[][] CreateDeltaArrays()
+    {
+        var a = new long[AccSlot.Count + 1][];
+        for (int i = 0; i < a.Length; i++) a[i] = new long[i];
+        return a;
     }
 
     private static void Execute(NpgsqlConnection conn, NpgsqlTransaction tx, string sql)
