@@ -97,8 +97,7 @@ public sealed partial class BatchRunner
                 }
                 foreach (var c in (Npgsql.NpgsqlConnection[])[claimsConn, personsConn, accConn])
                 {
-                    // Parallel workers only add hand-offs to an ordered index scan on a machine this size.
-                    using var set = new Npgsql.NpgsqlCommand("SET max_parallel_workers_per_gather = 0", c);
+                    using var set = new Npgsql.NpgsqlCommand(PartitionStream.SessionSql, c);
                     set.ExecuteNonQuery();
                 }
                 Dictionary<string, (OriginalResult?, bool)> reversals;
