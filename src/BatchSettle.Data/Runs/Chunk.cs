@@ -17,7 +17,6 @@ internal sealed class Chunk
     private AccumulatorRow[] _accumulators = new AccumulatorRow[256];
     private char[] _trace = new char[64 * 1024];
     private int _traceLength;
-    private readonly long[] _acc = new long[AccSlot.Count];
 
     public readonly List<QuarantineRow> Quarantine = [];
     public readonly List<AlertRow> Alerts = [];
@@ -267,19 +266,30 @@ internal sealed class Chunk
         if (AccumulatorCount == 0) return;
         // Kept for the session and emptied at commit: no catalog churn per chunk.
         Execute(conn, tx, "CREATE TEMP TABLE IF NOT EXISTS tmp_acc (psn_no text, year int, acc bigint[]) ON COMMIT DELETE ROWS");
-        using (var imp = conn.BeginBinaryImport("COPY tmp_acc (psn_no, year, acc) FROM STDIN (FORMAT BINARY)"))
+        // Written like results: the binary COPY format by hand, arrays without trailing zero slots (a reader takes a
+        // missing slot as 0).
+        var w = _copy;
+        w.Begin(conn, "COPY tmp_acc (psn_no, year, acc) FROM STDIN (FORMAT BINARY)");
+        try
         {
-            var acc = _acc;
+            Span<long> acc = stackalloc long[AccSlot.Count];
             for (int n = 0; n < AccumulatorCount; n++)
             {
                 ref readonly var a = ref _accumulators[n];
-                imp.StartRow();
-                imp.Write(a.PsnNo, NpgsqlDbType.Text);
-                imp.Write(a.Year, NpgsqlDbType.Integer);
-                for (int i = 0; i < acc.Length; i++) acc[i] = a.Acc[i];
-                imp.Write(acc, NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+                int len = AccSlot.Count;
+                while (len > 0 && a.Acc[len - 1] == 0) len--;
+                for (int i = 0; i < len; i++) acc[i] = a.Acc[i];
+                w.StartRow(3);
+                w.Text(a.PsnNo);
+                w.Int(a.Year);
+                w.Longs(acc[..len]);
             }
-            imp.Complete();
+            w.Complete();
+        }
+        catch
+        {
+            w.Abandon();
+            throw;
         }
         Execute(conn, tx,
             $"""
