@@ -63,10 +63,14 @@ internal static class BenchRun
                 $"{name,-10} {e2e.Claims,10} {e2eRate,10:F0} {envRate,11:F0} {naiveRate,9:F0} {e2eRate / envRate,8:F2} {e2eRate / naiveRate,10:F1} {e2e.HwmKb / 1024.0,13:F0} {(double)e2e.Alloc / e2e.Claims,14:F0}");
         }
         Console.WriteLine();
-        Console.WriteLine(string.Create(ic, $"load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}; partitions {partitions}; DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS={Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") ?? "(unset)"}"));
+        Console.WriteLine(string.Create(ic, $"load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}; partitions {partitions}; end-to-end child DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS={ChildInline ?? "(unset)"}"));
         Console.Write(summary.ToString());
         return 0;
     }
+
+    /// <summary>Inline socket completions for the end-to-end child only (ops/bench sets BENCH_E2E_INLINE_COMPLETIONS).</summary>
+    private static string? ChildInline =>
+        Environment.GetEnvironmentVariable("BENCH_E2E_INLINE_COMPLETIONS") ?? Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
 
     private static void Log(string s) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {s}");
 
@@ -81,6 +85,7 @@ internal static class BenchRun
     private static async Task<(long Claims, double Seconds, long HwmKb, long Alloc)> RunChildAsync(string conn, int partitions)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        if (ChildInline is { } inline) psi.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = inline;
         psi.ArgumentList.Add(typeof(BenchRun).Assembly.Location);
         foreach (var s in (string[])["e2e", "--conn", conn, "--partitions", partitions.ToString(CultureInfo.InvariantCulture)]) psi.ArgumentList.Add(s);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the e2e child");

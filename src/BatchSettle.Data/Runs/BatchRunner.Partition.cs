@@ -97,8 +97,7 @@ public sealed partial class BatchRunner
                 }
                 foreach (var c in (Npgsql.NpgsqlConnection[])[claimsConn, personsConn, accConn])
                 {
-                    // Parallel workers only add hand-offs to an ordered index scan on a machine this size.
-                    using var set = new Npgsql.NpgsqlCommand("SET max_parallel_workers_per_gather = 0", c);
+                    using var set = new Npgsql.NpgsqlCommand(PartitionStream.SessionSql, c);
                     set.ExecuteNonQuery();
                 }
                 Dictionary<string, (OriginalResult?, bool)> reversals;
@@ -248,22 +247,65 @@ public sealed partial class BatchRunner
         private void WriteAll(BlockingCollection<Chunk> free, BlockingCollection<Chunk> full, CancellationToken token)
         {
             int chunkNo = 0;
-            foreach (var chunk in full.GetConsumingEnumerable(token))
+            // One connection for all of the partition's chunks; dropped after a failure so a retry starts on a fresh one.
+            var conn = new ConnectionHolder(runner._ds);
+            try
             {
-                long started = runner._time.GetTimestamp();
-                using (var chunkSpan = BatchSettleTelemetry.StartChunk(runId, partNo))
+                foreach (var chunk in full.GetConsumingEnumerable(token))
                 {
-                    runner._retry.Execute(
-                        static (s, _) => s.Chunk.Commit(s.Runner._ds, s.RunId, s.BatchId, s.PartNo, s.Runner._time.GetUtcNow()),
-                        (Chunk: chunk, Runner: runner, RunId: runId, BatchId: batchId, PartNo: partNo), token);
-                    ChunkTelemetry.Committed(chunkSpan, chunk, runner._time.GetElapsedTime(started));
+                    Commit(chunk, conn, token);
+                    options.AfterChunkCommit?.Invoke(partNo, ++chunkNo);
+                    chunk.Clear();
+                    free.Add(chunk, token);
+                    // An operator's cancel stops the partition at this chunk boundary; what is committed stays.
+                    if (!full.IsCompleted) runner.ThrowIfCancelRequested(runId);
                 }
-                options.AfterChunkCommit?.Invoke(partNo, ++chunkNo);
-                chunk.Clear();
-                free.Add(chunk, token);
-                // An operator's cancel stops the partition at this chunk boundary; what is committed stays.
-                if (!full.IsCompleted) runner.ThrowIfCancelRequested(runId);
             }
+            finally
+            {
+                conn.Dispose();
+            }
+        }
+
+        private void Commit(Chunk chunk, ConnectionHolder conn, CancellationToken token)
+        {
+            long started = runner._time.GetTimestamp();
+            using var chunkSpan = BatchSettleTelemetry.StartChunk(runId, partNo);
+            runner._retry.Execute(
+                static (s, _) =>
+                {
+                    try
+                    {
+                        s.Chunk.Commit(s.Conn.Get(), s.RunId, s.BatchId, s.PartNo, s.Runner._time.GetUtcNow());
+                    }
+                    catch
+                    {
+                        s.Conn.Dispose();
+                        throw;
+                    }
+                },
+                (Chunk: chunk, Runner: runner, Conn: conn, RunId: runId, BatchId: batchId, PartNo: partNo), token);
+            ChunkTelemetry.Committed(chunkSpan, chunk, runner._time.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>The partition writer's connection, opened on first use and after <see cref="Dispose"/>.</summary>
+    private sealed class ConnectionHolder(Npgsql.NpgsqlDataSource ds) : IDisposable
+    {
+        private Npgsql.NpgsqlConnection? _conn;
+
+        public Npgsql.NpgsqlConnection Get()
+        {
+            if (_conn is { State: System.Data.ConnectionState.Open }) return _conn;
+            _conn?.Dispose();
+            _conn = ds.OpenConnection();
+            return _conn;
+        }
+
+        public void Dispose()
+        {
+            _conn?.Dispose();
+            _conn = null;
         }
     }
 

@@ -17,8 +17,6 @@ internal sealed class Chunk
     private AccumulatorRow[] _accumulators = new AccumulatorRow[256];
     private char[] _trace = new char[64 * 1024];
     private int _traceLength;
-    private readonly long[] _delta = new long[AccSlot.Count];
-    private readonly long[] _acc = new long[AccSlot.Count];
 
     public readonly List<QuarantineRow> Quarantine = [];
     public readonly List<AlertRow> Alerts = [];
@@ -73,9 +71,10 @@ internal sealed class Chunk
 
     public string TraceString(in ResultRow r) => r.TraceLength < 0 ? "" : new string(_trace, r.TraceStart, r.TraceLength);
 
-    public void Commit(NpgsqlDataSource ds, long runId, string batchId, int partNo, DateTimeOffset postedAt)
+    /// <summary>Commits the chunk on <paramref name="conn"/>: the partition writer's own connection, kept for the whole
+    /// partition (a pooled connection per chunk cost a DISCARD ALL and the temp tables' re-creation every chunk).</summary>
+    public void Commit(NpgsqlConnection conn, long runId, string batchId, int partNo, DateTimeOffset postedAt)
     {
-        using var conn = ds.OpenConnection();
         using var tx = conn.BeginTransaction();
         WriteResults(conn, runId, batchId);
         WriteQuarantine(conn, runId);
@@ -99,62 +98,77 @@ internal sealed class Chunk
         tx.Commit();
     }
 
+    private readonly BinaryCopyWriter _copy = new();
+
     private void WriteResults(NpgsqlConnection conn, long runId, string batchId)
     {
         if (Claims == 0) return;
-        using var imp = conn.BeginBinaryImport(
+        var w = _copy;
+        w.Begin(conn,
             """
             COPY settlement_result (setl_id, psn_no, batch_id, admdvs, insutype, med_type, fixmedins_code, year, status,
                 reason, medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc,
                 hifp_pay, pool_prop_bp, hifmi_pay, hifob_pay, maf_pay, maf_tilted_pay, fund_pay_sumamt, psn_part_amt,
                 assumed_params, reversal_of, alert_threshold, acc_delta, trace, run_id) FROM STDIN (FORMAT BINARY)
             """);
-        var delta = _delta;
-        foreach (ref readonly var r in Results)
+        try
         {
-            imp.StartRow();
-            imp.Write(r.SetlId, NpgsqlDbType.Text);
-            imp.Write(r.PsnNo, NpgsqlDbType.Text);
-            imp.Write(batchId, NpgsqlDbType.Text);
-            imp.Write(r.Admdvs, NpgsqlDbType.Text);
-            imp.Write(r.Insutype, NpgsqlDbType.Text);
-            imp.Write(r.MedType, NpgsqlDbType.Text);
-            imp.Write(r.FixmedinsCode, NpgsqlDbType.Text);
-            Nullable(imp, r.Year, NpgsqlDbType.Integer);
-            imp.Write(r.Status, NpgsqlDbType.Text);
-            Text(imp, r.Reason);
-            Nullable(imp, r.Medfee, NpgsqlDbType.Bigint);
-            Nullable(imp, r.Fulamt, NpgsqlDbType.Bigint);
-            Nullable(imp, r.Overlmt, NpgsqlDbType.Bigint);
-            Nullable(imp, r.Preselfpay, NpgsqlDbType.Bigint);
-            Nullable(imp, r.Inscp, NpgsqlDbType.Bigint);
-            imp.Write(r.ActPayDedc, NpgsqlDbType.Bigint);
-            imp.Write(r.HifpPay, NpgsqlDbType.Bigint);
-            imp.Write(r.PoolPropBp, NpgsqlDbType.Integer);
-            imp.Write(r.HifmiPay, NpgsqlDbType.Bigint);
-            imp.Write(r.HifobPay, NpgsqlDbType.Bigint);
-            imp.Write(r.MafPay, NpgsqlDbType.Bigint);
-            imp.Write(r.MafTiltedPay, NpgsqlDbType.Bigint);
-            imp.Write(r.FundPaySumamt, NpgsqlDbType.Bigint);
-            imp.Write(r.PsnPartAmt, NpgsqlDbType.Bigint);
-            imp.Write(r.AssumedParams, NpgsqlDbType.Boolean);
-            Text(imp, r.ReversalOf);
-            imp.Write(r.AlertThreshold, NpgsqlDbType.Bigint);
-            if (!r.HasDelta)
+            Span<long> delta = stackalloc long[AccSlot.Count];
+            foreach (ref readonly var r in Results)
             {
-                imp.WriteNull();
+                w.StartRow(30);
+                w.Text(r.SetlId);
+                w.Text(r.PsnNo);
+                w.Text(batchId);
+                w.Text(r.Admdvs);
+                w.Text(r.Insutype);
+                w.Text(r.MedType);
+                w.Text(r.FixmedinsCode);
+                w.Int(r.Year);
+                w.Text(r.Status);
+                w.Text(r.Reason);
+                w.Long(r.Medfee);
+                w.Long(r.Fulamt);
+                w.Long(r.Overlmt);
+                w.Long(r.Preselfpay);
+                w.Long(r.Inscp);
+                w.Long(r.ActPayDedc);
+                w.Long(r.HifpPay);
+                w.Int(r.PoolPropBp);
+                w.Long(r.HifmiPay);
+                w.Long(r.HifobPay);
+                w.Long(r.MafPay);
+                w.Long(r.MafTiltedPay);
+                w.Long(r.FundPaySumamt);
+                w.Long(r.PsnPartAmt);
+                w.Bool(r.AssumedParams);
+                w.Text(r.ReversalOf);
+                w.Long(r.AlertThreshold);
+                if (!r.HasDelta)
+                {
+                    w.Null();
+                }
+                else
+                {
+                    // Positional as accumulator_slot, without the trailing zero slots (every reader takes a missing
+                    // slot as 0): a claim touches the first ~20 of 40 slots, and the full array was a third of a
+                    // result row's bytes.
+                    int len = AccSlot.Count;
+                    while (len > 0 && r.AccDelta[len - 1] == 0) len--;
+                    for (int i = 0; i < len; i++) delta[i] = r.AccDelta[i];
+                    w.Longs(delta[..len]);
+                }
+                if (r.TraceLength < 0) w.Null();
+                else w.Text(_trace.AsSpan(r.TraceStart, r.TraceLength));
+                w.Long(runId);
             }
-            else
-            {
-                // One reused array: the importer serialises it before Write returns.
-                for (int i = 0; i < delta.Length; i++) delta[i] = r.AccDelta[i];
-                imp.Write(delta, NpgsqlDbType.Array | NpgsqlDbType.Bigint);
-            }
-            if (r.TraceLength < 0) imp.WriteNull();
-            else imp.Write(new ReadOnlyMemory<char>(_trace, r.TraceStart, r.TraceLength), NpgsqlDbType.Text);
-            imp.Write(runId, NpgsqlDbType.Bigint);
+            w.Complete();
         }
-        imp.Complete();
+        catch
+        {
+            w.Abandon();
+            throw;
+        }
     }
 
     private void WriteQuarantine(NpgsqlConnection conn, long runId)
@@ -190,51 +204,60 @@ internal sealed class Chunk
             if (r.Post) { any = true; break; }
         }
         if (!any) return;
-        using var imp = conn.BeginBinaryImport(
+        var w = _copy;
+        w.Begin(conn,
             """
             COPY ledger_line (entry_id, line_no, setl_id, run_id, batch_id, kind, posted_at, account, fund_pay_type,
                 fixmedins_code, debit, credit) FROM STDIN (FORMAT BINARY)
             """);
-        foreach (ref readonly var r in Results)
+        try
         {
-            if (!r.Post) continue;
-            string kind = r.IsReversal ? "reversal" : "settlement";
-            int lineNo = 0;
-            Fund(imp, in r, kind, FundPayType.Pooled(r.Insutype), r.HifpPay, ref lineNo);
-            Fund(imp, in r, kind, FundPayType.CriticalIllness, r.HifmiPay, ref lineNo);
-            Fund(imp, in r, kind, FundPayType.LargeAmount, r.HifobPay, ref lineNo);
-            Fund(imp, in r, kind, FundPayType.Assistance, r.MafPay, ref lineNo);
-            if (r.PsnPartAmt != 0)
+            foreach (ref readonly var r in Results)
             {
-                Line(imp, in r, ++lineNo, kind, LedgerPosting.MemoPersonalShare, null, r.PsnPartAmt, 0);
-                Line(imp, in r, ++lineNo, kind, LedgerPosting.MemoFacilityCollected, null, 0, r.PsnPartAmt);
+                if (!r.Post) continue;
+                string kind = r.IsReversal ? "reversal" : "settlement";
+                int lineNo = 0;
+                Fund(w, in r, kind, FundPayType.Pooled(r.Insutype), r.HifpPay, ref lineNo);
+                Fund(w, in r, kind, FundPayType.CriticalIllness, r.HifmiPay, ref lineNo);
+                Fund(w, in r, kind, FundPayType.LargeAmount, r.HifobPay, ref lineNo);
+                Fund(w, in r, kind, FundPayType.Assistance, r.MafPay, ref lineNo);
+                if (r.PsnPartAmt != 0)
+                {
+                    Line(w, in r, ++lineNo, kind, LedgerPosting.MemoPersonalShare, null, r.PsnPartAmt, 0);
+                    Line(w, in r, ++lineNo, kind, LedgerPosting.MemoFacilityCollected, null, 0, r.PsnPartAmt);
+                }
             }
+            LedgerLines = checked((int)w.Complete());
         }
-        LedgerLines = checked((int)imp.Complete());
+        catch
+        {
+            w.Abandon();
+            throw;
+        }
 
-        void Fund(NpgsqlBinaryImporter imp, in ResultRow r, string kind, string fundPayType, long amount, ref int lineNo)
+        void Fund(BinaryCopyWriter w, in ResultRow r, string kind, string fundPayType, long amount, ref int lineNo)
         {
             if (amount == 0) return;
-            Line(imp, in r, ++lineNo, kind, LedgerPosting.BenefitExpense, fundPayType, amount, 0);
-            Line(imp, in r, ++lineNo, kind, LedgerPosting.PayableFacility, fundPayType, 0, amount);
+            Line(w, in r, ++lineNo, kind, LedgerPosting.BenefitExpense, fundPayType, amount, 0);
+            Line(w, in r, ++lineNo, kind, LedgerPosting.PayableFacility, fundPayType, 0, amount);
         }
 
-        void Line(NpgsqlBinaryImporter imp, in ResultRow r, int lineNo, string kind, string account, string? fundPayType,
+        void Line(BinaryCopyWriter w, in ResultRow r, int lineNo, string kind, string account, string? fundPayType,
             long debit, long credit)
         {
-            imp.StartRow();
-            imp.Write(r.ClaimSeq, NpgsqlDbType.Bigint);
-            imp.Write(lineNo, NpgsqlDbType.Integer);
-            imp.Write(r.SetlId, NpgsqlDbType.Text);
-            imp.Write(runId, NpgsqlDbType.Bigint);
-            imp.Write(batchId, NpgsqlDbType.Text);
-            imp.Write(kind, NpgsqlDbType.Text);
-            imp.Write(postedAt, NpgsqlDbType.TimestampTz);
-            imp.Write(account, NpgsqlDbType.Text);
-            Text(imp, fundPayType);
-            imp.Write(r.FixmedinsCode, NpgsqlDbType.Text);
-            imp.Write(debit, NpgsqlDbType.Bigint);
-            imp.Write(credit, NpgsqlDbType.Bigint);
+            w.StartRow(12);
+            w.Long(r.ClaimSeq);
+            w.Int(lineNo);
+            w.Text(r.SetlId);
+            w.Long(runId);
+            w.Text(batchId);
+            w.Text(kind);
+            w.TimestampTz(postedAt);
+            w.Text(account);
+            w.Text(fundPayType);
+            w.Text(r.FixmedinsCode);
+            w.Long(debit);
+            w.Long(credit);
         }
     }
 
@@ -243,19 +266,30 @@ internal sealed class Chunk
         if (AccumulatorCount == 0) return;
         // Kept for the session and emptied at commit: no catalog churn per chunk.
         Execute(conn, tx, "CREATE TEMP TABLE IF NOT EXISTS tmp_acc (psn_no text, year int, acc bigint[]) ON COMMIT DELETE ROWS");
-        using (var imp = conn.BeginBinaryImport("COPY tmp_acc (psn_no, year, acc) FROM STDIN (FORMAT BINARY)"))
+        // Written like results: the binary COPY format by hand, arrays without trailing zero slots (a reader takes a
+        // missing slot as 0).
+        var w = _copy;
+        w.Begin(conn, "COPY tmp_acc (psn_no, year, acc) FROM STDIN (FORMAT BINARY)");
+        try
         {
-            var acc = _acc;
+            Span<long> acc = stackalloc long[AccSlot.Count];
             for (int n = 0; n < AccumulatorCount; n++)
             {
                 ref readonly var a = ref _accumulators[n];
-                imp.StartRow();
-                imp.Write(a.PsnNo, NpgsqlDbType.Text);
-                imp.Write(a.Year, NpgsqlDbType.Integer);
-                for (int i = 0; i < acc.Length; i++) acc[i] = a.Acc[i];
-                imp.Write(acc, NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+                int len = AccSlot.Count;
+                while (len > 0 && a.Acc[len - 1] == 0) len--;
+                for (int i = 0; i < len; i++) acc[i] = a.Acc[i];
+                w.StartRow(3);
+                w.Text(a.PsnNo);
+                w.Int(a.Year);
+                w.Longs(acc[..len]);
             }
-            imp.Complete();
+            w.Complete();
+        }
+        catch
+        {
+            w.Abandon();
+            throw;
         }
         Execute(conn, tx,
             $"""
