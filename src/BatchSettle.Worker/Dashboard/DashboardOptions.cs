@@ -25,4 +25,10 @@ public sealed class DashboardOptions
 
     /// <summary>Claims per chunk transaction for such a process.</summary>
     public int RunChunkClaims { get; set; } = 10_000;
+
+    /// <summary>
+    /// A pause after each chunk commit of such a process (default none): pacing, so that a demo or a browser test can
+    /// watch a small batch move instead of seeing it finish before the page opens. Production leaves it at zero.
+    /// </summary>
+    public TimeSpan RunChunkPause { get; set; } = TimeSpan.Zero;
 }

@@ -28,10 +28,11 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium");
         await using var db = await fixture.NewLoadedDatabaseAsync(persons: 6_000, claims: 40_000, seed: 42);
-        // Small chunks so the run lasts long enough for the page to see progress move: with one writer connection per
-        // partition and the hand-written COPY, 100-claim chunks finished the 40k claims before the run page opened (seen
-        // once the runner got faster: progress read 100 from the first sample).
-        await using var factory = new DashboardFactory(db, chunkClaims: 10);
+        // Paced so the run lasts long enough for the page to see progress move, whatever the machine's speed: once the
+        // runner got faster, 100-claim chunks finished the 40k claims before the run page opened (progress read 100
+        // from the first sample), and tiny chunks only trade that for a run whose length depends on commit latency.
+        // 200 chunks of 200 claims, 2 partitions at a time, 100 ms after each commit: about 10 s plus the settling.
+        await using var factory = new DashboardFactory(db, chunkClaims: 200, chunkPauseMs: 100);
         factory.UseKestrel(0);
         factory.StartServer();
         var dashboard = DashboardHost.Addresses(factory.Services)[0];

@@ -13,7 +13,7 @@ namespace BatchSettle.Worker.Tests.Dashboard;
 /// The dashboard host exactly as <c>batchsettle dashboard --run-batches</c> builds it (<see cref="DashboardHost"/>),
 /// on a test database, with two users: <c>view</c> (viewer) and <c>op</c> (operator).
 /// </summary>
-internal sealed class DashboardFactory(NpgsqlDataSource db, int chunkClaims = 500) : WebApplicationFactory<Program>
+internal sealed class DashboardFactory(NpgsqlDataSource db, int chunkClaims = 500, int chunkPauseMs = 0) : WebApplicationFactory<Program>
 {
     public const string Viewer = "view";
     public const string Operator = "op";
@@ -38,6 +38,7 @@ internal sealed class DashboardFactory(NpgsqlDataSource db, int chunkClaims = 50
                 ["Dashboard:RunPartitions"] = "4",
                 ["Dashboard:RunParallelism"] = "2",
                 ["Dashboard:RunChunkClaims"] = chunkClaims.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Dashboard:RunChunkPause"] = TimeSpan.FromMilliseconds(chunkPauseMs).ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             }));
 
     public HttpClient ClientAs(string? user)

@@ -35,6 +35,7 @@ internal sealed partial class InProcessBatchLauncher(
             Partitions = o.RunPartitions,
             Parallelism = o.RunParallelism,
             ChunkClaims = o.RunChunkClaims,
+            AfterChunkCommit = o.RunChunkPause > TimeSpan.Zero ? (_, _) => Thread.Sleep(o.RunChunkPause) : null,
             RequestedBy = requestedBy,
         };
         var launchedAt = clock.GetUtcNow();
