@@ -69,8 +69,6 @@ internal sealed class Chunk
         _traceLength += r.TraceLength;
     }
 
-    public string TraceString(in ResultRow r) => r.TraceLength < 0 ? "" : new string(_trace, r.TraceStart, r.TraceLength);
-
     /// <summary>Commits the chunk on <paramref name="conn"/>: the partition writer's own connection, kept for the whole
     /// partition (a pooled connection per chunk cost a DISCARD ALL and the temp tables' re-creation every chunk).</summary>
     public void Commit(NpgsqlConnection conn, long runId, string batchId, int partNo, DateTimeOffset postedAt)
