@@ -76,7 +76,7 @@ internal static class Envelope
                 // The runner's own writer (hand-written binary COPY), so the envelope is the same I/O at its cheapest.
                 w.Begin(write,
                     """
-                    COPY env_result (setl_id, psn_no, batch_id, admdvs, insutype, med_type, fixmedins_code, year, status,
+                    COPY env_result (claim_seq, setl_id, psn_no, batch_id, admdvs, insutype, med_type, fixmedins_code, year, status,
                         reason, medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc,
                         hifp_pay, pool_prop_bp, hifmi_pay, hifob_pay, maf_pay, maf_tilted_pay, fund_pay_sumamt, psn_part_amt,
                         assumed_params, reversal_of, alert_threshold, acc_delta, trace, run_id) FROM STDIN (FORMAT BINARY)
@@ -84,7 +84,8 @@ internal static class Envelope
                 for (int i = 0; i < n; i++)
                 {
                     ref readonly var r = ref rows[i];
-                    w.StartRow(30);
+                    w.StartRow(31);
+                    w.Long(r.ClaimSeq);
                     w.Text(r.SetlId);
                     w.Text(r.PsnNo);
                     w.Text(batch);

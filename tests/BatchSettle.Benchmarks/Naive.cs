@@ -12,14 +12,17 @@ namespace BatchSettle.Benchmarks;
 
 /// <summary>
 /// The same settlement written the way a typical implementation would: claims read with Dapper (joined with the
-/// registry row in SQL), each claim validated and settled by the same engine, its result and ledger lines inserted
-/// row by row with parameterised INSERTs, one transaction per 10,000 claims. Writes into copies of the real tables.
+/// registry row in SQL), each claim validated and settled by the same engine, the same rows the runner writes (results
+/// with every column, quarantine, ledger lines, alerts, a person-year's accumulators) inserted row by row with
+/// parameterised INSERTs, one transaction per 10,000 claims. Writes into copies of the real tables, and compares its
+/// results with the end-to-end run's.
 /// </summary>
 internal static class Naive
 {
     private sealed class Row
     {
         public long claim_seq { get; set; }
+        public string batch_id { get; set; } = "";
         public string setl_id { get; set; } = "";
         public string psn_no { get; set; } = "";
         public string admdvs { get; set; } = "";
@@ -65,14 +68,20 @@ internal static class Naive
         public bool? p_assistance_subsidised { get; set; }
     }
 
-    public static async Task<(long Claims, double Seconds)> RunAsync(NpgsqlDataSource ds, int claims)
+    /// <summary>Runs the baseline on the first <paramref name="claims"/> claims in settlement order; returns how many it
+    /// settled, how long it took, and how many of its settled results differ from the end-to-end run's stored ones
+    /// (must be 0: it is the same settlement, only written the slow way).</summary>
+    public static async Task<(long Claims, double Seconds, long Compared, long Mismatches)> RunAsync(NpgsqlDataSource ds, int claims)
     {
         await using var conn = await ds.OpenConnectionAsync();
         await conn.ExecuteAsync(
             """
-            DROP TABLE IF EXISTS naive_result, naive_ledger;
+            DROP TABLE IF EXISTS naive_result, naive_ledger, naive_quarantine, naive_accumulator, naive_alert;
             CREATE TABLE naive_result (LIKE settlement_result INCLUDING ALL);
             CREATE TABLE naive_ledger (LIKE ledger_line INCLUDING ALL);
+            CREATE TABLE naive_quarantine (LIKE quarantine INCLUDING ALL);
+            CREATE TABLE naive_accumulator (LIKE accumulator INCLUDING ALL);
+            CREATE TABLE naive_alert (LIKE alert INCLUDING ALL);
             """);
         var engine = new SettlementEngine(new PolicySet(await PolicyRows.ReadAllAsync(conn, CancellationToken.None)));
         var sw = Stopwatch.StartNew();
@@ -90,49 +99,82 @@ internal static class Naive
             ORDER BY c.batch_id, c.psn_no COLLATE "C", c.enddate, c.setl_id COLLATE "C"
             """, new { claims }, commandTimeout: 0)).ToList();
 
+        // The same rows the runner writes: every result column, a quarantine row per quarantined claim, the ledger
+        // lines of each settled claim, an alert when a threshold is crossed, and each person-year's accumulators
+        // once the person's claims are done. Running totals are kept in memory between claims, as the runner does.
         var states = new Dictionary<(string, int), PersonYearState>();
         var errors = new List<(string Field, string Reason)>();
         var trace = new TraceBuffer(256);
         var lines = new List<LedgerLine>();
         long done = 0;
+        string? person = null;
         NpgsqlTransaction? tx = null;
         foreach (var x in rows)
         {
             tx ??= await conn.BeginTransactionAsync();
+            if (person != x.psn_no)
+            {
+                await FlushAccumulatorsAsync(conn, tx, states, forget: true);
+                person = x.psn_no;
+            }
             var row = ToClaimRow(x);
             var claim = default(ClaimIn);
-            var person = default(PersonIn);
-            ClaimValidator.Validate(in row, ref claim, ref person, errors);
+            var psn = default(PersonIn);
+            errors.Clear();
+            ClaimValidator.Validate(in row, ref claim, ref psn, errors);
             var res = default(SettlementOut);
             string status = "quarantined";
             string? reason = errors.Count > 0 ? errors[0].Reason : null;
+            long[]? delta = null;
+            string? traceText = null;
             if (errors.Count == 0)
             {
                 var key = (x.psn_no, claim.Year);
                 states.TryGetValue(key, out var st);
+                var before = st;
                 trace.Clear();
-                engine.Settle(claim, row.PAdmdvs is not null, person, ref st, ref res, trace);
+                engine.Settle(claim, row.PAdmdvs is not null, psn, ref st, ref res, trace);
                 states[key] = st;
+                var d = default(PersonYearState);
+                SettlementEngine.ComputeDelta(before, st, ref d);
+                int len = AccSlot.Count;
+                while (len > 0 && d[len - 1] == 0) len--;
+                delta = new long[len];
+                for (int i = 0; i < len; i++) delta[i] = d[i];
+                traceText = TraceCodec.Encode(trace.Slice(res.TraceStart, res.TraceCount));
                 status = res.Status switch { SettlementStatus.Settled => "settled", SettlementStatus.Rejected => "rejected", _ => "quarantined" };
                 reason = res.Reason;
             }
             await conn.ExecuteAsync(
                 """
-                INSERT INTO naive_result (setl_id, psn_no, batch_id, admdvs, insutype, med_type, fixmedins_code, year, status,
-                    reason, medfee_sumamt, act_pay_dedc, hifp_pay, pool_prop_bp, hifmi_pay, hifob_pay, maf_pay,
-                    fund_pay_sumamt, psn_part_amt, assumed_params, trace, run_id)
-                VALUES (@SetlId, @PsnNo, @BatchId, @Admdvs, @Insutype, @MedType, @Fix, @Year, @Status, @Reason, @Medfee,
-                    @Dedc, @Hifp, @Bp, @Hifmi, @Hifob, @Maf, @Fund, @Psn, @Assumed, @Trace, 1)
+                INSERT INTO naive_result (claim_seq, setl_id, psn_no, batch_id, admdvs, insutype, med_type, fixmedins_code,
+                    year, status, reason, medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt,
+                    act_pay_dedc, hifp_pay, pool_prop_bp, hifmi_pay, hifob_pay, maf_pay, maf_tilted_pay, fund_pay_sumamt,
+                    psn_part_amt, assumed_params, reversal_of, alert_threshold, acc_delta, trace, run_id)
+                VALUES (@ClaimSeq, @SetlId, @PsnNo, @BatchId, @Admdvs, @Insutype, @MedType, @Fix, @Year, @Status, @Reason,
+                    @Medfee, @Fulamt, @Overlmt, @Preselfpay, @Inscp, @Dedc, @Hifp, @Bp, @Hifmi, @Hifob, @Maf, @MafTilted,
+                    @Fund, @Psn, @Assumed, @ReversalOf, @Alert, @Delta, @Trace, 1)
                 """,
                 new
                 {
-                    SetlId = x.setl_id, PsnNo = x.psn_no, BatchId = row.BatchId, Admdvs = x.admdvs, Insutype = x.insutype,
-                    MedType = x.med_type, Fix = x.fixmedins_code, Year = x.enddate.Year, Status = status, Reason = reason,
-                    Medfee = claim.MedfeeSumamt, Dedc = res.ActPayDedc, Hifp = res.HifpPay, Bp = res.PoolPropBp,
-                    Hifmi = res.HifmiPay, Hifob = res.HifobPay, Maf = res.MafPay, Fund = res.FundPaySumamt,
-                    Psn = res.PsnPartAmt, Assumed = res.AssumedParams,
-                    Trace = TraceCodec.Encode(trace.Slice(res.TraceStart, res.TraceCount)),
+                    ClaimSeq = x.claim_seq, SetlId = x.setl_id, PsnNo = x.psn_no, BatchId = x.batch_id, Admdvs = x.admdvs,
+                    Insutype = x.insutype, MedType = x.med_type, Fix = x.fixmedins_code, Year = x.enddate.Year,
+                    Status = status, Reason = reason, Medfee = claim.MedfeeSumamt, Fulamt = claim.FulamtOwnpayAmt,
+                    Overlmt = claim.OverlmtSelfpay, Preselfpay = claim.PreselfpayAmt, Inscp = claim.InscpScpAmt,
+                    Dedc = res.ActPayDedc, Hifp = res.HifpPay, Bp = res.PoolPropBp, Hifmi = res.HifmiPay,
+                    Hifob = res.HifobPay, Maf = res.MafPay, MafTilted = res.MafTiltedPay, Fund = res.FundPaySumamt,
+                    Psn = res.PsnPartAmt, Assumed = res.AssumedParams, ReversalOf = x.reversal_of,
+                    Alert = res.AlertThreshold, Delta = delta, Trace = traceText,
                 }, tx);
+            if (status == "quarantined" && errors.Count == 0) errors.Add(("policy", reason ?? "quarantined by the engine"));
+            foreach (var (field, why) in errors)
+            {
+                await conn.ExecuteAsync(
+                    """
+                    INSERT INTO naive_quarantine (setl_id, batch_id, run_id, source_file, source_line, field, reason)
+                    VALUES (@SetlId, @BatchId, 1, @SourceFile, @SourceLine, @Field, @Reason)
+                    """, new { SetlId = x.setl_id, BatchId = x.batch_id, SourceFile = x.source_file, SourceLine = x.source_line, Field = field, Reason = why }, tx);
+            }
             if (status == "settled")
             {
                 lines.Clear();
@@ -144,11 +186,21 @@ internal static class Naive
                         INSERT INTO naive_ledger (entry_id, line_no, setl_id, run_id, batch_id, kind, posted_at, account,
                             fund_pay_type, fixmedins_code, debit, credit)
                         VALUES (@EntryId, @LineNo, @SetlId, 1, @BatchId, @Kind, now(), @Account, @FundPayType, @FixmedinsCode, @Debit, @Credit)
-                        """, new { l.EntryId, l.LineNo, l.SetlId, row.BatchId, l.Kind, l.Account, l.FundPayType, l.FixmedinsCode, l.Debit, l.Credit }, tx);
+                        """, new { l.EntryId, l.LineNo, l.SetlId, BatchId = x.batch_id, l.Kind, l.Account, l.FundPayType, l.FixmedinsCode, l.Debit, l.Credit }, tx);
+                }
+                if (res.AlertThreshold != 0)
+                {
+                    await conn.ExecuteAsync(
+                        """
+                        INSERT INTO naive_alert (psn_no, year, threshold, ytd_personal_burden, triggered_by_setl_id, run_id)
+                        VALUES (@PsnNo, @Year, @Threshold, @Burden, @SetlId, 1) ON CONFLICT DO NOTHING
+                        """, new { PsnNo = x.psn_no, claim.Year, Threshold = res.AlertThreshold, Burden = res.AlertBurden, SetlId = x.setl_id }, tx);
                 }
             }
             if (++done % 10_000 == 0)
             {
+                // The person may go on in the next transaction: store their totals so far, keep them in memory.
+                await FlushAccumulatorsAsync(conn, tx, states, forget: false);
                 await tx.CommitAsync();
                 await tx.DisposeAsync();
                 tx = null;
@@ -156,17 +208,45 @@ internal static class Naive
         }
         if (tx is not null)
         {
+            await FlushAccumulatorsAsync(conn, tx, states, forget: true);
             await tx.CommitAsync();
             await tx.DisposeAsync();
         }
         sw.Stop();
-        await conn.ExecuteAsync("DROP TABLE naive_result, naive_ledger");
-        return (done, sw.Elapsed.TotalSeconds);
+        // Same settlement: every result the baseline stored must equal the end-to-end run's stored result for that
+        // claim (reversals excepted: the baseline does not look up originals).
+        var check = await conn.QuerySingleAsync<(long Compared, long Mismatches)>(
+            """
+            SELECT count(*), count(*) FILTER (WHERE (n.status, n.hifp_pay, n.hifmi_pay, n.hifob_pay, n.maf_pay, n.psn_part_amt, n.acc_delta)
+                                                 IS DISTINCT FROM (r.status, r.hifp_pay, r.hifmi_pay, r.hifob_pay, r.maf_pay, r.psn_part_amt, r.acc_delta))
+            FROM naive_result n JOIN settlement_result r ON r.claim_seq = n.claim_seq
+            WHERE n.reversal_of IS NULL
+            """, commandTimeout: 0);
+        await conn.ExecuteAsync("DROP TABLE naive_result, naive_ledger, naive_quarantine, naive_accumulator, naive_alert");
+        return (done, sw.Elapsed.TotalSeconds, check.Compared, check.Mismatches);
+    }
+
+    /// <summary>Upserts the running totals held in memory, one row per person-year; <paramref name="forget"/> when the
+    /// person's claims are done.</summary>
+    private static async Task FlushAccumulatorsAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
+        Dictionary<(string, int), PersonYearState> states, bool forget)
+    {
+        foreach (var ((psnNo, year), st) in states)
+        {
+            var acc = new long[AccSlot.Count];
+            for (int i = 0; i < acc.Length; i++) acc[i] = st[i];
+            await conn.ExecuteAsync(
+                """
+                INSERT INTO naive_accumulator (psn_no, year, acc, run_id) VALUES (@psnNo, @year, @acc, 1)
+                ON CONFLICT (psn_no, year) DO UPDATE SET acc = excluded.acc, run_id = excluded.run_id
+                """, new { psnNo, year, acc }, tx);
+        }
+        if (forget) states.Clear();
     }
 
     private static ClaimRow ToClaimRow(Row x) => new()
     {
-        ClaimSeq = x.claim_seq, BatchId = x.admdvs + "-batch", SetlId = x.setl_id, PsnNo = x.psn_no, Admdvs = x.admdvs,
+        ClaimSeq = x.claim_seq, BatchId = x.batch_id, SetlId = x.setl_id, PsnNo = x.psn_no, Admdvs = x.admdvs,
         Insutype = x.insutype, MedType = x.med_type, FixmedinsCode = x.fixmedins_code, HospLv = x.hosp_lv,
         FacKind = x.fac_kind, Designated = x.designated, Setting = x.setting, InProvince = x.in_province,
         TransferFromLv = x.transfer_from_lv, BeginDate = DateOnly.FromDateTime(x.begndate),

@@ -109,7 +109,7 @@ public sealed class AssistanceApplicationService(NpgsqlDataSource dataSource, Ti
                 foreach (var y in await conn.QueryAsync<(int Year, long Basic, long Tilted)>(new CommandDefinition(
                     $"""
                     SELECT extract(year FROM c.enddate)::int, sum(r.maf_pay - r.maf_tilted_pay)::bigint, sum(r.maf_tilted_pay)::bigint
-                    FROM settlement_result r JOIN staging_claim c ON c.setl_id = r.setl_id
+                    FROM settlement_result r JOIN staging_claim c ON c.claim_seq = r.claim_seq
                     WHERE r.psn_no = @psnNo AND r.status = 'settled'
                       AND c.enddate >= make_date(@y0, 1, 1) AND c.enddate <= make_date(@y1, 12, 31)
                     GROUP BY 1
@@ -165,7 +165,7 @@ public sealed class AssistanceApplicationService(NpgsqlDataSource dataSource, Ti
             SELECT r.setl_id AS SetlId, c.enddate AS EndDate, r.med_type AS MedType, c.setting AS Setting, c.in_province AS InProvince,
                    (r.inscp_scp_amt - r.hifp_pay - r.hifmi_pay - r.hifob_pay) AS AssistBase,
                    (r.maf_pay - r.maf_tilted_pay) AS BasicPaid, r.maf_tilted_pay AS TiltPaid
-            FROM settlement_result r JOIN staging_claim c ON c.setl_id = r.setl_id
+            FROM settlement_result r JOIN staging_claim c ON c.claim_seq = r.claim_seq
             WHERE r.psn_no = @psnNo AND r.status = 'settled' AND r.reversal_of IS NULL
               AND c.enddate BETWEEN @from AND @to
               AND NOT EXISTS (SELECT 1 FROM settlement_result v WHERE v.reversal_of = r.setl_id AND v.status = 'settled')

@@ -26,7 +26,8 @@ public sealed class ExplainQuery(NpgsqlDataSource dataSource)
                    hifmi_pay AS HifmiPay, hifob_pay AS HifobPay, maf_pay AS MafPay, maf_tilted_pay AS MafTiltedPay,
                    fund_pay_sumamt AS FundPaySumamt, psn_part_amt AS PsnPartAmt, assumed_params AS AssumedParams,
                    reversal_of AS ReversalOf, trace, run_id AS RunId
-            FROM settlement_result WHERE setl_id = @setlId
+            FROM settlement_result WHERE claim_seq IN (SELECT result_claim_seq(@setlId))
+            ORDER BY claim_seq DESC LIMIT 1
             """, new { setlId }, cancellationToken: ct));
         if (r is null) return null;
         var q = await conn.QueryAsync<(string Field, string Reason)>(new CommandDefinition(

@@ -104,16 +104,21 @@ public sealed class Reconciler(NpgsqlDataSource dataSource)
             }
         }
 
-        // A settled claim with payments must have an entry; an entry must belong to a settled claim.
+        // A settled claim with payments must have an entry; an entry must belong to a settled claim; a result is keyed
+        // by its staged claim's claim_seq (migration 023), so its setl_id must be that claim's.
         var orphans = await conn.QueryAsync<string>(new CommandDefinition(
             """
             SELECT 'settled claim ' || r.setl_id || ' has no ledger entry' FROM settlement_result r
             WHERE r.batch_id = @batchId AND r.status = 'settled' AND r.medfee_sumamt <> 0
-              AND NOT EXISTS (SELECT 1 FROM ledger_line l WHERE l.setl_id = r.setl_id)
+              AND NOT EXISTS (SELECT 1 FROM ledger_line l WHERE l.entry_id = r.claim_seq)
             UNION ALL
             SELECT DISTINCT 'ledger entry for ' || l.setl_id || ' has no settled result' FROM ledger_line l
             WHERE l.batch_id = @batchId AND l.setl_id IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM settlement_result r WHERE r.setl_id = l.setl_id AND r.status = 'settled')
+              AND NOT EXISTS (SELECT 1 FROM settlement_result r WHERE r.claim_seq = l.entry_id AND r.setl_id = l.setl_id AND r.status = 'settled')
+            UNION ALL
+            SELECT 'result ' || r.setl_id || ' does not match its staged claim ' || coalesce(c.setl_id, '(none)') FROM settlement_result r
+            LEFT JOIN staging_claim c ON c.claim_seq = r.claim_seq
+            WHERE r.batch_id = @batchId AND r.claim_seq > 0 AND c.setl_id IS DISTINCT FROM r.setl_id
             UNION ALL
             SELECT 'subsidy entry ' || l.entry_id || ' is filed under claim batch ' || l.batch_id FROM ledger_line l
             WHERE l.batch_id = @batchId AND l.kind = 'subsidy' GROUP BY l.entry_id, l.batch_id

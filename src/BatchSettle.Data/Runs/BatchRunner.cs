@@ -128,7 +128,8 @@ public sealed partial class BatchRunner
     private static async Task QuarantineLoadRejectsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, string batchId, CancellationToken ct)
     {
         // Rows the loader could not type are part of the batch: each gets a quarantine row, and (when its setl_id was
-        // readable and no valid row with that setl_id was loaded) a quarantined result.
+        // readable and no valid row with that setl_id was loaded) a quarantined result, keyed by −reject_id (it has no
+        // claim_seq; migration 023).
         await conn.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO quarantine (setl_id, batch_id, run_id, source_file, source_line, field, reason)
@@ -138,14 +139,14 @@ public sealed partial class BatchRunner
             """, new { runId, batchId }, tx, cancellationToken: ct));
         await conn.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO settlement_result (setl_id, psn_no, batch_id, admdvs, insutype, med_type, fixmedins_code, status, reason, run_id)
-            SELECT DISTINCT ON (j.setl_id) j.setl_id, COALESCE(j.psn_no, ''), j.batch_id, '', '', '', '', 'quarantined',
+            INSERT INTO settlement_result (claim_seq, setl_id, psn_no, batch_id, admdvs, insutype, med_type, fixmedins_code, status, reason, run_id)
+            SELECT DISTINCT ON (j.setl_id) -j.reject_id, j.setl_id, COALESCE(j.psn_no, ''), j.batch_id, '', '', '', '', 'quarantined',
                    'load: ' || j.field || ': ' || j.reason, @runId
             FROM staging_reject j
             WHERE j.batch_id = @batchId AND j.kind = 'claim' AND j.setl_id IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM staging_claim c WHERE c.setl_id = j.setl_id)
             ORDER BY j.setl_id, j.reject_id
-            ON CONFLICT (setl_id) DO NOTHING
+            ON CONFLICT (setl_id) WHERE claim_seq < 0 DO NOTHING
             """, new { runId, batchId }, tx, cancellationToken: ct));
     }
 

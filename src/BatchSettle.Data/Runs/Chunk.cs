@@ -104,7 +104,7 @@ internal sealed class Chunk
         var w = _copy;
         w.Begin(conn,
             """
-            COPY settlement_result (setl_id, psn_no, batch_id, admdvs, insutype, med_type, fixmedins_code, year, status,
+            COPY settlement_result (claim_seq, setl_id, psn_no, batch_id, admdvs, insutype, med_type, fixmedins_code, year, status,
                 reason, medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc,
                 hifp_pay, pool_prop_bp, hifmi_pay, hifob_pay, maf_pay, maf_tilted_pay, fund_pay_sumamt, psn_part_amt,
                 assumed_params, reversal_of, alert_threshold, acc_delta, trace, run_id) FROM STDIN (FORMAT BINARY)
@@ -114,7 +114,8 @@ internal sealed class Chunk
             Span<long> delta = stackalloc long[AccSlot.Count];
             foreach (ref readonly var r in Results)
             {
-                w.StartRow(30);
+                w.StartRow(31);
+                w.Long(r.ClaimSeq);
                 w.Text(r.SetlId);
                 w.Text(r.PsnNo);
                 w.Text(batchId);

@@ -44,7 +44,7 @@ internal static class PartitionStream
                  c.reversal_of, c.source_file, c.source_line
           FROM staging_claim c
           WHERE c.batch_id = {Literal(batchId)} AND {Part("c.psn_hash", partitions, partNo)} {After("c.psn_no", checkpoint)}
-            {(skipSettled ? "AND NOT EXISTS (SELECT 1 FROM settlement_result r WHERE r.setl_id = c.setl_id)" : "")}
+            {(skipSettled ? "AND NOT EXISTS (SELECT 1 FROM settlement_result r WHERE r.claim_seq = c.claim_seq)" : "")}
           ORDER BY c.batch_id, c.psn_no COLLATE "C", c.enddate, c.setl_id COLLATE "C"
         ) TO STDOUT (FORMAT BINARY)
         """;
@@ -54,7 +54,7 @@ internal static class PartitionStream
     public static string AnySettledSql(string batchId, int partitions, int partNo, string? checkpoint) =>
         $"""
         SELECT EXISTS (
-          SELECT 1 FROM settlement_result r JOIN staging_claim c ON c.setl_id = r.setl_id
+          SELECT 1 FROM settlement_result r JOIN staging_claim c ON c.claim_seq = r.claim_seq
           WHERE r.batch_id = {Literal(batchId)} AND c.batch_id = {Literal(batchId)}
             AND {Part("c.psn_hash", partitions, partNo)} {After("c.psn_no", checkpoint)})
         """;
@@ -94,7 +94,7 @@ internal static class PartitionStream
                  o.hifmi_pay, o.hifob_pay, o.maf_pay, o.maf_tilted_pay, o.fund_pay_sumamt, o.psn_part_amt,
                  o.assumed_params, o.acc_delta
           FROM staging_claim c
-          LEFT JOIN settlement_result o ON o.setl_id = c.reversal_of
+          LEFT JOIN settlement_result o ON o.claim_seq = (SELECT max(k) FROM result_claim_seq(c.reversal_of) k)
           WHERE c.reversal_of IS NOT NULL AND c.batch_id = {Literal(batchId)}
             AND {Part("c.psn_hash", partitions, partNo)} {After("c.psn_no", checkpoint)}
         ) TO STDOUT (FORMAT BINARY)

@@ -117,7 +117,8 @@ internal sealed partial class DashboardStore
             """
             SELECT setl_id AS SetlId, status AS Status, reason AS Reason, run_id AS RunId, batch_id AS BatchId,
                    coalesce(trace, '') AS Text
-            FROM settlement_result WHERE setl_id = @setlId
+            FROM settlement_result WHERE claim_seq IN (SELECT result_claim_seq(@setlId))
+            ORDER BY claim_seq DESC LIMIT 1
             """,
             new { setlId }, cancellationToken: cancellationToken));
     }
