@@ -37,7 +37,7 @@ public sealed partial class SettlementEngine
         }
         if (basic == NoGroup)
         {
-            if (holdsI) Step(ref c, Rules.YkMa09, "category I is assisted once on application, not per claim", 0, 0, 0, 0, 0);
+            if (holdsI) Step(ref c, Rules.YkMa09, TraceWhat.AssistanceOnApplication, 0, 0, 0, 0, 0);
             return true;
         }
         // The assistance rules are in force from 2023; before that none resolves and nothing is paid.
@@ -45,7 +45,7 @@ public sealed partial class SettlementEngine
         if (pd is null) return true;
         if (cl.Setting == CareSetting.Temporary)
         {
-            Step(ref c, Rules.YkMa07, "care not properly referred: no assistance", 0, 0, 0, 0, 0);
+            Step(ref c, Rules.YkMa07, TraceWhat.AssistanceNotReferred, 0, 0, 0, 0, 0);
             return true;
         }
         var pr = P(ref c, ParamKeys.MaBasicRatio + basic);
@@ -56,7 +56,7 @@ public sealed partial class SettlementEngine
         long b0 = c.Acc[AccSlot.AssistBase];
         long b1 = b0 + burden;
         c.Acc[AccSlot.AssistBase] = b1;
-        Step(ref c, Rules.YkMa03, "assistance base: YTD policy-scope burden after basic fund and second tier", 0, 0, 0, burden, burden,
+        Step(ref c, Rules.YkMa03, TraceWhat.AssistanceBase, 0, 0, 0, burden, burden,
             AccSlot.AssistBase, b0, b1);
 
         long raw;
@@ -70,17 +70,17 @@ public sealed partial class SettlementEngine
                 return false;
             }
             raw = Math.Min(burden, cl.BedDays * bed.Value);
-            Step(ref c, bed.RuleId, "severe mental illness inpatient: fixed amount per bed-day", bed.Id, 0, 0, cl.BedDays, raw);
+            Step(ref c, bed.RuleId, TraceWhat.AssistancePsychBedDay, bed.Id, 0, 0, cl.BedDays, raw);
         }
         else
         {
             raw = Increment(b0, b1, pd.Value, Bp(pr));
-            Step(ref c, pr.RuleId, "basic assistance: increment above the yearly deductible × ratio", pd.Id, pr.Id, 0, b1, raw);
+            Step(ref c, pr.RuleId, TraceWhat.AssistanceBasic, pd.Id, pr.Id, 0, b1, raw);
         }
         long paid = c.Acc[AccSlot.AssistBasicPaid];
         long basicPay = Math.Min(raw, Math.Max(0, pc.Value - paid));
         c.Acc[AccSlot.AssistBasicPaid] = paid + basicPay;
-        Step(ref c, pc.RuleId, "basic assistance yearly cap (all categories count)", pc.Id, 0, 0, raw, basicPay,
+        Step(ref c, pc.RuleId, TraceWhat.AssistanceBasicCap, pc.Id, 0, 0, raw, basicPay,
             AccSlot.AssistBasicPaid, paid, paid + basicPay);
 
         long tiltPay = 0;
@@ -98,13 +98,13 @@ public sealed partial class SettlementEngine
             long tpaid = c.Acc[AccSlot.AssistTiltPaid];
             tiltPay = Math.Min(traw, Math.Max(0, tc.Value - tpaid));
             c.Acc[AccSlot.AssistTiltPaid] = tpaid + tiltPay;
-            Step(ref c, tr.RuleId, "tilted assistance base: YTD burden after basic assistance", td.Id, tr.Id, 0, rest, traw,
+            Step(ref c, tr.RuleId, TraceWhat.AssistanceTiltBase, td.Id, tr.Id, 0, rest, traw,
                 AccSlot.AssistTiltBase, t0, t1);
-            Step(ref c, tc.RuleId, "tilted assistance yearly cap", tc.Id, 0, 0, traw, tiltPay, AccSlot.AssistTiltPaid, tpaid, tpaid + tiltPay);
+            Step(ref c, tc.RuleId, TraceWhat.AssistanceTiltCap, tc.Id, 0, 0, traw, tiltPay, AccSlot.AssistTiltPaid, tpaid, tpaid + tiltPay);
         }
         else
         {
-            Step(ref c, Rules.YkMa05, "tilted assistance only for proper care inside the province", 0, 0, 0, 0, 0);
+            Step(ref c, Rules.YkMa05, TraceWhat.AssistanceTiltOutsideProvince, 0, 0, 0, 0, 0);
         }
         c.Maf = basicPay + tiltPay;
         c.MafTilt = tiltPay;

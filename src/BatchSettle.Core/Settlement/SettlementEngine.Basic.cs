@@ -47,7 +47,7 @@ public sealed partial class SettlementEngine
         {
             if (benxi && cl.Emergency && asLocal)
             {
-                Step(ref c, Rules.BxIp04, "emergency admission to a non-designated facility: as designated of the same level", 0, 0, 0, 0, 0);
+                Step(ref c, Rules.BxIp04, TraceWhat.EmergencyNonDesignated, 0, 0, 0, 0, 0);
             }
             else if (benxi && cl.MedType == MedType.MaternityInpatient)
             {
@@ -55,7 +55,7 @@ public sealed partial class SettlementEngine
             }
             else
             {
-                Step(ref c, Rules.NonDesignated, "non-designated facility: no basic fund", 0, 0, 0, cl.InscpScpAmt, 0);
+                Step(ref c, Rules.NonDesignated, TraceWhat.NonDesignated, 0, 0, 0, cl.InscpScpAmt, 0);
                 return true;
             }
         }
@@ -65,7 +65,7 @@ public sealed partial class SettlementEngine
             var rd = P(ref c, ParamKeys.RemoteDedc + q);
             var rr = P(ref c, ParamKeys.RemoteRatio + q);
             if (rd is null || rr is null) return false;
-            Step(ref c, rd.RuleId, q == 0 ? "remote deductible and ratio (referred / emergency)" : "remote deductible and ratio (temporary)",
+            Step(ref c, rd.RuleId, q == 0 ? TraceWhat.RemoteReferred : TraceWhat.RemoteTemporary,
                 rd.Id, rr.Id, 0, rd.Value, 0);
             return PoolPay(ref c, rr.RuleId, rd.Value, rd.Id, Bp(rr), rr.Id, -1, 0, 0);
         }
@@ -75,7 +75,7 @@ public sealed partial class SettlementEngine
         var pr = P(ref c, ParamKeys.IpRatio + tier);
         if (pd is null || pr is null) return false;
         long dedc = pd.Value;
-        Step(ref c, pd.RuleId, "deductible and ratio by facility level", pd.Id, pr.Id, 0, pd.Value, 0);
+        Step(ref c, pd.RuleId, TraceWhat.LevelDeductible, pd.Id, pr.Id, 0, pd.Value, 0);
 
         int segLow = -1;
         long segPoint = 0;
@@ -100,7 +100,7 @@ public sealed partial class SettlementEngine
             long n = before + 1;
             long reduced = Math.Min(dedc, Math.Max(floor.Value, dedc - (step.Value * (n - 1))));
             c.Acc[AccSlot.LocalAdmissions] = n;
-            Step(ref c, Rules.BxIp02, "n-th in-city admission: deductible lowered", step.Id, floor.Id, pd.Id, dedc, reduced,
+            Step(ref c, Rules.BxIp02, TraceWhat.NthAdmission, step.Id, floor.Id, pd.Id, dedc, reduced,
                 AccSlot.LocalAdmissions, before, n);
             dedc = reduced;
         }
@@ -110,14 +110,14 @@ public sealed partial class SettlementEngine
             var fd = P(ref c, ParamKeys.IpDedc + Tier(Region.Yingkou, from, FacKind.General));
             if (fd is null) return false;
             long diff = Math.Max(0, dedc - fd.Value);
-            Step(ref c, Rules.YkIp02, "in-region transfer: deductible is the difference of the levels' deductibles", fd.Id, pd.Id, 0,
+            Step(ref c, Rules.YkIp02, TraceWhat.TransferDeductible, fd.Id, pd.Id, 0,
                 dedc, diff);
             dedc = diff;
         }
         if (cl.FacKind == FacKind.Specialty
             && cl.SpecialDisease is SpecialDisease.Tuberculosis or SpecialDisease.Hepatitis or SpecialDisease.Psychiatric)
         {
-            Step(ref c, benxi ? Rules.BxIp03 : Rules.YkIp03, "TB / hepatitis / psychiatric in a specialty hospital: no deductible",
+            Step(ref c, benxi ? Rules.BxIp03 : Rules.YkIp03, TraceWhat.SpecialtyNoDeductible,
                 0, 0, 0, dedc, 0);
             dedc = 0;
         }
@@ -130,7 +130,7 @@ public sealed partial class SettlementEngine
         var cap = P(ref c, ParamKeys.MtNondesigCap);
         if (cap is null) return false;
         long raw = Math.Min(c.Claim.InscpScpAmt, cap.Value);
-        Step(ref c, cap.RuleId, "delivery in a non-designated facility: policy-scope cost up to the limit", cap.Id, 0, 0,
+        Step(ref c, cap.RuleId, TraceWhat.NonDesignatedDelivery, cap.Id, 0, 0,
             c.Claim.InscpScpAmt, raw);
         c.PoolBp = FenMath.FullBp;
         return ApplyPoolCap(ref c, raw);
@@ -143,7 +143,7 @@ public sealed partial class SettlementEngine
         var pd = P(ref c, ParamKeys.EobsDedc + q);
         var pr = P(ref c, ParamKeys.EobsRatio + q);
         if (pd is null || pr is null) return false;
-        Step(ref c, pd.RuleId, q == 0 ? "emergency observation in the city" : "emergency observation outside the city",
+        Step(ref c, pd.RuleId, q == 0 ? TraceWhat.EmergencyObservationCity : TraceWhat.EmergencyObservationOutside,
             pd.Id, pr.Id, 0, pd.Value, 0);
         return PoolPay(ref c, pr.RuleId, pd.Value, pd.Id, Bp(pr), pr.Id, -1, 0, 0);
     }
@@ -164,16 +164,16 @@ public sealed partial class SettlementEngine
             long high = FenMath.MulBp(Math.Max(0, inscp - Math.Max(segPoint, dedc)), ratio);
             raw = low + high;
             c.PoolBp = inscp > segPoint ? ratio : segLow;
-            Step(ref c, rule, "segmented ratio: cost up to the segment point at the low ratio", dedcId, segId, 0,
+            Step(ref c, rule, TraceWhat.SegmentLow, dedcId, segId, 0,
                 Math.Max(0, Math.Min(inscp, segPoint) - dedc), low);
-            Step(ref c, rule, "segmented ratio: cost above the segment point at the high ratio", dedcId, segId, ratioId,
+            Step(ref c, rule, TraceWhat.SegmentHigh, dedcId, segId, ratioId,
                 Math.Max(0, inscp - Math.Max(segPoint, dedc)), high);
         }
         else
         {
             raw = FenMath.MulBp(inscp - act, ratio);
             c.PoolBp = ratio;
-            Step(ref c, rule, "pooled fund: (policy-scope cost − deductible) × ratio", dedcId, ratioId, 0, inscp - act, raw);
+            Step(ref c, rule, TraceWhat.PooledFund, dedcId, ratioId, 0, inscp - act, raw);
         }
         c.Dedc = act;
         return ApplyPoolCap(ref c, raw);
@@ -189,7 +189,7 @@ public sealed partial class SettlementEngine
         c.Acc[AccSlot.PoolPaid] = before + pay;
         c.Hifp = pay;
         c.LaExcess = raw - pay;
-        Step(ref c, cap.RuleId, "annual pooled-fund cap", cap.Id, 0, 0, raw, pay, AccSlot.PoolPaid, before, before + pay);
+        Step(ref c, cap.RuleId, TraceWhat.PoolCap, cap.Id, 0, 0, raw, pay, AccSlot.PoolPaid, before, before + pay);
         return true;
     }
 
@@ -199,7 +199,7 @@ public sealed partial class SettlementEngine
         ref readonly var cl = ref c.Claim;
         if (!cl.Designated)
         {
-            Step(ref c, Rules.NonDesignated, "non-designated facility: no basic fund", 0, 0, 0, cl.InscpScpAmt, 0);
+            Step(ref c, Rules.NonDesignated, TraceWhat.NonDesignated, 0, 0, 0, cl.InscpScpAmt, 0);
             return true;
         }
         string code = cl.ChronicCode!;
@@ -234,7 +234,7 @@ public sealed partial class SettlementEngine
             long before = c.Acc[AccSlot.ChronicDedcUsed];
             act = Math.Min(inscp, Math.Max(0, pd.Value - before));
             c.Acc[AccSlot.ChronicDedcUsed] = before + act;
-            Step(ref c, pd.RuleId, "yearly chronic-disease deductible shared by all diseases", pd.Id, 0, 0, inscp, act,
+            Step(ref c, pd.RuleId, TraceWhat.ChronicDeductible, pd.Id, 0, 0, inscp, act,
                 AccSlot.ChronicDedcUsed, before, before + act);
             ratio = Bp(pr);
             ratioId = pr.Id;
@@ -245,13 +245,13 @@ public sealed partial class SettlementEngine
         long raw = FenMath.MulBp(inscp - act, ratio);
         c.PoolBp = ratio;
         c.Dedc = act;
-        Step(ref c, Rules.Chronic, "per-disease ratio", ratioId, 0, 0, inscp - act, raw);
+        Step(ref c, Rules.Chronic, TraceWhat.ChronicRatio, ratioId, 0, 0, inscp - act, raw);
         int slot = MonthSlot0 + cl.EndDate.Month - 1;
         long used = c.Acc[slot];
         if (limit != long.MaxValue)
         {
             long limited = Math.Min(raw, Math.Max(0, limit - used));
-            Step(ref c, Rules.Chronic, "per-disease monthly limit (month of the settlement date)", limitId, 0, 0, raw, limited,
+            Step(ref c, Rules.Chronic, TraceWhat.ChronicMonthLimit, limitId, 0, 0, raw, limited,
                 slot, used, used);
             raw = limited;
         }
@@ -281,7 +281,7 @@ public sealed partial class SettlementEngine
         ref readonly var cl = ref c.Claim;
         if (!cl.Designated || cl.Setting is not (CareSetting.Local or CareSetting.FiledRemote))
         {
-            Step(ref c, Rules.Outpatient, "outpatient pooling: designated facility in the city or the filed place only", 0, 0, 0,
+            Step(ref c, Rules.Outpatient, TraceWhat.OutpatientNotPooled, 0, 0, 0,
                 cl.InscpScpAmt, 0);
             return true;
         }
@@ -293,14 +293,14 @@ public sealed partial class SettlementEngine
         long dBefore = c.Acc[AccSlot.OutpatientDedcUsed];
         long act = Math.Min(inscp, Math.Max(0, pd.Value - dBefore));
         c.Acc[AccSlot.OutpatientDedcUsed] = dBefore + act;
-        Step(ref c, pd.RuleId, "yearly outpatient deductible", pd.Id, 0, 0, inscp, act, AccSlot.OutpatientDedcUsed, dBefore, dBefore + act);
+        Step(ref c, pd.RuleId, TraceWhat.OutpatientDeductible, pd.Id, 0, 0, inscp, act, AccSlot.OutpatientDedcUsed, dBefore, dBefore + act);
         int ratio = Bp(pr);
         long raw = FenMath.MulBp(inscp - act, ratio);
-        Step(ref c, pr.RuleId, "outpatient ratio by facility", pr.Id, 0, 0, inscp - act, raw);
+        Step(ref c, pr.RuleId, TraceWhat.OutpatientRatio, pr.Id, 0, 0, inscp - act, raw);
         long before = c.Acc[AccSlot.OutpatientPaid];
         long pay = Math.Min(raw, Math.Max(0, pc.Value - before));
         c.Acc[AccSlot.OutpatientPaid] = before + pay;
-        Step(ref c, pc.RuleId, "yearly outpatient cap (separate from the inpatient cap)", pc.Id, 0, 0, raw, pay,
+        Step(ref c, pc.RuleId, TraceWhat.OutpatientCap, pc.Id, 0, 0, raw, pay,
             AccSlot.OutpatientPaid, before, before + pay);
         c.Hifp = pay;
         c.Dedc = act;
@@ -314,7 +314,7 @@ public sealed partial class SettlementEngine
         ref readonly var cl = ref c.Claim;
         if (!cl.Designated)
         {
-            Step(ref c, Rules.NonDesignated, "non-designated facility: no basic fund", 0, 0, 0, cl.InscpScpAmt, 0);
+            Step(ref c, Rules.NonDesignated, TraceWhat.NonDesignated, 0, 0, 0, cl.InscpScpAmt, 0);
             return true;
         }
         var pr = P(ref c, ParamKeys.TbRatio);
@@ -324,7 +324,7 @@ public sealed partial class SettlementEngine
         bool hyp = cl.SpecialDisease == SpecialDisease.Hypertension;
         int ratio = Bp(pr);
         long raw = FenMath.MulBp(cl.InscpScpAmt, ratio);
-        Step(ref c, pr.RuleId, "两病 drugs: no deductible, ratio", pr.Id, 0, 0, cl.InscpScpAmt, raw);
+        Step(ref c, pr.RuleId, TraceWhat.TwoDiseasesRatio, pr.Id, 0, 0, cl.InscpScpAmt, raw);
         long h = c.Acc[AccSlot.TwoDiseaseHypertensionPaid];
         long d = c.Acc[AccSlot.TwoDiseaseDiabetesPaid];
         // The diabetes cap is also the combined cap of a person with both (INTERPRETATIONS BX-2B-01).
@@ -334,7 +334,7 @@ public sealed partial class SettlementEngine
         int slot = hyp ? AccSlot.TwoDiseaseHypertensionPaid : AccSlot.TwoDiseaseDiabetesPaid;
         long before = hyp ? h : d;
         c.Acc[slot] = before + pay;
-        Step(ref c, pr.RuleId, hyp ? "两病 hypertension cap (and combined cap)" : "两病 diabetes / combined cap",
+        Step(ref c, pr.RuleId, hyp ? TraceWhat.TwoDiseasesHypertensionCap : TraceWhat.TwoDiseasesDiabetesCap,
             hyp ? ph.Id : pdia.Id, pdia.Id, 0, raw, pay, slot, before, before + pay);
         c.Hifp = pay;
         c.PoolBp = ratio;
@@ -347,7 +347,7 @@ public sealed partial class SettlementEngine
         ref readonly var cl = ref c.Claim;
         if (!cl.Designated)
         {
-            Step(ref c, Rules.NonDesignated, "non-designated facility: no basic fund", 0, 0, 0, cl.InscpScpAmt, 0);
+            Step(ref c, Rules.NonDesignated, TraceWhat.NonDesignated, 0, 0, 0, cl.InscpScpAmt, 0);
             return true;
         }
         long inscp = cl.InscpScpAmt;
@@ -355,20 +355,20 @@ public sealed partial class SettlementEngine
         {
             var p = P(ref c, ParamKeys.MtOpRatio);
             if (p is null) return false;
-            return Flat(ref c, p.RuleId, "employee maternity outpatient ratio", p, inscp);
+            return Flat(ref c, p.RuleId, TraceWhat.EmployeeMaternityOutpatient, p, inscp);
         }
         if (cl.Region == Region.Benxi)
         {
             var rule = P(ref c, ParamKeys.MtResOpRule);
             var p = P(ref c, ParamKeys.OpRatio + OutpatientClass(cl.HospLevel, cl.FacKind, cl.Setting == CareSetting.FiledRemote));
             if (rule is null || p is null) return false;
-            return Flat(ref c, Rules.BxMt03, "resident maternity outpatient: outpatient ratio, no deductible, no cap", p, inscp);
+            return Flat(ref c, Rules.BxMt03, TraceWhat.ResidentMaternityOutpatient, p, inscp);
         }
         int tier = Tier(cl.Region, cl.HospLevel, cl.FacKind);
         var pr = P(ref c, ParamKeys.IpRatio + tier);
         if (pr is null) return false;
         if (tier != ParamKeys.Level3AGeneral)
-            return Flat(ref c, Rules.YkIp05, "maternity outpatient: inpatient ratio of the level, no deductible", pr, inscp);
+            return Flat(ref c, Rules.YkIp05, TraceWhat.MaternityOutpatientLevel, pr, inscp);
         var sl = P(ref c, ParamKeys.IpSegRatioLow);
         var sp = P(ref c, ParamKeys.IpSegPoint);
         if (sl is null || sp is null) return false;
@@ -376,11 +376,11 @@ public sealed partial class SettlementEngine
         long high = FenMath.MulBp(Math.Max(0, inscp - sp.Value), Bp(pr));
         c.Hifp = low + high;
         c.PoolBp = inscp > sp.Value ? Bp(pr) : Bp(sl);
-        Step(ref c, Rules.YkIp05, "maternity outpatient: segmented inpatient ratios, no deductible", sl.Id, sp.Id, pr.Id, inscp, c.Hifp);
+        Step(ref c, Rules.YkIp05, TraceWhat.MaternityOutpatientSegmented, sl.Id, sp.Id, pr.Id, inscp, c.Hifp);
         return true;
     }
 
-    private static bool Flat(ref Ctx c, string rule, string what, PolicyParam ratio, long inscp)
+    private static bool Flat(ref Ctx c, string rule, TraceWhat what, PolicyParam ratio, long inscp)
     {
         int bp = Bp(ratio);
         c.Hifp = FenMath.MulBp(inscp, bp);

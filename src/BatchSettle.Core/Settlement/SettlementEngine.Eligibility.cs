@@ -13,7 +13,7 @@ public sealed partial class SettlementEngine
         ref readonly var ps = ref c.Person;
         if (!enrolled || ps.Region != cl.Region || ps.InsuType != cl.InsuType)
         {
-            Step(ref c, Rules.El01, "not enrolled in the claim's insutype for the claim's year", 0, 0, 0, 0, 0);
+            Step(ref c, Rules.El01, TraceWhat.NotEnrolled, 0, 0, 0, 0, 0);
             return Rules.El01;
         }
         DateOnly start;
@@ -29,7 +29,7 @@ public sealed partial class SettlementEngine
         }
         else if (ps.Year != cl.Year)
         {
-            Step(ref c, Rules.El01, "registry row is not for the claim's year", 0, 0, 0, 0, 0);
+            Step(ref c, Rules.El01, TraceWhat.RegistryYear, 0, 0, 0, 0, 0);
             return Rules.El01;
         }
         else if (!BenefitStart(ref c, out start, out rule, out pid))
@@ -46,10 +46,10 @@ public sealed partial class SettlementEngine
         int ymd = (start.Year * 10000) + (start.Month * 100) + start.Day;
         if (cl.BeginDate < start)
         {
-            Step(ref c, rule, "benefit start date after the service start: rejected", pid, 0, 0, ymd, 0);
+            Step(ref c, rule, TraceWhat.BenefitStartRejected, pid, 0, 0, ymd, 0);
             return rule;
         }
-        Step(ref c, rule, "benefit start date on or before the service start", pid, 0, 0, ymd, 0);
+        Step(ref c, rule, TraceWhat.BenefitStartCovered, pid, 0, 0, ymd, 0);
         return null;
     }
 

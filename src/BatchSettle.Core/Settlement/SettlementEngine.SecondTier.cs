@@ -21,14 +21,14 @@ public sealed partial class SettlementEngine
         long b0 = c.Acc[AccSlot.CriticalBase];
         long b1 = b0 + add;
         c.Acc[AccSlot.CriticalBase] = b1;
-        Step(ref c, Rules.Ci01, "大病 base: YTD policy-scope cost not paid by the pooled fund", 0, 0, 0, add, add,
+        Step(ref c, Rules.Ci01, TraceWhat.CriticalBase, 0, 0, 0, add, add,
             AccSlot.CriticalBase, b0, b1);
 
         var pd = P(ref c, ParamKeys.CiDedc);
         var pr = P(ref c, ParamKeys.CiRatio);
         if (pd is null || pr is null) return false;
         long best = Increment(b0, b1, pd.Value, Bp(pr));
-        Step(ref c, pr.RuleId, "大病 general deductible and ratio on the running total", pd.Id, pr.Id, 0, b1, best);
+        Step(ref c, pr.RuleId, TraceWhat.CriticalGeneral, pd.Id, pr.Id, 0, b1, best);
 
         // CI-04 hardship tilt (EL-07: from the identity's start date); the most favourable scheme applies.
         PolicyParam? tiltCat = null;
@@ -45,7 +45,7 @@ public sealed partial class SettlementEngine
             if (half is null || tr is null) return false;
             long d = FenMath.MulBp(pd.Value, Bp(half));
             long inc = Increment(b0, b1, d, Bp(tr));
-            Step(ref c, tr.RuleId, "大病 hardship tilt: deductible halved, tilted ratio", tiltCat.Id, half.Id, tr.Id, d, inc);
+            Step(ref c, tr.RuleId, TraceWhat.CriticalTilt, tiltCat.Id, half.Id, tr.Id, d, inc);
             best = Math.Max(best, inc);
         }
         // CI-05 Benxi children 0–14 with a listed disease (absent outside Benxi).
@@ -56,7 +56,7 @@ public sealed partial class SettlementEngine
             var cr = P(ref c, ParamKeys.CiChildRatio);
             if (cd is null || cr is null) return false;
             long inc = Increment(b0, b1, cd.Value, Bp(cr));
-            Step(ref c, cr.RuleId, "大病 child with a listed major disease", maxAge.Id, cd.Id, cr.Id, cd.Value, inc);
+            Step(ref c, cr.RuleId, TraceWhat.CriticalChild, maxAge.Id, cd.Id, cr.Id, cd.Value, inc);
             best = Math.Max(best, inc);
         }
 
@@ -65,7 +65,7 @@ public sealed partial class SettlementEngine
         if (Opt(ref c, ParamKeys.CiNoCapHardship) is { Value: 1 } noCap && (tiltCat is not null || ps.AssistanceSubsidised))
         {
             pay = best;
-            Step(ref c, noCap.RuleId, "大病 no annual cap (tilted category or assistance-subsidised enrolment)", noCap.Id, 0, 0, best, pay,
+            Step(ref c, noCap.RuleId, TraceWhat.CriticalNoCap, noCap.Id, 0, 0, best, pay,
                 AccSlot.CriticalPaid, paid, paid + pay);
         }
         else
@@ -84,17 +84,17 @@ public sealed partial class SettlementEngine
                 zeroPart = Math.Max(0, ps.ZeroClaimYears) * zero.Value;
                 incentive = Math.Min(cont + zeroPart, FenMath.MulBp(cap.Value, Bp(max)));
                 incId = per.Id;
-                Step(ref c, Rules.Ci06, "大病 cap incentives: continuous years and zero-claim years, at most 20% of the cap",
+                Step(ref c, Rules.Ci06, TraceWhat.CriticalIncentives,
                     free.Id, zero.Id, max.Id, cap.Value, incentive);
             }
             long limit = cap.Value + incentive;
             pay = Math.Min(best, Math.Max(0, limit - paid));
-            Step(ref c, cap.RuleId, "大病 annual cap", cap.Id, incId, 0, best, pay, AccSlot.CriticalPaid, paid, paid + pay);
+            Step(ref c, cap.RuleId, TraceWhat.CriticalCap, cap.Id, incId, 0, best, pay, AccSlot.CriticalPaid, paid, paid + pay);
             if (zeroPart > 0 && paid + pay > cap.Value && c.Acc[AccSlot.ZeroClaimIncentiveReset] == 0)
             {
                 // Once a payment uses incentive amount, the banked zero-claim incentive resets (for the following years).
                 c.Acc[AccSlot.ZeroClaimIncentiveReset] = 1;
-                Step(ref c, Rules.Ci06, "大病 payment used the incentive: zero-claim incentive reset", 0, 0, 0, paid + pay, 0,
+                Step(ref c, Rules.Ci06, TraceWhat.CriticalIncentiveReset, 0, 0, 0, paid + pay, 0,
                     AccSlot.ZeroClaimIncentiveReset, 0, 1);
             }
         }
@@ -111,7 +111,7 @@ public sealed partial class SettlementEngine
         long b0 = c.Acc[AccSlot.LargeAmountBase];
         c.Acc[AccSlot.LargeAmountBase] = b0 + excess;
         if (excess == 0) return true;
-        Step(ref c, Rules.La01, "大额 base: what the pooled fund would have paid above its cap", 0, 0, 0, excess, excess,
+        Step(ref c, Rules.La01, TraceWhat.LargeAmountBase, 0, 0, 0, excess, excess,
             AccSlot.LargeAmountBase, b0, b0 + excess);
         var dl = P(ref c, ParamKeys.LaDeadlineMonth);
         if (dl is null) return false;
@@ -125,7 +125,7 @@ public sealed partial class SettlementEngine
         }
         if (!covered)
         {
-            Step(ref c, Rules.El06, "大额 premium not paid for the service date: no 大额", dl.Id, 0, 0, excess, 0);
+            Step(ref c, Rules.El06, TraceWhat.LargeAmountNotPaid, dl.Id, 0, 0, excess, 0);
             return true;
         }
         var pr = P(ref c, ParamKeys.LaRatio);
@@ -135,7 +135,7 @@ public sealed partial class SettlementEngine
         long paid = c.Acc[AccSlot.LargeAmountPaid];
         long pay = Math.Min(raw, Math.Max(0, pc.Value - paid));
         c.Acc[AccSlot.LargeAmountPaid] = paid + pay;
-        Step(ref c, pc.RuleId, "大额 payment within its annual cap", pr.Id, pc.Id, dl.Id, raw, pay, AccSlot.LargeAmountPaid, paid, paid + pay);
+        Step(ref c, pc.RuleId, TraceWhat.LargeAmountPay, pr.Id, pc.Id, dl.Id, raw, pay, AccSlot.LargeAmountPaid, paid, paid + pay);
         c.Hifob = pay;
         return true;
     }

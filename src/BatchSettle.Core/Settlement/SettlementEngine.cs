@@ -122,7 +122,7 @@ public sealed partial class SettlementEngine
 
         ref var s = ref trace.Add();
         s.Rule = Rules.Reversal;
-        s.What = "reversal: exact negation of the original settlement";
+        s.WhatEntry = TraceWhat.Reversal;
         s.Base = original.FundPaySumamt;
         s.Amount = result.FundPaySumamt;
         for (int i = 0; i < AccSlot.Count; i++)
@@ -134,7 +134,7 @@ public sealed partial class SettlementEngine
             state[i] = before - d;
             ref var t = ref trace.Add();
             t.Rule = Rules.Reversal;
-            t.What = "accumulator rolled back by the original's delta";
+            t.WhatEntry = TraceWhat.ReversalRollback;
             t.Base = d;
             t.Amount = -d;
             t.Slot = i;
@@ -186,7 +186,7 @@ public sealed partial class SettlementEngine
             ExclusionCause.Misconduct => Rules.ExMisconduct,
             _ => Rules.ExAddiction,
         };
-        Step(ref c, rule, "excluded cause (§5): every fund 0, whole cost personal", 0, 0, 0, c.Claim.MedfeeSumamt, 0);
+        Step(ref c, rule, TraceWhat.Excluded, 0, 0, 0, c.Claim.MedfeeSumamt, 0);
         long before = c.Acc[AccSlot.Claims];
         c.Acc[AccSlot.Claims] = before + 1;
         r.Status = SettlementStatus.Settled;
@@ -212,7 +212,7 @@ public sealed partial class SettlementEngine
         c.Acc[AccSlot.BasicFundPaidAll] += c.Hifp;
         c.Acc[AccSlot.Claims] += 1;
         if (!EarlyWarning(ref c, ref r)) return false;
-        Step(ref c, Rules.Split, "final split: fund sum, personal = medfee − fund", 0, 0, 0, cl.MedfeeSumamt, r.PsnPartAmt);
+        Step(ref c, Rules.Split, TraceWhat.FinalSplit, 0, 0, 0, cl.MedfeeSumamt, r.PsnPartAmt);
         r.AssumedParams = c.Assumed;
         r.TraceCount = c.Trace.Count - r.TraceStart;
         return true;
@@ -232,14 +232,14 @@ public sealed partial class SettlementEngine
         if (p is null) return true;
         long bit = 1L << group;
         long raised = c.Acc[AccSlot.AlertsRaised];
-        Step(ref c, p.RuleId, "early-warning burden (YTD personal share of monitored claims)", p.Id, 0, 0, r.PsnPartAmt, r.PsnPartAmt,
+        Step(ref c, p.RuleId, TraceWhat.EarlyWarningBurden, p.Id, 0, 0, r.PsnPartAmt, r.PsnPartAmt,
             AccSlot.WarningBurden, before, after);
         if (after >= p.Value && (raised & bit) == 0)
         {
             c.Acc[AccSlot.AlertsRaised] = raised | bit;
             r.AlertThreshold = p.Value;
             r.AlertBurden = after;
-            Step(ref c, p.RuleId, "early-warning threshold crossed: alert (once per person, year and threshold)", p.Id, 0, 0,
+            Step(ref c, p.RuleId, TraceWhat.EarlyWarningAlert, p.Id, 0, 0,
                 after, p.Value, AccSlot.AlertsRaised, raised, raised | bit);
         }
         return true;
@@ -332,12 +332,13 @@ public sealed partial class SettlementEngine
         return p;
     }
 
-    private static void Step(ref Ctx c, string rule, string what, int p1, int p2, int p3, long @base, long amount,
+    /// <summary>Appends a step; <paramref name="what"/> is a catalogue entry (stored by reference, written as its code).</summary>
+    private static void Step(ref Ctx c, string rule, TraceWhat what, int p1, int p2, int p3, long @base, long amount,
         int slot = -1, long before = 0, long after = 0)
     {
         ref var s = ref c.Trace.Add();
         s.Rule = rule;
-        s.What = what;
+        s.WhatEntry = what;
         s.Param1 = p1;
         s.Param2 = p2;
         s.Param3 = p3;

@@ -7,6 +7,12 @@ namespace BatchSettle.Core.Settlement;
 /// A claim's trace steps as one line of text (settlement_result.trace) and back. Steps are separated by ';', fields by
 /// '|': <c>rule|what|p1.p2.p3|base|amount|slot|before|after</c>; trailing zero parameter ids and an untouched slot
 /// (-1) are left empty. '\', '|' and ';' inside text are escaped with '\'.
+/// <para>
+/// <c>what</c> is the <see cref="TraceWhat"/> code in decimal when the description is catalogued (every step the engine
+/// writes), else the text itself, so nothing is lost. Rows written before the catalogue hold the text of catalogued
+/// descriptions too; both forms decode to the same steps. A field of ASCII digits only, with no escape in it, is a code;
+/// free text that consists of digits only is written with its first digit escaped (<c>\42</c>) so it stays text.
+/// </para>
 /// </summary>
 public static class TraceCodec
 {
@@ -20,7 +26,16 @@ public static class TraceCodec
             if (i > 0) sb.Append(';');
             Escape(sb, s.Rule);
             sb.Append('|');
-            Escape(sb, s.What);
+            if (s.WhatEntry is { } what)
+            {
+                sb.Append(what.Code.ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                string text = s.What;
+                if (IsCode(text)) sb.Append('\\');
+                Escape(sb, text);
+            }
             sb.Append('|');
             int n = s.Param3 != 0 ? 3 : s.Param2 != 0 ? 2 : s.Param1 != 0 ? 1 : 0;
             if (n >= 1) sb.Append(s.Param1.ToString(CultureInfo.InvariantCulture));
@@ -51,12 +66,14 @@ public static class TraceCodec
         if (text.Length == 0) return [];
         var fields = new List<string>(8);
         var cur = new StringBuilder();
+        bool whatEscaped = false; // an escape in the what field makes it text even when it is all digits
         for (int i = 0; i <= text.Length; i++)
         {
             char ch = i < text.Length ? text[i] : ';';
             if (ch == '\\' && i + 1 < text.Length)
             {
                 cur.Append(text[++i]);
+                if (fields.Count == 1) whatEscaped = true;
                 continue;
             }
             if (ch == '|')
@@ -69,8 +86,9 @@ public static class TraceCodec
             {
                 fields.Add(cur.ToString());
                 cur.Clear();
-                steps.Add(ParseStep(fields, steps.Count));
+                steps.Add(ParseStep(fields, whatEscaped, steps.Count));
                 fields.Clear();
+                whatEscaped = false;
                 continue;
             }
             cur.Append(ch);
@@ -78,10 +96,22 @@ public static class TraceCodec
         return [.. steps];
     }
 
-    private static TraceStep ParseStep(List<string> f, int index)
+    private static TraceStep ParseStep(List<string> f, bool whatEscaped, int index)
     {
         if (f.Count != 8) throw new FormatException($"trace step {index + 1}: expected 8 fields, found {f.Count}");
-        var s = new TraceStep { Rule = f[0], What = f[1], Slot = -1 };
+        var s = new TraceStep { Rule = f[0], Slot = -1 };
+        if (!whatEscaped && IsCode(f[1]))
+        {
+            s.WhatEntry = int.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out int code)
+                && TraceWhat.FromCode(code) is { } entry
+                ? entry
+                : throw new FormatException(
+                    $"trace step {index + 1}: description code {f[1]} is not in the catalogue (TraceWhat); written by a newer version?");
+        }
+        else
+        {
+            s.What = f[1]; // text: free, or a catalogued description as rows before the catalogue stored it
+        }
         if (f[2].Length > 0)
         {
             var ps = f[2].Split('.');
@@ -108,6 +138,12 @@ public static class TraceCodec
     private static long Long(string s, int index) =>
         long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v)
             ? v : throw new FormatException($"trace step {index + 1}: '{s}' is not an integer");
+
+    /// <summary>
+    /// True when <paramref name="what"/> would be read as a description code: non-empty, ASCII digits only. An encoder
+    /// writing such free text escapes its first character.
+    /// </summary>
+    public static bool IsCode(ReadOnlySpan<char> what) => !what.IsEmpty && !what.ContainsAnyExceptInRange('0', '9');
 
     private static void Escape(StringBuilder sb, string? s)
     {

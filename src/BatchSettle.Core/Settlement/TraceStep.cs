@@ -8,8 +8,37 @@ public struct TraceStep
 {
     /// <summary>Rule id as in POLICY.md (e.g. "BX-IP-02"); a constant string, never allocated per claim.</summary>
     public string Rule;
-    /// <summary>What the step computed (e.g. "deductible", "pooled fund", "cap"); a constant string.</summary>
-    public string What;
+
+    // What the step computed: a TraceWhat (a catalogued description; every step the engine writes) or a string (free
+    // text: a description not in the catalogue). One field for both, so a step is no larger than when it held the text.
+    private object? _what;
+
+    /// <summary>
+    /// The catalogued description (stored as its code), or null when the step carries free text. The engine sets this:
+    /// one reference store, no lookup.
+    /// </summary>
+    public TraceWhat? WhatEntry
+    {
+        readonly get => _what as TraceWhat;
+        set => _what = value;
+    }
+
+    /// <summary>
+    /// What the step computed (e.g. "annual pooled-fund cap"), as the explanation shows it. Setting a text that is in
+    /// the <see cref="TraceWhat"/> catalogue stores its entry, so the same description read from an old row (full text)
+    /// and from a new one (code) gives equal steps; any other text is kept as it is.
+    /// </summary>
+    public string What
+    {
+        readonly get => _what switch
+        {
+            TraceWhat w => w.Text,
+            string s => s,
+            _ => "",
+        };
+        set => _what = TraceWhat.Find(value) ?? (object?)value;
+    }
+
     /// <summary>Policy parameter ids used (0 = none).</summary>
     public int Param1;
     public int Param2;

@@ -5,7 +5,9 @@ namespace BatchSettle.Data.Runs;
 
 /// <summary>
 /// Writes a claim's trace steps in <see cref="TraceCodec"/>'s text format straight into a reusable char buffer, so that
-/// the runner stores the same text without building a string per claim (TraceCodec.Decode reads it back).
+/// the runner stores the same text without building a string per claim (TraceCodec.Decode reads it back). Catalogued
+/// descriptions are written as their <see cref="TraceWhat"/> code, read straight from the step (no lookup);
+/// tests/BatchSettle.Data.Tests/Runs/TraceTextTests checks the output against TraceCodec.Encode.
 /// </summary>
 internal static class TraceText
 {
@@ -17,14 +19,26 @@ internal static class TraceText
         for (int i = 0; i < steps.Length; i++)
         {
             ref readonly var s = ref steps[i];
-            // A step is at most its two texts (escaped: twice their length) plus 8 numbers and separators.
-            int need = 2 * ((s.Rule?.Length ?? 0) + (s.What?.Length ?? 0)) + 8 * 21;
+            // The description is its catalogue code (TraceWhat) unless it is free text, as in TraceCodec.Encode.
+            var what = s.WhatEntry;
+            string? text = what is null ? s.What : null;
+            // A step is at most its texts (escaped: twice their length, plus one for a digits-only description) plus
+            // 9 numbers (the code included) and separators.
+            int need = (2 * ((s.Rule?.Length ?? 0) + (text?.Length ?? 0))) + 1 + (9 * 21);
             if (pos + need > buffer.Length) Array.Resize(ref buffer, Math.Max(buffer.Length * 2, pos + need));
             var span = buffer.AsSpan();
             if (i > 0) span[pos++] = ';';
             pos = Escape(span, pos, s.Rule);
             span[pos++] = '|';
-            pos = Escape(span, pos, s.What);
+            if (what is not null)
+            {
+                pos = Num(span, pos, what.Code);
+            }
+            else
+            {
+                if (TraceCodec.IsCode(text)) span[pos++] = '\\';
+                pos = Escape(span, pos, text);
+            }
             span[pos++] = '|';
             int n = s.Param3 != 0 ? 3 : s.Param2 != 0 ? 2 : s.Param1 != 0 ? 1 : 0;
             if (n >= 1) pos = Num(span, pos, s.Param1);
