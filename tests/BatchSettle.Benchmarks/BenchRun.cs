@@ -57,6 +57,8 @@ internal static class BenchRun
 
             var naive = await Naive.RunAsync(ds, naiveClaims);
             Log($"{name}: naive {naive.Claims} claims in {naive.Seconds:F1} s = {naive.Claims / naive.Seconds:F0} claims/s; its results equal the end-to-end run's: {naive.Compared - naive.Mismatches} of {naive.Compared}");
+            if (naive.Mismatches != 0)
+                throw new InvalidOperationException($"the naive baseline settled {naive.Mismatches} claims differently from the end-to-end run: it is not the same settlement");
 
             double e2eRate = e2e.Claims / e2e.Seconds, envRate = env.Claims / env.Seconds, naiveRate = naive.Claims / naive.Seconds;
             summary.AppendLine(ic,

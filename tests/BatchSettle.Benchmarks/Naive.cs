@@ -122,6 +122,29 @@ internal static class Naive
             var psn = default(PersonIn);
             errors.Clear();
             ClaimValidator.Validate(in row, ref claim, ref psn, errors);
+            OriginalResult? orig = null;
+            if (x.reversal_of is { } of && errors.Count == 0)
+            {
+                // A reversal: the original's stored result, looked up the usual way, one query each.
+                orig = await conn.QuerySingleOrDefaultAsync<OriginalResult>(
+                    """
+                    SELECT r.setl_id AS SetlId, r.psn_no AS PsnNo, r.status AS Status, r.reason AS Reason, r.year AS Year,
+                           r.medfee_sumamt AS Medfee, r.fulamt_ownpay_amt AS Fulamt, r.overlmt_selfpay AS Overlmt,
+                           r.preselfpay_amt AS Preselfpay, r.inscp_scp_amt AS Inscp, r.act_pay_dedc AS ActPayDedc,
+                           r.hifp_pay AS HifpPay, r.pool_prop_bp AS PoolPropBp, r.hifmi_pay AS HifmiPay, r.hifob_pay AS HifobPay,
+                           r.maf_pay AS MafPay, r.maf_tilted_pay AS MafTiltedPay, r.fund_pay_sumamt AS FundPaySumamt,
+                           r.psn_part_amt AS PsnPartAmt, r.assumed_params AS AssumedParams, r.acc_delta AS AccDelta
+                    FROM naive_result r JOIN staging_claim c ON c.claim_seq = r.claim_seq WHERE c.setl_id = @of
+                    """, new { of }, tx);
+                bool reversed = await conn.ExecuteScalarAsync<bool>(
+                    "SELECT EXISTS (SELECT 1 FROM naive_result WHERE reversal_of = @of AND status = 'settled')", new { of }, tx);
+                if (orig is null) errors.Add(("reversal_of", $"original claim {of} unknown (no settlement result)"));
+                else if (orig.PsnNo != x.psn_no) errors.Add(("reversal_of", $"original claim {of} belongs to another person ({orig.PsnNo})"));
+                else if (orig.Status != "settled") errors.Add(("reversal_of", $"original claim {of} is {orig.Status}; nothing to reverse"));
+                else if (reversed) errors.Add(("reversal_of", $"original claim {of} is already reversed"));
+                else if (orig.AccDelta is null) errors.Add(("reversal_of", $"original claim {of} has no stored accumulator delta"));
+                else ClaimValidator.CheckNegation(claim, orig, errors);
+            }
             var res = default(SettlementOut);
             string status = "quarantined";
             string? reason = errors.Count > 0 ? errors[0].Reason : null;
@@ -129,11 +152,21 @@ internal static class Naive
             string? traceText = null;
             if (errors.Count == 0)
             {
-                var key = (x.psn_no, claim.Year);
+                var key = (x.psn_no, orig?.Year ?? claim.Year);
                 states.TryGetValue(key, out var st);
                 var before = st;
                 trace.Clear();
-                engine.Settle(claim, row.PAdmdvs is not null, psn, ref st, ref res, trace);
+                if (orig is not null)
+                {
+                    var origDelta = default(PersonYearState);
+                    for (int i = 0; i < orig.AccDelta!.Length && i < AccSlot.Count; i++) origDelta[i] = orig.AccDelta[i];
+                    engine.Reverse(claim, BatchRunner.ToOut(orig), origDelta, ref st, ref res, trace);
+                }
+                else
+                {
+                    engine.Settle(claim, row.PAdmdvs is not null, psn, ref st, ref res, trace);
+                }
+                if (res.Status == SettlementStatus.Quarantined) st = before;
                 states[key] = st;
                 var d = default(PersonYearState);
                 SettlementEngine.ComputeDelta(before, st, ref d);
@@ -178,7 +211,7 @@ internal static class Naive
             if (status == "settled")
             {
                 lines.Clear();
-                LedgerPosting.Post(x.claim_seq, x.setl_id, false, x.insutype, x.fixmedins_code, res, lines);
+                LedgerPosting.Post(x.claim_seq, x.setl_id, orig is not null, x.insutype, x.fixmedins_code, res, lines);
                 foreach (var l in lines)
                 {
                     await conn.ExecuteAsync(
@@ -213,15 +246,25 @@ internal static class Naive
             await tx.DisposeAsync();
         }
         sw.Stop();
-        // Same settlement: every result the baseline stored must equal the end-to-end run's stored result for that
-        // claim (reversals excepted: the baseline does not look up originals).
+        // Same settlement: every result the baseline stored must equal the end-to-end run's stored result for that claim.
         var check = await conn.QuerySingleAsync<(long Compared, long Mismatches)>(
             """
             SELECT count(*), count(*) FILTER (WHERE (n.status, n.hifp_pay, n.hifmi_pay, n.hifob_pay, n.maf_pay, n.psn_part_amt, n.acc_delta)
                                                  IS DISTINCT FROM (r.status, r.hifp_pay, r.hifmi_pay, r.hifob_pay, r.maf_pay, r.psn_part_amt, r.acc_delta))
             FROM naive_result n JOIN settlement_result r ON r.claim_seq = n.claim_seq
-            WHERE n.reversal_of IS NULL
             """, commandTimeout: 0);
+        foreach (var m in await conn.QueryAsync<string>(
+            """
+            SELECT n.setl_id || ': naive ' || n.status || coalesce(' ' || n.reason, '') || ' ' || n.hifp_pay || '/' || n.psn_part_amt
+                   || ', end-to-end ' || r.status || coalesce(' ' || r.reason, '') || ' ' || r.hifp_pay || '/' || r.psn_part_amt
+            FROM naive_result n JOIN settlement_result r ON r.claim_seq = n.claim_seq
+            WHERE (n.status, n.hifp_pay, n.hifmi_pay, n.hifob_pay, n.maf_pay, n.psn_part_amt, n.acc_delta)
+                  IS DISTINCT FROM (r.status, r.hifp_pay, r.hifmi_pay, r.hifob_pay, r.maf_pay, r.psn_part_amt, r.acc_delta)
+            ORDER BY n.claim_seq LIMIT 5
+            """, commandTimeout: 0))
+        {
+            Console.WriteLine($"  naive differs: {m}");
+        }
         await conn.ExecuteAsync("DROP TABLE naive_result, naive_ledger, naive_quarantine, naive_accumulator, naive_alert");
         return (done, sw.Elapsed.TotalSeconds, check.Compared, check.Mismatches);
     }

@@ -459,7 +459,7 @@ public sealed partial class BatchRunner
         r.FixmedinsCode = row.FixmedinsCode;
     }
 
-    private static SettlementOut ToOut(OriginalResult o) => new()
+    internal static SettlementOut ToOut(OriginalResult o) => new()
     {
         Status = SettlementStatus.Settled,
         Reason = o.Reason,
