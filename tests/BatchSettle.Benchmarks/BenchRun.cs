@@ -23,6 +23,8 @@ internal static class BenchRun
         var dirs = a.Require("data").Split(',', StringSplitOptions.RemoveEmptyEntries);
         int naiveClaims = a.Int("naive", 50_000);
         int partitions = a.Int("partitions", 2);
+        // --e2e-only: load and run end-to-end, no envelope or baseline (for profiling and quick comparisons; no ratios).
+        bool e2eOnly = a.Flag("e2e-only");
         string work = Path.GetFullPath(a.Get("work") ?? Path.Combine(Checkout.FindRoot() ?? ".", ".data", "bench"));
         var ic = CultureInfo.InvariantCulture;
         var pg = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDir = Path.Combine(work, "pg"), Durable = true });
@@ -51,6 +53,11 @@ internal static class BenchRun
             Log($"{name}: end-to-end {e2e.Claims} claims in {e2e.Seconds:F1} s = {e2e.Claims / e2e.Seconds:F0} claims/s, peak RSS {e2e.HwmKb / 1024.0:F0} MiB, {(double)e2e.Alloc / e2e.Claims:F0} B allocated/claim");
             await Checkpoint(ds);
 
+            if (e2eOnly)
+            {
+                summary.AppendLine(ic, $"{name,-10} {e2e.Claims,10} {e2e.Claims / e2e.Seconds,10:F0} {"-",11} {"-",9} {"-",8} {"-",10} {e2e.HwmKb / 1024.0,13:F0} {(double)e2e.Alloc / e2e.Claims,14:F0}");
+                continue;
+            }
             var env = await Envelope.RunAsync(ds, partitions);
             Log($"{name}: envelope {env.Claims} claims in {env.Seconds:F1} s = {env.Claims / env.Seconds:F0} claims/s");
             await Checkpoint(ds);
