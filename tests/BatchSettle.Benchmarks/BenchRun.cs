@@ -50,7 +50,7 @@ internal static class BenchRun
             Log($"{name}: loaded in {sw.Elapsed.TotalSeconds:F0} s");
 
             var e2e = await RunChildAsync(pg.ConnectionString(db), partitions);
-            Log($"{name}: end-to-end {e2e.Claims} claims in {e2e.Seconds:F1} s = {e2e.Claims / e2e.Seconds:F0} claims/s, peak RSS {e2e.HwmKb / 1024.0:F0} MiB, {(double)e2e.Alloc / e2e.Claims:F0} B allocated/claim");
+            Log($"{name}: end-to-end {e2e.Claims} claims in {e2e.Seconds:F1} s = {e2e.Claims / e2e.Seconds:F0} claims/s, peak RSS {e2e.HwmKb / 1024.0:F0} MiB, {(double)e2e.Alloc / e2e.Claims:F0} B allocated/claim, runner CPU {e2e.Cpu * 1e6 / e2e.Claims:F1} µs/claim");
             await Checkpoint(ds);
 
             if (e2eOnly)
@@ -91,10 +91,13 @@ internal static class BenchRun
         await cmd.ExecuteNonQueryAsync();
     }
 
-    private static async Task<(long Claims, double Seconds, long HwmKb, long Alloc)> RunChildAsync(string conn, int partitions)
+    private static async Task<(long Claims, double Seconds, long HwmKb, long Alloc, double Cpu)> RunChildAsync(string conn, int partitions)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
         if (ChildInline is { } inline) psi.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = inline;
+        // The worker's runtime settings (BatchSettle.Worker.csproj: no tiered compilation; the non-concurrent GC is in
+        // this project's own file). Set for the child only: the calculator micro-benchmark keeps the default tiering.
+        psi.Environment["DOTNET_TieredCompilation"] = "0";
         psi.ArgumentList.Add(typeof(BenchRun).Assembly.Location);
         foreach (var s in (string[])["e2e", "--conn", conn, "--partitions", partitions.ToString(CultureInfo.InvariantCulture)]) psi.ArgumentList.Add(s);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the e2e child");
@@ -104,6 +107,7 @@ internal static class BenchRun
             ?? throw new InvalidOperationException($"e2e child failed ({p.ExitCode}): {output}");
         var kv = line[4..].Split(' ').Select(x => x.Split('=')).ToDictionary(x => x[0], x => x[1]);
         return (long.Parse(kv["claims"], CultureInfo.InvariantCulture), double.Parse(kv["seconds"], CultureInfo.InvariantCulture),
-            long.Parse(kv["hwm_kb"], CultureInfo.InvariantCulture), long.Parse(kv["alloc"], CultureInfo.InvariantCulture));
+            long.Parse(kv["hwm_kb"], CultureInfo.InvariantCulture), long.Parse(kv["alloc"], CultureInfo.InvariantCulture),
+            double.Parse(kv["cpu"], CultureInfo.InvariantCulture));
     }
 }

@@ -25,6 +25,7 @@ internal static class EndToEnd
         var options = new BatchRunOptions { Partitions = a.Int("partitions", 2), Parallelism = a.Int("parallelism", Environment.ProcessorCount) };
         long claims = 0;
         long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         foreach (var b in batches)
         {
@@ -34,8 +35,9 @@ internal static class EndToEnd
         }
         sw.Stop();
         long alloc = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
+        double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"E2E claims={claims} seconds={sw.Elapsed.TotalSeconds:F3} hwm_kb={PeakRssKb()} alloc={alloc}"));
+            $"E2E claims={claims} seconds={sw.Elapsed.TotalSeconds:F3} hwm_kb={PeakRssKb()} alloc={alloc} cpu={cpu:F3}"));
         return 0;
     }
 

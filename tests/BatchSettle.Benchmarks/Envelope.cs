@@ -59,7 +59,7 @@ internal static class Envelope
         using var read = ds.OpenConnection();
         using var write = ds.OpenConnection();
         using (var set = new NpgsqlCommand(PartitionStream.SessionSql, read)) set.ExecuteNonQuery();
-        using var exp = read.BeginBinaryExport(PartitionStream.ClaimsSql(batch, partitions, part, null, skipSettled: false));
+        using var exp = new BinaryCopyReader(read, PartitionStream.ClaimsSql(batch, partitions, part, null, skipSettled: false));
         var rows = new ClaimRow[10_000];
         var delta = new long[deltaLen];
         var w = new BinaryCopyWriter();

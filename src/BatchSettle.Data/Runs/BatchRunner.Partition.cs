@@ -105,7 +105,7 @@ public sealed partial class BatchRunner
                 {
                     reversals = PartitionStream.ReadReversals(rexp);
                 }
-                using var claims = claimsConn.BeginBinaryExport(PartitionStream.ClaimsSql(batchId, partitions, partNo, checkpoint, skipSettled));
+                using var claims = new BinaryCopyReader(claimsConn, PartitionStream.ClaimsSql(batchId, partitions, partNo, checkpoint, skipSettled));
                 using var persons = personsConn.BeginBinaryExport(PartitionStream.PersonsSql(partitions, partNo, checkpoint));
                 using var accs = accConn.BeginBinaryExport(PartitionStream.AccumulatorsSql(checkpoint));
                 var reader = new PartitionReader(claims, persons, accs, reversals, batchId);

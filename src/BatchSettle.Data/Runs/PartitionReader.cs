@@ -29,7 +29,7 @@ internal struct PersonRow
 /// comparison per person (docs/PERFORMANCE.md).
 /// </summary>
 internal sealed class PartitionReader(
-    NpgsqlBinaryExporter claims,
+    BinaryCopyReader claims,
     NpgsqlBinaryExporter persons,
     NpgsqlBinaryExporter accumulators,
     Dictionary<string, (OriginalResult? Original, bool AlreadyReversed)> reversals,

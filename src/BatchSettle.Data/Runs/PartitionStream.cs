@@ -114,45 +114,49 @@ internal static class PartitionStream
     }
 
     /// <summary>
-    /// Reads the next claim into <paramref name="r"/> (overwritten in place); false at the end. Synchronous on
-    /// purpose: the reader runs on its own thread, and a synchronous read of a buffered column is a few nanoseconds
-    /// where an awaited one costs a state machine per column.
+    /// Reads the next claim of <see cref="ClaimsSql"/> into <paramref name="r"/> (overwritten in place); false at the
+    /// end. Synchronous on purpose: the reader runs on its own thread. Decoded by hand from the raw COPY stream
+    /// (<see cref="BinaryCopyReader"/>); code columns come from the reader's per-column string caches.
     /// </summary>
-    public static bool Read(NpgsqlBinaryExporter e, string batchId, ref ClaimRow r)
+    public static bool Read(BinaryCopyReader e, string batchId, ref ClaimRow r)
     {
-        if (e.StartRow() < 0) return false;
-        r.ClaimSeq = e.Read<long>(NpgsqlDbType.Bigint);
+        if (!e.NextRow()) return false;
+        if (e.FieldCount != ClaimColumns) throw new FormatException($"claims stream: {e.FieldCount} columns, expected {ClaimColumns}");
+        r.ClaimSeq = e.Int64();
         r.BatchId = batchId;
-        r.SetlId = e.Read<string>(NpgsqlDbType.Text);
-        r.PsnNo = e.Read<string>(NpgsqlDbType.Text);
-        r.Admdvs = e.Read<string>(NpgsqlDbType.Text);
-        r.Insutype = e.Read<string>(NpgsqlDbType.Text);
-        r.MedType = e.Read<string>(NpgsqlDbType.Text);
-        r.FixmedinsCode = e.Read<string>(NpgsqlDbType.Text);
-        r.HospLv = e.Read<string>(NpgsqlDbType.Text);
-        r.FacKind = e.Read<string>(NpgsqlDbType.Text);
-        r.Designated = e.Read<bool>(NpgsqlDbType.Boolean);
-        r.Setting = e.Read<string>(NpgsqlDbType.Text);
-        r.InProvince = e.Read<bool>(NpgsqlDbType.Boolean);
-        r.TransferFromLv = Text(e);
-        r.BeginDate = e.Read<DateOnly>(NpgsqlDbType.Date);
-        r.EndDate = e.Read<DateOnly>(NpgsqlDbType.Date);
-        r.BedDays = Int(e);
-        r.DiseCodg = Text(e);
-        r.SpecialDise = Text(e);
-        r.ExclCause = Text(e);
-        r.Emergency = Bool(e);
-        r.Approved = Bool(e);
-        r.Medfee = e.Read<decimal>(NpgsqlDbType.Numeric);
-        r.Fulamt = e.Read<decimal>(NpgsqlDbType.Numeric);
-        r.Overlmt = e.Read<decimal>(NpgsqlDbType.Numeric);
-        r.Preselfpay = e.Read<decimal>(NpgsqlDbType.Numeric);
-        r.Inscp = e.Read<decimal>(NpgsqlDbType.Numeric);
-        r.ReversalOf = Text(e);
-        r.SourceFile = e.Read<string>(NpgsqlDbType.Text);
-        r.SourceLine = e.Read<int>(NpgsqlDbType.Integer);
+        r.SetlId = e.Text();
+        r.PsnNo = e.Text();
+        r.Admdvs = e.Code(0);
+        r.Insutype = e.Code(1);
+        r.MedType = e.Code(2);
+        r.FixmedinsCode = e.Code(3);
+        r.HospLv = e.Code(4);
+        r.FacKind = e.Code(5);
+        r.Designated = e.Bool();
+        r.Setting = e.Code(6);
+        r.InProvince = e.Bool();
+        r.TransferFromLv = e.NullableCode(7);
+        r.BeginDate = e.Date();
+        r.EndDate = e.Date();
+        r.BedDays = e.NullableInt32();
+        r.DiseCodg = e.NullableCode(8);
+        r.SpecialDise = e.NullableCode(9);
+        r.ExclCause = e.NullableCode(10);
+        r.Emergency = e.NullableBool();
+        r.Approved = e.NullableBool();
+        r.Medfee = e.Numeric();
+        r.Fulamt = e.Numeric();
+        r.Overlmt = e.Numeric();
+        r.Preselfpay = e.Numeric();
+        r.Inscp = e.Numeric();
+        r.ReversalOf = e.NullableText();
+        r.SourceFile = e.Code(11);
+        r.SourceLine = e.Int32();
         return true;
     }
+
+    /// <summary>Columns of <see cref="ClaimsSql"/>.</summary>
+    public const int ClaimColumns = 29;
 
     private static OriginalResult? ReadOriginal(NpgsqlBinaryExporter e)
     {
