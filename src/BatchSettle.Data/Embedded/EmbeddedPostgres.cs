@@ -159,8 +159,8 @@ public sealed class EmbeddedPostgres
             "work_mem = 64MB",
             "maintenance_work_mem = 256MB",
             // Full-page images compressed: the first change of a page after a checkpoint logs the whole page (the
-            // random-order setl_id index of settlement_result touches a new page on most rows). Compression costs a
-            // little CPU and changes nothing about durability (full_page_writes stays on).
+            // accumulator upserts and any index filled out of order touch many pages). Compression costs a little CPU
+            // and changes nothing about durability (full_page_writes stays on).
             "wal_compression = lz4",
         };
         if (!_options.Durable)
