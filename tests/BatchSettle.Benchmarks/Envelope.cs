@@ -74,17 +74,11 @@ internal static class Envelope
             using (var tx = write.BeginTransaction())
             {
                 // The runner's own writer (hand-written binary COPY), so the envelope is the same I/O at its cheapest.
-                w.Begin(write,
-                    """
-                    COPY env_result (claim_seq, setl_id, psn_no, batch_id, admdvs, insutype, med_type, fixmedins_code, year, status,
-                        reason, medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc,
-                        hifp_pay, pool_prop_bp, hifmi_pay, hifob_pay, maf_pay, maf_tilted_pay, fund_pay_sumamt, psn_part_amt,
-                        assumed_params, reversal_of, alert_threshold, acc_delta, trace, run_id) FROM STDIN (FORMAT BINARY)
-                    """);
+                w.Begin(write, $"COPY env_result ({Chunk.ResultColumns}) FROM STDIN (FORMAT BINARY)");
                 for (int i = 0; i < n; i++)
                 {
                     ref readonly var r = ref rows[i];
-                    w.StartRow(31);
+                    w.StartRow(Chunk.ResultColumnCount);
                     w.Long(r.ClaimSeq);
                     w.Text(r.SetlId);
                     w.Text(r.PsnNo);
@@ -109,18 +103,14 @@ internal static class Envelope
                     w.Long(1L);
                 }
                 w.Complete();
-                w.Begin(write,
-                    """
-                    COPY env_ledger (entry_id, line_no, setl_id, run_id, batch_id, kind, posted_at, account, fund_pay_type,
-                        fixmedins_code, debit, credit) FROM STDIN (FORMAT BINARY)
-                    """);
+                w.Begin(write, $"COPY env_ledger ({Chunk.LedgerColumns}) FROM STDIN (FORMAT BINARY)");
                 for (int i = 0; i < n; i++)
                 {
                     ref readonly var r = ref rows[i];
                     lineDebt += linesPerClaim;
                     for (int line = 1; lineDebt >= 1; line++, lineDebt--)
                     {
-                        w.StartRow(12);
+                        w.StartRow(Chunk.LedgerColumnCount);
                         w.Long(r.ClaimSeq);
                         w.Int(line);
                         w.Text(r.SetlId);

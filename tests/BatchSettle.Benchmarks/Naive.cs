@@ -138,12 +138,7 @@ internal static class Naive
                     """, new { of }, tx);
                 bool reversed = await conn.ExecuteScalarAsync<bool>(
                     "SELECT EXISTS (SELECT 1 FROM naive_result WHERE reversal_of = @of AND status = 'settled')", new { of }, tx);
-                if (orig is null) errors.Add(("reversal_of", $"original claim {of} unknown (no settlement result)"));
-                else if (orig.PsnNo != x.psn_no) errors.Add(("reversal_of", $"original claim {of} belongs to another person ({orig.PsnNo})"));
-                else if (orig.Status != "settled") errors.Add(("reversal_of", $"original claim {of} is {orig.Status}; nothing to reverse"));
-                else if (reversed) errors.Add(("reversal_of", $"original claim {of} is already reversed"));
-                else if (orig.AccDelta is null) errors.Add(("reversal_of", $"original claim {of} has no stored accumulator delta"));
-                else ClaimValidator.CheckNegation(claim, orig, errors);
+                ClaimValidator.CheckReversal(of, x.psn_no, orig, reversed, claim, errors);
             }
             var res = default(SettlementOut);
             string status = "quarantined";

@@ -32,7 +32,7 @@ public static class Explainer
             Param(sb, policy, s.Param1);
             Param(sb, policy, s.Param2);
             Param(sb, policy, s.Param3);
-            if (s.What.StartsWith("benefit start", StringComparison.Ordinal))
+            if (s.WhatEntry == TraceWhat.BenefitStartCovered || s.WhatEntry == TraceWhat.BenefitStartRejected)
                 sb.Append(inv, $"      benefit start {s.Base / 10000:D4}-{s.Base / 100 % 100:D2}-{s.Base % 100:D2}\n");
             else
                 sb.Append(inv, $"      base {FenMath.FormatYuan(s.Base)} → amount {FenMath.FormatYuan(s.Amount)}\n");

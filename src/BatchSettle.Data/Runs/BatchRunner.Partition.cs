@@ -317,12 +317,8 @@ public sealed partial class BatchRunner
         if (row.ReversalOf is { } of && errors.Count == 0)
         {
             orig = FindInPass(chunk, pass.FirstResult, of) ?? row.Original;
-            if (orig is null) errors.Add(("reversal_of", $"original claim {of} unknown (no settlement result)"));
-            else if (orig.PsnNo != row.PsnNo) errors.Add(("reversal_of", $"original claim {of} belongs to another person ({orig.PsnNo})"));
-            else if (orig.Status != "settled") errors.Add(("reversal_of", $"original claim {of} is {orig.Status}; nothing to reverse"));
-            else if (row.OriginalAlreadyReversed || ReversedInPass(chunk, pass.FirstResult, of)) errors.Add(("reversal_of", $"original claim {of} is already reversed"));
-            else if (orig.AccDelta is null) errors.Add(("reversal_of", $"original claim {of} has no stored accumulator delta"));
-            else ClaimValidator.CheckNegation(w.Claim, orig, errors);
+            bool reversed = row.OriginalAlreadyReversed || ReversedInPass(chunk, pass.FirstResult, of);
+            ClaimValidator.CheckReversal(of, row.PsnNo, orig, reversed, w.Claim, errors);
         }
         if (errors.Count > 0)
         {

@@ -29,6 +29,7 @@ internal sealed class BinaryCopyReader : IDisposable
     private int[] _len = new int[32];
     private int _fields;
     private int _next;
+    private int _rowBytes; // the current row's length from _start
 
     private readonly StringCache[] _caches = new StringCache[64];
 
@@ -55,7 +56,8 @@ internal sealed class BinaryCopyReader : IDisposable
     public bool NextRow()
     {
         if (_done) return false;
-        _start += RowBytes();
+        _start += _rowBytes; // past the row just read
+        _rowBytes = 0;
         if (!Fill(2)) throw new FormatException("binary COPY: stream ended without a trailer");
         short n = BinaryPrimitives.ReadInt16BigEndian(_buf.AsSpan(_start));
         if (n == -1)
@@ -91,18 +93,7 @@ internal sealed class BinaryCopyReader : IDisposable
         return true;
     }
 
-    private int _rowBytes;
-
-    private int RowBytes()
-    {
-        int b = _rowBytes;
-        _rowBytes = 0;
-        return b;
-    }
-
     public int FieldCount => _fields;
-
-    public bool IsNull => _len[_next] < 0;
 
     private ReadOnlySpan<byte> Field(int expected = -1)
     {

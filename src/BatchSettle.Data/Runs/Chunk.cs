@@ -13,6 +13,21 @@ namespace BatchSettle.Data.Runs;
 /// </summary>
 internal sealed class Chunk
 {
+    /// <summary>The columns of a settlement_result row as the writer sends them (the bench's envelope sends the same).</summary>
+    public const string ResultColumns =
+        "claim_seq, setl_id, psn_no, batch_id, admdvs, insutype, med_type, fixmedins_code, year, status, reason, "
+        + "medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay, "
+        + "pool_prop_bp, hifmi_pay, hifob_pay, maf_pay, maf_tilted_pay, fund_pay_sumamt, psn_part_amt, assumed_params, "
+        + "reversal_of, alert_threshold, acc_delta, trace, run_id";
+
+    public const int ResultColumnCount = 31;
+
+    /// <summary>The columns of a ledger_line row as the writer sends them.</summary>
+    public const string LedgerColumns =
+        "entry_id, line_no, setl_id, run_id, batch_id, kind, posted_at, account, fund_pay_type, fixmedins_code, debit, credit";
+
+    public const int LedgerColumnCount = 12;
+
     private ResultRow[] _results = new ResultRow[1024];
     private AccumulatorRow[] _accumulators = new AccumulatorRow[256];
     private char[] _trace = new char[64 * 1024];
@@ -102,19 +117,13 @@ internal sealed class Chunk
     {
         if (Claims == 0) return;
         var w = _copy;
-        w.Begin(conn,
-            """
-            COPY settlement_result (claim_seq, setl_id, psn_no, batch_id, admdvs, insutype, med_type, fixmedins_code, year, status,
-                reason, medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc,
-                hifp_pay, pool_prop_bp, hifmi_pay, hifob_pay, maf_pay, maf_tilted_pay, fund_pay_sumamt, psn_part_amt,
-                assumed_params, reversal_of, alert_threshold, acc_delta, trace, run_id) FROM STDIN (FORMAT BINARY)
-            """);
+        w.Begin(conn, $"COPY settlement_result ({ResultColumns}) FROM STDIN (FORMAT BINARY)");
         try
         {
             Span<long> delta = stackalloc long[AccSlot.Count];
             foreach (ref readonly var r in Results)
             {
-                w.StartRow(31);
+                w.StartRow(ResultColumnCount);
                 w.Long(r.ClaimSeq);
                 w.Text(r.SetlId);
                 w.Text(r.PsnNo);
@@ -204,11 +213,7 @@ internal sealed class Chunk
         }
         if (!any) return;
         var w = _copy;
-        w.Begin(conn,
-            """
-            COPY ledger_line (entry_id, line_no, setl_id, run_id, batch_id, kind, posted_at, account, fund_pay_type,
-                fixmedins_code, debit, credit) FROM STDIN (FORMAT BINARY)
-            """);
+        w.Begin(conn, $"COPY ledger_line ({LedgerColumns}) FROM STDIN (FORMAT BINARY)");
         try
         {
             foreach (ref readonly var r in Results)
@@ -244,7 +249,7 @@ internal sealed class Chunk
         void Line(BinaryCopyWriter w, in ResultRow r, int lineNo, string kind, string account, string? fundPayType,
             long debit, long credit)
         {
-            w.StartRow(12);
+            w.StartRow(LedgerColumnCount);
             w.Long(r.ClaimSeq);
             w.Int(lineNo);
             w.Text(r.SetlId);

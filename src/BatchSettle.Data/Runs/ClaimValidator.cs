@@ -101,6 +101,21 @@ internal static class ClaimValidator
         return true;
     }
 
+    /// <summary>
+    /// A reversal of <paramref name="of"/> can go through only against a settled original of the same person, not
+    /// already reversed, with its accumulator delta stored, and with the original's amounts negated.
+    /// </summary>
+    public static void CheckReversal(string of, string psnNo, OriginalResult? orig, bool alreadyReversed, in ClaimIn c,
+        List<(string Field, string Reason)> errors)
+    {
+        if (orig is null) errors.Add(("reversal_of", $"original claim {of} unknown (no settlement result)"));
+        else if (orig.PsnNo != psnNo) errors.Add(("reversal_of", $"original claim {of} belongs to another person ({orig.PsnNo})"));
+        else if (orig.Status != "settled") errors.Add(("reversal_of", $"original claim {of} is {orig.Status}; nothing to reverse"));
+        else if (alreadyReversed) errors.Add(("reversal_of", $"original claim {of} is already reversed"));
+        else if (orig.AccDelta is null) errors.Add(("reversal_of", $"original claim {of} has no stored accumulator delta"));
+        else CheckNegation(c, orig, errors);
+    }
+
     /// <summary>A reversal's amounts must be its original's, negated.</summary>
     public static void CheckNegation(in ClaimIn c, OriginalResult o, List<(string Field, string Reason)> errors)
     {
