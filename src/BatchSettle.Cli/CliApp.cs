@@ -46,6 +46,20 @@ public static class CliApp
             (args.Length == 0 ? e : o).WriteLine(Usage);
             return args.Length == 0 ? 2 : 0;
         }
+        // "<verb> --help" prints that verb's usage and starts nothing: no database, no host, no run.
+        if (args.AsSpan(1).Contains("--help") || args.AsSpan(1).Contains("-h"))
+        {
+            if (VerbUsage(args[0]) is not { } help)
+            {
+                e.WriteLine($"batchsettle: unknown verb '{args[0]}'");
+                e.WriteLine(Usage);
+                return 2;
+            }
+
+            o.WriteLine(help);
+            return 0;
+        }
+
         try
         {
             var rest = args.AsSpan(1);
@@ -78,6 +92,39 @@ public static class CliApp
             e.WriteLine($"batchsettle: {x.Message}");
             return 1;
         }
+    }
+
+    /// <summary>The lines of <see cref="Usage"/> that describe <paramref name="verb"/>, with the database note; null for an unknown verb.</summary>
+    internal static string? VerbUsage(string verb)
+    {
+        var lines = Usage.Split('\n');
+        var picked = new List<string> { "usage: batchsettle " + verb + " [options]" };
+        bool inVerb = false;
+        foreach (var line in lines.Skip(1))
+        {
+            if (line.StartsWith("  " + verb + " ", StringComparison.Ordinal) || line.TrimEnd() == "  " + verb)
+            {
+                inVerb = true;
+            }
+            else if (!line.StartsWith("   ", StringComparison.Ordinal))
+            {
+                // A line indented by two spaces starts another verb; the "database:" line ends the list.
+                inVerb = false;
+            }
+
+            if (inVerb)
+            {
+                picked.Add(line);
+            }
+        }
+
+        if (picked.Count == 1)
+        {
+            return null;
+        }
+
+        picked.Add(lines.First(l => l.StartsWith("database:", StringComparison.Ordinal)));
+        return string.Join('\n', picked);
     }
 
     private static async Task<int> LoadAsync(CliArgs a, TextWriter o, TimeProvider time, CancellationToken ct)
