@@ -2,6 +2,7 @@ using BatchSettle.Data.Infrastructure;
 using BatchSettle.Data.Migrations;
 using BatchSettle.Dashboard;
 using BatchSettle.Jobs;
+using BatchSettle.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -70,11 +71,7 @@ public static class WorkerCommand
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.AddCommandLine(settings, SwitchMappings);
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        });
+        builder.AddBatchSettleServiceDefaults(connectionString, "batchsettle-worker");
 
         try
         {
