@@ -1,0 +1,8 @@
+-- CI-06 zero-claim resets reported per run (docs/INTERPRETATIONS.md §7 CI-06): a settled claim whose 大病 payment used
+-- incentive cap while zero-claim incentive was banked sets accumulator slot zero_claim_incentive_reset (its result's
+-- acc_delta has +1 there); a reversal of that claim rolls it back (−1). The run counts both when it finishes
+-- (BatchRunner.FinishRunAsync) so the run summary can say "zero-claim resets: N"; the list itself is read from the
+-- results (Data/Export/ZeroClaimResetExport, `batchsettle export --zero-claim-resets`).
+ALTER TABLE run
+    ADD COLUMN zero_claim_resets        bigint NOT NULL DEFAULT 0,
+    ADD COLUMN zero_claim_reset_undos   bigint NOT NULL DEFAULT 0;
