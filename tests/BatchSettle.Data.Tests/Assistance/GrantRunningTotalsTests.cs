@@ -79,6 +79,18 @@ public sealed class GrantRunningTotalsTests(PostgresFixture pg)
         Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT count(*) FROM assistance_application"));
         await c.ExecuteAsync("UPDATE run SET status = 'failed', error = 'test: not a real run' WHERE run_id = @fake", new { fake });
 
+        // Same transaction: when the accumulator cannot be moved, neither the decision nor its ledger entry is kept.
+        await c.ExecuteAsync(
+            """
+            CREATE FUNCTION test_acc_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'test: accumulator refused'; END $$;
+            CREATE TRIGGER test_acc_fail BEFORE UPDATE ON accumulator FOR EACH ROW EXECUTE FUNCTION test_acc_fail();
+            """);
+        var failed = await Assert.ThrowsAsync<PostgresException>(() => svc.ApplyAsync("YIE", new DateOnly(2025, 5, 10)));
+        Assert.Contains("accumulator refused", failed.MessageText, StringComparison.Ordinal);
+        Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT count(*) FROM assistance_application"));
+        Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT count(*) FROM ledger_line WHERE kind = 'assistance_application'"));
+        await c.ExecuteAsync("DROP TRIGGER test_acc_fail ON accumulator; DROP FUNCTION test_acc_fail();");
+
         var d = await svc.ApplyAsync("YIE", new DateOnly(2025, 5, 10));
         Assert.True(d.Granted, d.Reason);
         Assert.Equal(2_000_000, d.Basic);
