@@ -28,6 +28,11 @@ public sealed class ZeroClaimResetExport(NpgsqlDataSource dataSource)
     {
         if ((batchId is null) == (runId is null)) throw new ArgumentException("give a batch id or a run id");
         await using var conn = await dataSource.OpenConnectionAsync(ct);
+        if (runId is { } id && !await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM run WHERE run_id = @id)", new { id }, cancellationToken: ct)))
+        {
+            throw new InvalidOperationException($"no run {id}");
+        }
         string where = batchId is not null ? "r.batch_id = @batchId" : "r.run_id = @runId";
         return (await conn.QueryAsync<ZeroClaimReset>(new CommandDefinition(
             $"""
@@ -40,6 +45,16 @@ public sealed class ZeroClaimResetExport(NpgsqlDataSource dataSource)
             WHERE r.d IN (1, -1)
             ORDER BY r.psn_no COLLATE "C", c.enddate, r.setl_id COLLATE "C"
             """, new { batchId, runId }, commandTimeout: 0, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>How many results the batch has (0: not run, or not a claim batch).</summary>
+    public static async Task<int> ResultCountAsync(NpgsqlDataSource dataSource, string batchId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT count(*)::int FROM (SELECT 1 FROM settlement_result WHERE batch_id = @batchId LIMIT 1) t",
+            new { batchId }, cancellationToken: ct));
     }
 
     /// <summary>Writes <paramref name="rows"/> as CSV (UTF-8, \n, dates YYYY-MM-DD).</summary>
