@@ -65,5 +65,13 @@ public sealed class ZeroClaimResetExportTests(PostgresFixture pg)
         await ZeroClaimResetExport.WriteCsvAsync(path, byRun);
         Assert.Equal("psn_no,year,insutype,setl_id,date,action\nZR,2025,390,ZR1,2025-03-10,reset\n", await File.ReadAllTextAsync(path));
         await Assert.ThrowsAsync<ArgumentException>(() => export.ListAsync(null, null));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => export.ListAsync(null, 987_654_321));
+
+        // Migration 047's backfill (for runs finished before it) counts the same from the stored results.
+        await c.ExecuteAsync("UPDATE run SET zero_claim_resets = 0, zero_claim_reset_undos = 0");
+        string sql = await File.ReadAllTextAsync(Path.Combine(BatchSettle.Data.Migrations.SqlLocator.Find(), "047_zero_claim_resets.sql"));
+        await c.ExecuteAsync(sql[sql.IndexOf("UPDATE run SET", StringComparison.Ordinal)..]);
+        Assert.Equal([(march.RunId, 1L, 0L), (april.RunId, 0L, 1L)], (await c.QueryAsync<(long, long, long)>(
+            "SELECT run_id, zero_claim_resets, zero_claim_reset_undos FROM run ORDER BY run_id")).ToList());
     }
 }
