@@ -8,6 +8,19 @@ public sealed partial class SettlementEngine
 {
     private const int NoGroup = 99;
 
+    /// <summary>
+    /// Emergency care the pooled fund pays as if designated (ND-01's exceptions): BX-IP-04 (Benxi, emergency admission in
+    /// the city or filed place), BX-RM-01's emergency row (Benxi, emergency_remote admission) and emergency observation
+    /// (BX-RM-02; YK-IP-06 for Yingkou), which has no designation condition.
+    /// </summary>
+    internal static bool EmergencyAsDesignated(in ClaimIn cl)
+    {
+        if (cl.MedType == MedType.EmergencyObservation) return true;
+        if (cl.Region != Region.Benxi || cl.MedType is not (MedType.Inpatient or MedType.MaternityInpatient)) return false;
+        return cl.Setting == CareSetting.EmergencyRemote
+            || (cl.Emergency && cl.Setting is CareSetting.Local or CareSetting.FiledRemote);
+    }
+
     private bool Assistance(ref Ctx c)
     {
         ref readonly var cl = ref c.Claim;
@@ -15,12 +28,21 @@ public sealed partial class SettlementEngine
         // YK-MA-03a: inpatient, chronic outpatient and long-term medication (两病); ordinary outpatient is not assisted.
         if (!(FeedsTiers(cl.MedType) || cl.MedType == MedType.TwoDiseases)) return true;
         if (!ps.Hardship.Any()) return true;
+        // A designated claim the pooled fund does not recognise (CHR-01's age limit) adds nothing to the base.
+        if (!c.PoolRecognised && cl.Designated) return true;
+        // YK-MA-03a (v2): only designated care is assisted; emergencies paid as designated count as designated. Any
+        // other non-designated claim (a BX-MT-01 delivery included) is not assisted and feeds no running total.
+        if (!cl.Designated && !EmergencyAsDesignated(in cl))
+        {
+            Step(ref c, Rules.YkMa03a, TraceWhat.AssistanceNonDesignated, 0, 0, 0, 0, 0);
+            return true;
+        }
 
         // YK-MA-06 / YK-MA-02: the most favourable single category held on the settlement date (EL-07, YK-MA-10).
         // Basic groups: 0 = T/O/D (F as D), 1 = E (M, N, S as E). Tilted groups: 0 = T/O, 1 = D (and F), 2 = E.
         int basic = NoGroup, tilt = NoGroup;
         bool holdsI = false;
-        for (int i = 0; i < HardshipStarts.Count; i++)
+        for (int i = 0; i < HardshipStarts.AssistanceCount; i++)
         {
             var cat = (HardshipCategory)i;
             if (!ps.Hardship.Holds(cat, cl.EndDate)) continue;

@@ -9,7 +9,8 @@ public sealed partial class SettlementEngine
 {
     private bool SecondTier(ref Ctx c)
     {
-        if (!FeedsTiers(c.Claim.MedType)) return true;
+        // CI-01 (v2): only cost the pooled fund recognises (ND-01) feeds 大病 / 大额.
+        if (!FeedsTiers(c.Claim.MedType) || !c.PoolRecognised) return true;
         return c.Claim.InsuType == InsuType.Resident ? Critical(ref c) : LargeAmount(ref c);
     }
 
@@ -32,7 +33,7 @@ public sealed partial class SettlementEngine
 
         // CI-04 hardship tilt (EL-07: from the identity's start date); the most favourable scheme applies.
         PolicyParam? tiltCat = null;
-        for (int i = 0; i < HardshipStarts.Count && tiltCat is null; i++)
+        for (int i = 0; i < HardshipStarts.AssistanceCount && tiltCat is null; i++)
         {
             if (!ps.Hardship.Holds((HardshipCategory)i, cl.EndDate)) continue;
             var f = Opt(ref c, ParamKeys.CiTiltCat + i);

@@ -26,7 +26,7 @@ public static class PremiumSubsidy
         if (person.InsuType != InsuType.Resident) return r;
         PolicyParam? best = null;
         HardshipCategory bestCat = default;
-        for (int i = 0; i < HardshipStarts.Count; i++)
+        for (int i = 0; i < HardshipStarts.AssistanceCount; i++)
         {
             var cat = (HardshipCategory)i;
             if (!person.Hardship.Holds(cat, onDate)) continue;

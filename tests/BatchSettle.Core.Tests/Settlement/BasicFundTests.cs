@@ -207,27 +207,28 @@ public class BasicFundTests
     [Trait("Rule", "CHR-01")]
     public void Settle_Chronic_SharedDeductibleRatioMonthlyLimit()
     {
-        // renal_esrd 1,000: deductible 300, 700 × 80% = 560 (no monthly limit).
-        // cancer_drug 2,000 in April: deductible used, 2,000 × 70% = 1,400 → monthly limit 500.
+        // stroke_sequelae 1,000 (ratio 50%, no monthly limit): deductible 300, 700 × 50% = 350.
+        // cancer_drug 2,000 in April: deductible used, 2,000 × 70% = 1,400 → its monthly limit 500.
         PersonYearState s = default;
         var p = Person();
-        var r1 = Settle(Chronic("renal_esrd", Y(1_000)), p, ref s);
+        var r1 = Settle(Chronic("stroke_sequelae", Y(1_000)), p, ref s);
         Assert.Equal(Y(300), r1.ActPayDedc);
-        Assert.Equal(Y(560), r1.HifpPay);
+        Assert.Equal(Y(350), r1.HifpPay);
         var r2 = Settle(Chronic("cancer_drug", Y(2_000), "2024-04-10", "C2"), p, ref s);
         Assert.Equal(0, r2.ActPayDedc);
         Assert.Equal(Y(500), r2.HifpPay);
-        Assert.Equal(Y(500), s[AccSlot.ChronicPaidJanuary + 3]);
-        Assert.Equal(Y(1_060), s[AccSlot.PoolPaid]);
-        Assert.True(r2.AssumedParams);
+        Assert.Equal(Y(850), s[AccSlot.PoolPaid]);
+        Assert.True(r2.SupersededTextParams);
     }
 
     [Fact]
     [Trait("Rule", "CHR-01")]
     public void Settle_ChronicFixedAmount_PaysUpToMonthlyAmount()
     {
-        // 定额 pulmonary_tb: 300 policy-scope → 200 per month.
-        Assert.Equal(Y(200), Settle(Chronic("pulmonary_tb", Y(300)), Person()).HifpPay);
+        // 定额 pulmonary_tb (v2: a monthly limit of 500, assumed, after deductible and ratio): 1,300 → 1,000 × 70% = 700 → 500.
+        var r = Settle(Chronic("pulmonary_tb", Y(1_300)), Person());
+        Assert.Equal(Y(500), r.HifpPay);
+        Assert.True(r.AssumedParams);
     }
 
     [Fact]
@@ -236,7 +237,7 @@ public class BasicFundTests
     {
         var r = Settle(Chronic("unknown_disease", Y(300)), Person());
         Assert.Equal(SettlementStatus.Quarantined, r.Status);
-        Assert.Equal("missing parameter chr.ratio/unknown_disease for 210500/390 on 2024-03-10", r.Reason);
+        Assert.Equal(Reasons.ChronicNotListed, r.Reason);
     }
 
     [Fact]
