@@ -33,4 +33,9 @@ public struct PersonIn
     public DateOnly? ArrearsFrom;
     /// <summary>(v2) Employees: the day those arrears were paid in full (EL-01); null = not paid.</summary>
     public DateOnly? ArrearsPaid;
+    /// <summary>
+    /// (v2) On a resident (390) row: the benefit start of the person's employee (310) row of the same year, when there is
+    /// one (EL-01 two rows in one year: resident benefits end that day); null otherwise.
+    /// </summary>
+    public DateOnly? EmployeeRowStart;
 }

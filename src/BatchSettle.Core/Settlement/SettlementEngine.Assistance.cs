@@ -81,24 +81,8 @@ public sealed partial class SettlementEngine
         Step(ref c, Rules.YkMa03, TraceWhat.AssistanceBase, 0, 0, 0, burden, burden,
             AccSlot.AssistBase, b0, b1);
 
-        long raw;
-        if (basic == 0 && cl.MedType == MedType.Inpatient && cl.SpecialDisease == SpecialDisease.Psychiatric)
-        {
-            var bed = P(ref c, ParamKeys.MaPsychBedDay);
-            if (bed is null) return false;
-            if (cl.BedDays < 0)
-            {
-                c.BadInput = Reasons.BedDays;
-                return false;
-            }
-            raw = Math.Min(burden, cl.BedDays * bed.Value);
-            Step(ref c, bed.RuleId, TraceWhat.AssistancePsychBedDay, bed.Id, 0, 0, cl.BedDays, raw);
-        }
-        else
-        {
-            raw = Increment(b0, b1, pd.Value, Bp(pr));
-            Step(ref c, pr.RuleId, TraceWhat.AssistanceBasic, pd.Id, pr.Id, 0, b1, raw);
-        }
+        long raw = Increment(b0, b1, pd.Value, Bp(pr));
+        Step(ref c, pr.RuleId, TraceWhat.AssistanceBasic, pd.Id, pr.Id, 0, b1, raw);
         long paid = c.Acc[AccSlot.AssistBasicPaid];
         long basicPay = Math.Min(raw, Math.Max(0, pc.Value - paid));
         c.Acc[AccSlot.AssistBasicPaid] = paid + basicPay;
@@ -116,7 +100,26 @@ public sealed partial class SettlementEngine
             long t0 = c.Acc[AccSlot.AssistTiltBase];
             long t1 = t0 + rest;
             c.Acc[AccSlot.AssistTiltBase] = t1;
-            long traw = Increment(t0, t1, td.Value, Bp(tr));
+            long traw;
+            if (basic == 0 && cl.MedType == MedType.Inpatient && cl.SpecialDisease == SpecialDisease.Psychiatric)
+            {
+                // YK-MA-08 (v2): severe mental illness inpatient of T, O, D: the tilted step is the bed-day amount,
+                // min(burden left after basic assistance, bed_days × amount), instead of YK-MA-05's deductible and ratio;
+                // the stay's remaining burden still enters the tilted running total.
+                var bed = P(ref c, ParamKeys.MaPsychBedDay);
+                if (bed is null) return false;
+                if (cl.BedDays < 0)
+                {
+                    c.BadInput = Reasons.BedDays;
+                    return false;
+                }
+                traw = Math.Min(rest, cl.BedDays * bed.Value);
+                Step(ref c, bed.RuleId, TraceWhat.AssistancePsychBedDay, bed.Id, 0, 0, cl.BedDays, traw);
+            }
+            else
+            {
+                traw = Increment(t0, t1, td.Value, Bp(tr));
+            }
             long tpaid = c.Acc[AccSlot.AssistTiltPaid];
             tiltPay = Math.Min(traw, Math.Max(0, tc.Value - tpaid));
             c.Acc[AccSlot.AssistTiltPaid] = tpaid + tiltPay;

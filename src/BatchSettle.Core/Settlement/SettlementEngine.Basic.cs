@@ -125,8 +125,14 @@ public sealed partial class SettlementEngine
                 dedc, diff);
             dedc = diff;
         }
-        if (cl.FacKind == FacKind.Specialty
-            && cl.SpecialDisease is SpecialDisease.Tuberculosis or SpecialDisease.Hepatitis or SpecialDisease.Psychiatric)
+        // BX-IP-03 (v2): tb / hepatitis / psychiatric in a specialty hospital or a facility the city approved for the
+        // disease (dise_qualified). YK-IP-03 (v2): tb / psychiatric / infectious (hepatitis included) in a designated
+        // specialty hospital; no approved-facility alternative.
+        bool specialtyDisease = benxi
+            ? cl.SpecialDisease is SpecialDisease.Tuberculosis or SpecialDisease.Hepatitis or SpecialDisease.Psychiatric
+            : cl.SpecialDisease is SpecialDisease.Tuberculosis or SpecialDisease.Hepatitis or SpecialDisease.Psychiatric
+                or SpecialDisease.Infectious;
+        if (specialtyDisease && (cl.FacKind == FacKind.Specialty || (benxi && cl.DiseQualified)))
         {
             Step(ref c, benxi ? Rules.BxIp03 : Rules.YkIp03, TraceWhat.SpecialtyNoDeductible,
                 0, 0, 0, dedc, 0);
@@ -418,6 +424,14 @@ public sealed partial class SettlementEngine
         {
             var p = P(ref c, ParamKeys.MtOpRatio);
             if (p is null) return false;
+            if (c.Person.NotMaternityInsured)
+            {
+                // BX-MT-02 (v2): insured only in basic employee insurance (maternity_insured = false): the employee
+                // outpatient-pooling ratio by facility (EMP-OP-01), still without deductible or cap.
+                var er = P(ref c, ParamKeys.OpRatio + OutpatientClass(cl.HospLevel, cl.FacKind, cl.Setting == CareSetting.FiledRemote));
+                if (er is null) return false;
+                return Flat(ref c, p.RuleId, TraceWhat.EmployeeMaternityOutpatient, er, inscp);
+            }
             return Flat(ref c, p.RuleId, TraceWhat.EmployeeMaternityOutpatient, p, inscp);
         }
         if (cl.Region == Region.Benxi)

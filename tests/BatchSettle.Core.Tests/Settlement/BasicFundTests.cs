@@ -105,9 +105,9 @@ public class BasicFundTests
     [Trait("Rule", "YK-IP-06")]
     public void Settle_YingkouEmployee_AssumedTable()
     {
-        // (10,000 − 500) × 88% = 8,360, assumed.
+        // YK-IP-06 (v2): level-2 deductible 500 with BX-EMP-01's employee ratio 90%: (10,000 − 500) × 90% = 8,550, assumed.
         var r = Settle(Claim(Region.Yingkou, InsuType.Employee, lv: HospLevel.L2, inscp: Y(10_000)), Person(Region.Yingkou, InsuType.Employee));
-        Assert.Equal(Y(8_360), r.HifpPay);
+        Assert.Equal(Y(8_550), r.HifpPay);
         Assert.True(r.AssumedParams);
     }
 
@@ -162,9 +162,9 @@ public class BasicFundTests
     [Trait("Rule", "EMP-OP-01")]
     public void Settle_EmployeeOutpatient_Assumed()
     {
-        // (1,000 − 200) × 60% = 480.
+        // EMP-OP-01 (v2): BX-OP-01's values from 2022-11-01 — deductible 50, tertiary general 50%: (1,000 − 50) × 50% = 475.
         var r = Settle(Claim(insu: InsuType.Employee, med: MedType.Outpatient, inscp: Y(1_000)), Person(insu: InsuType.Employee));
-        Assert.Equal(Y(480), r.HifpPay);
+        Assert.Equal(Y(475), r.HifpPay);
         Assert.True(r.AssumedParams);
     }
 

@@ -78,6 +78,9 @@ public class TraceWhatTests
         "63 emergency admission outside the city: referral standard, designated or not",
         "64 childhood autism only to the age limit: every fund 0, not recognised by the pooled fund",
         "65 university student admitted outside the city: paid at the local standard",
+        "66 resident benefits end at the benefit start of the year's employee row: rejected",
+        "67 employer arrears: employee benefits stopped from the month after arrears began: rejected",
+        "68 employer arrears paid within the restore period (included): benefits restored back to arrears_from",
     ];
 
     [Fact]
