@@ -372,6 +372,8 @@ public sealed partial class SettlementEngine
         c.Hifp = pay;
         c.Dedc = act;
         c.PoolBp = ratio;
+        if (!YingkouResidentCap(ref c)) return false;
+        c.Acc[AccSlot.OutpatientPaid] = before + c.Hifp;
         return true;
     }
 
@@ -454,15 +456,30 @@ public sealed partial class SettlementEngine
         c.Hifp = low + high;
         c.PoolBp = inscp > sp.Value ? Bp(pr) : Bp(sl);
         Step(ref c, Rules.YkIp05, TraceWhat.MaternityOutpatientSegmented, sl.Id, sp.Id, pr.Id, inscp, c.Hifp);
-        return true;
+        return YingkouResidentCap(ref c);
     }
 
-    private static bool Flat(ref Ctx c, string rule, TraceWhat what, PolicyParam ratio, long inscp)
+    private bool Flat(ref Ctx c, string rule, TraceWhat what, PolicyParam ratio, long inscp)
     {
         int bp = Bp(ratio);
         c.Hifp = FenMath.MulBp(inscp, bp);
         c.PoolBp = bp;
         Step(ref c, rule, what, ratio.Id, 0, 0, inscp, c.Hifp);
+        return YingkouResidentCap(ref c);
+    }
+
+    /// <summary>
+    /// YK-IP-04 (v2): Yingkou residents' 60,000 annual cap covers outpatient (11) and maternity outpatient (51, 53)
+    /// payments too — they count toward it and are limited by what remains of it. Other claims: unchanged.
+    /// </summary>
+    private bool YingkouResidentCap(ref Ctx c)
+    {
+        ref readonly var cl = ref c.Claim;
+        if (cl.Region != Region.Yingkou || cl.InsuType != InsuType.Resident) return true;
+        if (cl.MedType is not (MedType.Outpatient or MedType.MaternityOutpatient or MedType.FamilyPlanning)) return true;
+        long excess = c.LaExcess;
+        if (!ApplyPoolCap(ref c, c.Hifp)) return false;
+        c.LaExcess = excess; // outpatient feeds no 大额 / 大病 base
         return true;
     }
 }
