@@ -59,7 +59,8 @@ internal static class PartitionStream
             AND {Part("c.psn_hash", partitions, partNo)} {After("c.psn_no", checkpoint)})
         """;
 
-    /// <summary>The partition's registry rows (every year) in psn_no order.</summary>
+    /// <summary>The partition's registry rows (every year, and v2 both insutypes of a year) in psn_no order; the reader
+    /// picks among one person's rows, so their order within (psn_no, year) does not matter (the stream index has none).</summary>
     public static string PersonsSql(int partitions, int partNo, string? checkpoint) =>
         $"""
         COPY (
@@ -68,7 +69,7 @@ internal static class PartitionStream
                  p.hardship, p.assistance_subsidised, p.university, p.maternity_insured, p.arrears_from, p.arrears_paid
           FROM staging_person p
           WHERE {Part("p.psn_hash", partitions, partNo)} {After("p.psn_no", checkpoint)}
-          ORDER BY p.psn_no COLLATE "C", p.year, p.insutype
+          ORDER BY p.psn_no COLLATE "C", p.year
         ) TO STDOUT (FORMAT BINARY)
         """;
 
