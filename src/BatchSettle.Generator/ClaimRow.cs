@@ -33,4 +33,8 @@ internal struct ClaimRow
     public long InScope;
     /// <summary>Seq of the claim this one reverses, or -1.</summary>
     public long ReversalOf;
+    /// <summary>(v2) dise_qualified; null = empty cell (default false).</summary>
+    public bool? DiseQualified;
+    /// <summary>(v2) high_value_drug; null = empty cell (default false).</summary>
+    public bool? HighValueDrug;
 }

@@ -64,6 +64,8 @@ internal sealed partial class DataGenerator
         if (bad == BadRowKind.ThreeDecimals) line.Append("123456789".AsSpan(_rng.Below(9), 1));
         if (c.ReversalOf >= 0) WriteSetlId(line, admdvs, c.ReversalOf);
         else line.Empty();
+        WriteBool(line, c.DiseQualified);
+        WriteBool(line, c.HighValueDrug);
         line.EndLine(w);
         _stats.ClaimRows++;
         if (c.Region == Region.Benxi) _stats.BenxiClaims++;

@@ -22,8 +22,8 @@ internal sealed partial class DataGenerator
     private static readonly string[] InpatientDx = ["J18.9", "I63.9", "I21.9", "K80.2", "S72.0", "C34.9", "I50.9", "K35.8", "M17.9", "N18.5"];
     private static readonly string[] EmergencyDx = ["R07.4", "S06.0", "I21.9", "K92.2", "J45.9"];
     private static readonly string[] ChildMajorDx = ["C91.0", "C92.4", "Q21.1", "Q21.0", "Q25.0", "Q22.1", "D61.9", "D69.3", "D66", "C83.3", "C74.9"];
-    private static readonly string[] SpecialInpatient = ["tb", "psychiatric", "hepatitis"];
-    private static readonly string[] SpecialInpatientDx = ["A15.0", "F20.9", "B18.1"];
+    private static readonly string[] SpecialInpatient = ["tb", "psychiatric", "hepatitis", "infectious"];
+    private static readonly string[] SpecialInpatientDx = ["A15.0", "F20.9", "B18.1", "A09.0"];
 
     /// <summary>Permille of good claims followed by their reversal (冲销); half of those also by a corrected claim.</summary>
     private const int ReversalPermille = 4;
@@ -235,6 +235,18 @@ internal sealed partial class DataGenerator
                 c.Begin = c.End;
                 break;
         }
+
+        // (v2) A resident who joined employee insurance this year claims as an employee from the employee row's start
+        // (most of the time: upstream sometimes still sends the resident insutype, which EL-01 rejects).
+        if (!p.Employee && p.EmployeeRowStart is { } es && c.Begin >= es && rng.Below(100) < 85) c.Employee = true;
+        // (v2) dise_qualified: a special-disease admission at a facility the city approved (not a specialty hospital);
+        // explicit false elsewhere on a third of the rows, empty (the default) on the rest.
+        if (mt == Inpat && c.SpecialDisease is "tb" or "hepatitis" or "psychiatric" && !specialtyFacility)
+            c.DiseQualified = rng.Below(100) < 50;
+        else if (rng.Below(3) == 0) c.DiseQualified = false;
+        // (v2) high_value_drug: about 3% of outpatient, chronic and inpatient claims.
+        if (mt is Op or Chronic or Inpat && rng.Permille(30)) c.HighValueDrug = true;
+        else if (rng.Below(3) == 0) c.HighValueDrug = false;
         return c;
     }
 

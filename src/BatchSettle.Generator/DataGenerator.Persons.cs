@@ -21,6 +21,11 @@ internal sealed partial class DataGenerator
                 WritePersonRow(w, p, _o.Year - 1);
                 _stats.PersonRows++;
             }
+            if (p.EmployeeRowPaid is not null)
+            {
+                WriteEmployeeRow(w, p);
+                _stats.PersonRows++;
+            }
         }
     }
 
@@ -49,7 +54,50 @@ internal sealed partial class DataGenerator
         WriteHardship(line, p);
         if (p.HardshipCount == 0 && (p.Index & 1) == 0) line.Empty(); // both spellings of "not subsidised"
         else line.Bool(p.AssistanceSubsidised);
+        WriteV2(line, p, prev, employeeRow: false);
         line.EndLine(w);
+    }
+
+    /// <summary>(v2) The employee (310, mid_year) row of a resident who joined employee insurance this year (EL-01).</summary>
+    private void WriteEmployeeRow(TextWriter w, in PersonFacts p)
+    {
+        var line = _line;
+        var paid = p.EmployeeRowPaid!.Value;
+        PersonModel.WritePsnNo(line, p.Region, p.Index);
+        line.Text(Codes.Admdvs(p.Region));
+        line.Text("310");
+        line.Date(p.Birth);
+        line.Int(_o.Year);
+        line.Text("mid_year");
+        line.Date(paid);
+        line.Empty();
+        line.Int(0);
+        line.Int(0);
+        line.Int(1);
+        line.Empty();
+        line.Date(paid); // the year's 大额 premium paid with the first contribution
+        WriteHardship(line, p);
+        line.Bool(false);
+        WriteV2(line, p, prev: false, employeeRow: true);
+        line.EndLine(w);
+    }
+
+    /// <summary>
+    /// (v2) university, maternity_insured, arrears_from, arrears_paid: mostly left empty (the defaults), the way a feed
+    /// that knows nothing to say writes them; explicit where the person has something.
+    /// </summary>
+    private static void WriteV2(CsvLine line, in PersonFacts p, bool prev, bool employeeRow)
+    {
+        bool employee = p.Employee || employeeRow;
+        if (!employee && p.University) line.Bool(true);
+        else if (!employee && (p.Index % 3) == 0) line.Bool(false);
+        else line.Empty();
+        if (employee && p.NotMaternityInsured) line.Bool(false);
+        else if (employee && (p.Index % 4) == 0) line.Bool(true);
+        else line.Empty();
+        bool arrears = p.Employee && !prev && p.ArrearsFrom is not null;
+        line.Date(arrears ? p.ArrearsFrom : null);
+        line.Date(arrears ? p.ArrearsPaid : null);
     }
 
     private static void WriteHardship(CsvLine line, in PersonFacts p)
@@ -81,6 +129,7 @@ internal sealed partial class DataGenerator
         HardshipCategory.M => "M",
         HardshipCategory.N => "N",
         HardshipCategory.I => "I",
+        HardshipCategory.P => "P",
         _ => "S",
     };
 }

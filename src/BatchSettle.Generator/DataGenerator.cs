@@ -9,12 +9,14 @@ internal sealed partial class DataGenerator
 {
     public const string PersonsHeader =
         "psn_no,admdvs,insutype,brdy,year,enrol_kind,paid_date,prev_cover_end,broken_years,repaired_years," +
-        "continuous_years,zero_claim_years,large_amount_paid_date,hardship,assistance_subsidised";
+        "continuous_years,zero_claim_years,large_amount_paid_date,hardship,assistance_subsidised," +
+        "university,maternity_insured,arrears_from,arrears_paid";
 
     public const string ClaimsHeader =
         "batch_id,setl_id,psn_no,admdvs,insutype,med_type,fixmedins_code,hosp_lv,fac_kind,designated,setting," +
         "in_province,transfer_from_lv,begndate,enddate,bed_days,dise_codg,special_dise,excl_cause,emergency,approved," +
-        "medfee_sumamt,fulamt_ownpay_amt,overlmt_selfpay,preselfpay_amt,inscp_scp_amt,reversal_of";
+        "medfee_sumamt,fulamt_ownpay_amt,overlmt_selfpay,preselfpay_amt,inscp_scp_amt,reversal_of," +
+        "dise_qualified,high_value_drug";
 
     private const ulong ClaimStream = 0x434C_4149_4D53_0000UL; // "CLAIMS"
 

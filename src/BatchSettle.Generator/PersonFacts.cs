@@ -35,6 +35,19 @@ internal struct PersonFacts
     public int TwoDiseases;
     /// <summary>A heavy user: many claims a month.</summary>
     public bool Heavy;
+    /// <summary>(v2) Resident university / college student (BX-RM-03, YK-IP-07).</summary>
+    public bool University;
+    /// <summary>(v2) Employee insured only in basic employee insurance (maternity_insured = false, BX-MT-02).</summary>
+    public bool NotMaternityInsured;
+    /// <summary>(v2) Employer arrears (EL-01): from, and paid in full (null = not paid).</summary>
+    public DateOnly? ArrearsFrom;
+    public DateOnly? ArrearsPaid;
+    /// <summary>(v2) A resident who joined employee insurance this year: the employee row's paid_date (two rows, EL-01).</summary>
+    public DateOnly? EmployeeRowPaid;
+
+    /// <summary>(v2) The day the employee row's benefits start (1st of the month after its paid_date), or null.</summary>
+    public readonly DateOnly? EmployeeRowStart =>
+        EmployeeRowPaid is { } d ? new DateOnly(d.Year, d.Month, 1).AddMonths(1) : null;
 
     /// <summary>Age in whole years on <paramref name="d"/>.</summary>
     public readonly int AgeOn(DateOnly d)

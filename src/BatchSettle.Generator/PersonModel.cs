@@ -14,8 +14,8 @@ internal static class PersonModel
 
     private const ulong PersonStream = 0x5045_5253_4F4E_0000UL; // "PERSON"
 
-    // Hardship identity weights, in HardshipCategory order T O D E F M N I S.
-    private static ReadOnlySpan<int> HardshipWeights => [10, 5, 30, 15, 8, 10, 8, 7, 7];
+    // Hardship identity weights, in HardshipCategory order T O D E F M N I S P (v2: P, 脱贫人口 not monitored).
+    private static ReadOnlySpan<int> HardshipWeights => [10, 5, 30, 15, 8, 10, 8, 7, 7, 12];
 
     /// <summary>True when person <paramref name="index"/> is a heavy user (cheap, without deriving the person).</summary>
     public static bool IsHeavy(int index) => index % HeavyStride == HeavyOffset;
@@ -63,16 +63,49 @@ internal static class PersonModel
         DeriveEnrolment(ref rng, ref p, age, o, jan1);
         DeriveHardship(ref rng, ref p, o);
 
-        int chronicPermille = p.Heavy ? 450 : age >= 30 ? 70 : 8;
+        int chronicPermille = p.Heavy ? 450 : age >= 30 ? 70 : age <= 10 ? 25 : 8;
         if (rng.Permille(chronicPermille))
         {
             p.Chronic = rng.Below(ChronicCodes.All.Length);
+            // Childhood autism: young children (up to 10, so CHR-01's age limit of 7 is exercised both ways); it is the
+            // chronic disease of half the young children who have one.
+            if (age <= 10 && rng.Below(2) == 0) p.Chronic = ChronicCodes.ChildAutism;
+            else if (p.Chronic == ChronicCodes.ChildAutism && age > 10) p.Chronic = ChronicCodes.All.Length - 1 - rng.Below(3);
         }
         if (!p.Employee && age >= 35 && rng.Permille(p.Heavy ? 400 : 180))
         {
             p.TwoDiseases = rng.Below(100) < 60 ? 1 : 2;
         }
+        DeriveV2(ref rng, ref p, age, o, jan1);
         return p;
+    }
+
+    /// <summary>
+    /// CONTRACT v2 facts, drawn after all the others: university students (about a third of residents aged 17–23 not
+    /// enrolled through a school), employees insured only in basic insurance (10%), employer arrears (2% of employees;
+    /// half paid within six months, some later, the rest not yet), residents who join employee insurance this year
+    /// (1.5% of centralised residents aged 20–55: a second, employee row for the year).
+    /// </summary>
+    private static void DeriveV2(ref Xoshiro256 rng, ref PersonFacts p, int age, in GenerateOptions o, DateOnly jan1)
+    {
+        if (!p.Employee)
+        {
+            p.University = age is >= 17 and <= 23 && p.Enrol != EnrolKind.Student && rng.Below(100) < 35;
+            if (p.Enrol == EnrolKind.Centralised && age is >= 20 and <= 55 && rng.Permille(15))
+            {
+                p.EmployeeRowPaid = RandomDay(ref rng, jan1, o.MonthEnd);
+            }
+            return;
+        }
+        p.NotMaternityInsured = rng.Below(100) < 10;
+        if (rng.Permille(20))
+        {
+            var from = RandomDay(ref rng, jan1.AddMonths(-3), o.MonthStart);
+            p.ArrearsFrom = from;
+            int r = rng.Below(100);
+            DateOnly? paid = r < 50 ? from.AddDays((int)rng.Between(10, 183)) : r < 70 ? from.AddDays((int)rng.Between(190, 300)) : null;
+            p.ArrearsPaid = paid is { } d && d <= o.MonthEnd ? d : null; // a payment after the snapshot is not known yet
+        }
     }
 
     private static int EmployeeAge(ref Xoshiro256 rng) =>

@@ -101,6 +101,7 @@ internal static class Envelope
                     w.Longs(delta);
                     w.Text(trace);
                     w.Long(1L);
+                    w.Bool(false);
                 }
                 w.Complete();
                 w.Begin(write, $"COPY env_ledger ({Chunk.LedgerColumns}) FROM STDIN (FORMAT BINARY)");

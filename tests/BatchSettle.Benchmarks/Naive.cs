@@ -66,6 +66,14 @@ internal static class Naive
         public DateTime? p_large_amount_paid_date { get; set; }
         public string? p_hardship { get; set; }
         public bool? p_assistance_subsidised { get; set; }
+        public bool dise_qualified { get; set; }
+        public bool high_value_drug { get; set; }
+        public bool? p_university { get; set; }
+        public bool? p_maternity_insured { get; set; }
+        public DateTime? p_arrears_from { get; set; }
+        public DateTime? p_arrears_paid { get; set; }
+        public string? e_enrol_kind { get; set; }
+        public DateTime? e_paid_date { get; set; }
     }
 
     /// <summary>Runs the baseline on the first <paramref name="claims"/> claims in settlement order; returns how many it
@@ -93,9 +101,14 @@ internal static class Naive
                    p.broken_years AS p_broken_years, p.repaired_years AS p_repaired_years,
                    p.continuous_years AS p_continuous_years, p.zero_claim_years AS p_zero_claim_years,
                    p.large_amount_paid_date AS p_large_amount_paid_date, p.hardship AS p_hardship,
-                   p.assistance_subsidised AS p_assistance_subsidised
+                   p.assistance_subsidised AS p_assistance_subsidised, p.university AS p_university,
+                   p.maternity_insured AS p_maternity_insured, p.arrears_from AS p_arrears_from,
+                   p.arrears_paid AS p_arrears_paid, e.enrol_kind AS e_enrol_kind, e.paid_date AS e_paid_date
             FROM (SELECT * FROM staging_claim ORDER BY batch_id, psn_no COLLATE "C", enddate, setl_id COLLATE "C" LIMIT @claims) c
-            LEFT JOIN staging_person p ON p.psn_no = c.psn_no AND p.year = extract(year FROM c.enddate)::int
+            LEFT JOIN LATERAL (SELECT * FROM staging_person p0
+                               WHERE p0.psn_no = c.psn_no AND p0.year = extract(year FROM c.enddate)::int
+                               ORDER BY (p0.insutype = c.insutype) DESC LIMIT 1) p ON true
+            LEFT JOIN staging_person e ON e.psn_no = c.psn_no AND e.year = p.year AND e.insutype = '310' AND p.insutype <> '310'
             ORDER BY c.batch_id, c.psn_no COLLATE "C", c.enddate, c.setl_id COLLATE "C"
             """, new { claims }, commandTimeout: 0)).ToList();
 
@@ -300,5 +313,10 @@ internal static class Naive
         PZeroClaimYears = x.p_zero_claim_years,
         PLargeAmountPaidDate = x.p_large_amount_paid_date is { } la ? DateOnly.FromDateTime(la) : null,
         PHardship = x.p_hardship, PAssistanceSubsidised = x.p_assistance_subsidised,
+        DiseQualified = x.dise_qualified, HighValueDrug = x.high_value_drug, PUniversity = x.p_university ?? false,
+        PMaternityInsured = x.p_maternity_insured ?? true,
+        PArrearsFrom = x.p_arrears_from is { } af ? DateOnly.FromDateTime(af) : null,
+        PArrearsPaid = x.p_arrears_paid is { } ap ? DateOnly.FromDateTime(ap) : null,
+        PEmployeeRow = x.e_paid_date is { } ep ? (x.e_enrol_kind == "centralised", DateOnly.FromDateTime(ep)) : null,
     };
 }

@@ -14,6 +14,7 @@ public sealed class DataGeneratorTests
     [
         "psn_no", "admdvs", "insutype", "brdy", "year", "enrol_kind", "paid_date", "prev_cover_end", "broken_years",
         "repaired_years", "continuous_years", "zero_claim_years", "large_amount_paid_date", "hardship", "assistance_subsidised",
+        "university", "maternity_insured", "arrears_from", "arrears_paid",
     ];
 
     private static readonly string[] ContractClaimColumns =
@@ -21,7 +22,7 @@ public sealed class DataGeneratorTests
         "batch_id", "setl_id", "psn_no", "admdvs", "insutype", "med_type", "fixmedins_code", "hosp_lv", "fac_kind",
         "designated", "setting", "in_province", "transfer_from_lv", "begndate", "enddate", "bed_days", "dise_codg",
         "special_dise", "excl_cause", "emergency", "approved", "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay",
-        "preselfpay_amt", "inscp_scp_amt", "reversal_of",
+        "preselfpay_amt", "inscp_scp_amt", "reversal_of", "dise_qualified", "high_value_drug",
     ];
 
     private static readonly string[] MoneyColumns =
@@ -128,7 +129,7 @@ public sealed class DataGeneratorTests
         foreach (var p in g.Persons)
         {
             persons.Add(p["psn_no"]);
-            Assert.True(personYears.Add(p["psn_no"] + "/" + p["year"]), "one row per person and year");
+            Assert.True(personYears.Add(p["psn_no"] + "/" + p["year"] + "/" + p["insutype"]), "one row per person, year and insutype (CONTRACT v2 key)");
             Assert.StartsWith(p["admdvs"], p["psn_no"], StringComparison.Ordinal);
         }
         long unknown = 0, badDates = 0;
@@ -163,7 +164,13 @@ public sealed class DataGeneratorTests
         AssertCovers(g.Claims, "designated", "true", "false");
         AssertCovers(g.Claims, "in_province", "true", "false");
         AssertCovers(g.Claims, "transfer_from_lv", "1", "2", "3", "3A");
-        AssertCovers(g.Claims, "special_dise", "tb", "hepatitis", "psychiatric", "hypertension", "diabetes", "child_major");
+        AssertCovers(g.Claims, "special_dise", "tb", "hepatitis", "psychiatric", "infectious", "hypertension", "diabetes", "child_major");
+        AssertCovers(g.Claims, "dise_qualified", "true", "false", "");
+        AssertCovers(g.Claims, "high_value_drug", "true", "false", "");
+        AssertCovers(g.Persons, "university", "true", "false", "");
+        AssertCovers(g.Persons, "maternity_insured", "true", "false", "");
+        Assert.Contains(g.Persons, p => p["arrears_from"].Length > 0 && p["arrears_paid"].Length > 0);
+        Assert.Contains(g.Persons, p => p["arrears_from"].Length > 0 && p["arrears_paid"].Length == 0);
         AssertCovers(g.Claims, "special_dise", Array.ConvertAll(ChronicCodes.All, c => "chronic:" + c));
         AssertCovers(g.Claims, "excl_cause", "abroad", "work_injury", "public_health", "third_party", "misconduct", "addiction");
         AssertCovers(g.Claims, "emergency", "true", "false", "");
@@ -183,7 +190,14 @@ public sealed class DataGeneratorTests
                 midYearIdentity |= part[2..].StartsWith("2025-", StringComparison.Ordinal);
             }
         }
-        Assert.Equal("DEFIMNOST", string.Concat(identities.Order()));
+        Assert.Equal("DEFIMNOPST", string.Concat(identities.Order()));
+        // (v2) Two rows in one year: a resident who joined employee insurance has a 390 and a 310 row for the year.
+        var twoRows = g.Persons.Where(p => p["year"] == "2025").GroupBy(p => p["psn_no"]).Where(x => x.Count() == 2).ToList();
+        Assert.NotEmpty(twoRows);
+        Assert.All(twoRows, x => Assert.Equal(["310", "390"], x.Select(p => p["insutype"]).Order()));
+        // Every chronic code is on the CONTRACT list.
+        Assert.All(g.Claims.Where(c => c["special_dise"].StartsWith("chronic:", StringComparison.Ordinal)),
+            c => Assert.Contains(c["special_dise"][8..], BatchSettle.Core.Domain.Codes.ChronicCodes));
         Assert.True(midYearIdentity, "some identity should start during the year");
         Assert.Contains(g.Persons, p => p["broken_years"] != "0");
         Assert.Contains(g.Persons, p => p["prev_cover_end"].Length > 0);

@@ -55,7 +55,7 @@ public sealed class IllnessApplicationResult
             foreach (int id in s.Params)
             {
                 if (policy.Find(id) is not { } p) continue;
-                sb.Append(ic, $" [#{p.Id} {p.Key}/{p.Qualifier}={p.Value} {p.Unit}, {p.Provenance.ToString().ToLowerInvariant()}, {p.Citation}]");
+                sb.Append(ic, $" [#{p.Id} {p.Key}/{p.Qualifier}={p.Value} {p.Unit}, {p.Provenance.Label()}, {p.Citation}]");
             }
             sb.Append('\n');
         }

@@ -37,6 +37,10 @@ public struct ClaimIn
     public long InscpScpAmt;
     /// <summary>setl_id of the claim this one reverses (冲销); null for an ordinary claim.</summary>
     public string? ReversalOf;
+    /// <summary>(v2) The facility holds the city's approval for the claim's special_dise (BX-IP-03); default false.</summary>
+    public bool DiseQualified;
+    /// <summary>(v2) A high-value drug claim: counts in the early-warning burden whatever its med_type (EW-01).</summary>
+    public bool HighValueDrug;
 
     public readonly bool IsReversal => ReversalOf is not null;
     public readonly int Year => EndDate.Year;

@@ -92,6 +92,31 @@ public static class Codes
         return v != 0;
     }
 
+    /// <summary>
+    /// (v2) The <c>chronic:&lt;code&gt;</c> codes of CONTRACT.md (the superseded Benxi list, [000:187]), in the
+    /// contract's order. A claim naming another code is quarantined (special_dise).
+    /// </summary>
+    public static IReadOnlyList<string> ChronicCodes => s_chronicCodes;
+
+    private static readonly string[] s_chronicCodes =
+    [
+        "renal_esrd", "organ_transplant", "cancer_radiotherapy", "leukaemia", "pulmonary_tb", "child_autism",
+        "cancer_drug", "psychiatric", "diabetes_complications", "sle", "stent_anticoagulation", "aplastic_anaemia",
+        "myelofibrosis", "mds", "hepatitis_b_antiviral", "hepatitis_c_antiviral", "parkinson", "cabg_anticoagulation",
+        "stroke_sequelae",
+    ];
+
+    /// <summary>Index of <paramref name="code"/> in <see cref="ChronicCodes"/>, or -1. Allocation-free.</summary>
+    public static int ChronicIndex(string? code)
+    {
+        if (code is null) return -1;
+        for (int i = 0; i < s_chronicCodes.Length; i++)
+        {
+            if (string.Equals(s_chronicCodes[i], code, StringComparison.Ordinal)) return i;
+        }
+        return -1;
+    }
+
     /// <summary>special_dise: empty/null → None; "chronic:CODE" → Chronic with the code.</summary>
     public static bool TrySpecialDisease(string? s, out SpecialDisease v, out string? chronicCode)
     {
@@ -111,6 +136,7 @@ public static class Codes
             "hypertension" => SpecialDisease.Hypertension,
             "diabetes" => SpecialDisease.Diabetes,
             "child_major" => SpecialDisease.ChildMajor,
+            "infectious" => SpecialDisease.Infectious,
             _ => SpecialDisease.None,
         };
         return v != SpecialDisease.None;
@@ -162,7 +188,7 @@ public static class Codes
             int colon = part.IndexOf(':', StringComparison.Ordinal);
             if (colon != 1 || !Enum.TryParse<HardshipCategory>(part[..1], ignoreCase: false, out var cat) || !Enum.IsDefined(cat))
             {
-                error = $"unknown hardship identity '{part}' (expected CODE:YYYY-MM-DD with CODE one of T O D E F M N I S)";
+                error = $"unknown hardship identity '{part}' (expected CODE:YYYY-MM-DD with CODE one of T O D E F M N I S P)";
                 return false;
             }
             if (!DateOnly.TryParseExact(part[2..], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,

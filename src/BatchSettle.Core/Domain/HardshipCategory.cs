@@ -21,4 +21,9 @@ public enum HardshipCategory : byte
     I = 7,
     /// <summary>其他特殊困难 other special hardship.</summary>
     S = 8,
+    /// <summary>
+    /// (v2) 脱贫人口 not under dynamic monitoring: not a medical-assistance category; only places the person in the
+    /// early-warning 5,000 group (POLICY.md §1, EW-01). No assistance, no 大病 tilt, no premium subsidy.
+    /// </summary>
+    P = 9,
 }

@@ -10,7 +10,10 @@ namespace BatchSettle.Core.Domain;
 public struct HardshipStarts
 {
     /// <summary>Number of categories.</summary>
-    public const int Count = 9;
+    public const int Count = 10;
+
+    /// <summary>The medical-assistance categories T..S (indices below this); P (v2) is not one of them.</summary>
+    public const int AssistanceCount = 9;
 
     private int _first;
 

@@ -22,4 +22,20 @@ public struct PersonIn
     public DateOnly? LargeAmountPaidDate;
     public HardshipStarts Hardship;
     public bool AssistanceSubsidised;
+    /// <summary>(v2) Full-time university / college / technical-school student (BX-RM-03, YK-IP-07); default false.</summary>
+    public bool University;
+    /// <summary>
+    /// (v2) Employees insured only in basic employee insurance, not for maternity (CONTRACT maternity_insured = false,
+    /// BX-MT-02). Stored inverted so that the default (false) is the contract's default (maternity_insured = true).
+    /// </summary>
+    public bool NotMaternityInsured;
+    /// <summary>(v2) Employees: the day the employer's contribution arrears began (EL-01); null when none.</summary>
+    public DateOnly? ArrearsFrom;
+    /// <summary>(v2) Employees: the day those arrears were paid in full (EL-01); null = not paid.</summary>
+    public DateOnly? ArrearsPaid;
+    /// <summary>
+    /// (v2) On a resident (390) row: the benefit start of the person's employee (310) row of the same year, when there is
+    /// one (EL-01 two rows in one year: resident benefits end that day); null otherwise.
+    /// </summary>
+    public DateOnly? EmployeeRowStart;
 }

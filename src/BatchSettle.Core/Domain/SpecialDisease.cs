@@ -11,4 +11,6 @@ public enum SpecialDisease : byte
     Diabetes = 5,
     ChildMajor = 6,
     Chronic = 7,
+    /// <summary>(v2) Another infectious disease, 传染性疾病 (YK-IP-03).</summary>
+    Infectious = 8,
 }

@@ -133,12 +133,18 @@ public static class ParamKeys
     public const int ElStudentPriorStartMonth = 114;
     /// <summary>mt.res_op_rule.</summary>
     public const int MtResOpRule = 115;
+    /// <summary>rm.university_local: BX-RM-03 / YK-IP-07 in force (flag).</summary>
+    public const int RmUniversityLocal = 116;
+    /// <summary>chr.autism_max_age: CHR-01 childhood autism age limit (whole years on begndate, inclusive).</summary>
+    public const int ChrAutismMaxAge = 117;
+    /// <summary>el.arrears_restore_months: EL-01 employer arrears restored when paid within N months (included).</summary>
+    public const int ElArrearsRestoreMonths = 118;
 
     /// <summary>Tier offsets of the ip.* groups.</summary>
     public const int Tertiary = 0, Secondary = 1, Primary = 2, Level1 = 3, Level2 = 4, Level3 = 5, Level3AGeneral = 6;
 
     /// <summary>Number of well-known keys.</summary>
-    public const int Count = 116;
+    public const int Count = 119;
 
     /// <summary>(key, qualifier) of each well-known id.</summary>
     internal static ReadOnlySpan<(string Key, string Qualifier)> Defs => s_defs;
@@ -261,5 +267,8 @@ public static class ParamKeys
         ("el.long_break_min_months", ""),
         ("el.student_prior_start_month", ""),
         ("mt.res_op_rule", ""),
+        ("rm.university_local", ""),
+        ("chr.autism_max_age", ""),
+        ("el.arrears_restore_months", ""),
     ];
 }

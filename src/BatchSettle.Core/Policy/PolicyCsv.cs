@@ -7,7 +7,9 @@ namespace BatchSettle.Core.Policy;
 
 /// <summary>
 /// Parses sql/policy/params.csv (RFC 4180, header
-/// <c>id,rule_id,key,qualifier,admdvs,insutype,value,unit,effective_from,effective_to,provenance,citation,note</c>)
+/// <c>id,rule_id,key,qualifier,admdvs,insutype,value,unit,effective_from,effective_to,provenance,citation,note</c>, and
+/// (v2) optionally a last column <c>supersedes</c>: the id of an older row this one replaces — a corrected label or
+/// citation for the same number; a row may leave that last field off)
 /// into <see cref="PolicyParam"/>s. Strict: an unknown unit, code or date, a duplicate id or a malformed quote is a
 /// <see cref="FormatException"/> that names the line and column.
 /// </summary>
@@ -28,17 +30,22 @@ public static class PolicyCsv
         var records = ReadRecords(text);
         if (records.Count == 0) Fail(1, 1, "empty file: header expected");
         var (headerLine, header) = records[0];
-        if (header.Count != s_columns.Length) Fail(headerLine, 1, $"header must be '{Header}'");
+        bool withSupersedes = header.Count == s_columns.Length + 1;
+        if (header.Count != s_columns.Length && !withSupersedes) Fail(headerLine, 1, $"header must be '{Header}[,supersedes]'");
         for (int i = 0; i < s_columns.Length; i++)
         {
             if (!string.Equals(header[i], s_columns[i], StringComparison.Ordinal))
                 Fail(headerLine, i + 1, $"header column {i + 1} must be '{s_columns[i]}', found '{header[i]}'");
         }
+        if (withSupersedes && header[^1] != "supersedes")
+            Fail(headerLine, header.Count, $"header column {header.Count} must be 'supersedes', found '{header[^1]}'");
         for (int r = 1; r < records.Count; r++)
         {
             var (line, f) = records[r];
             if (f.Count == 1 && f[0].Length == 0) continue; // blank line
-            if (f.Count != s_columns.Length) Fail(line, Math.Min(f.Count, s_columns.Length), $"expected {s_columns.Length} fields, found {f.Count}");
+            // The optional last column (supersedes) may be left off a row: rows shipped before it existed keep their text.
+            if (f.Count != s_columns.Length && !(withSupersedes && f.Count == s_columns.Length + 1))
+                Fail(line, Math.Min(f.Count, s_columns.Length), $"expected {header.Count} fields, found {f.Count}");
             int id = ParseInt(f[0], line, 1, "id");
             if (id <= 0) Fail(line, 1, "id must be a positive integer");
             if (!ids.Add(id)) Fail(line, 1, $"duplicate id {id}");
@@ -72,16 +79,20 @@ public static class PolicyCsv
             DateOnly from = ParseDate(f[8], line, 9, "effective_from");
             DateOnly? to = f[9].Length == 0 ? null : ParseDate(f[9], line, 10, "effective_to");
             if (to is { } t && t < from) Fail(line, 10, "effective_to is before effective_from");
-            var prov = f[10] switch
-            {
-                "stated" => Provenance.Stated,
-                "derived" => Provenance.Derived,
-                "interpreted" => Provenance.Interpreted,
-                "assumed" => Provenance.Assumed,
-                _ => Fail<Provenance>(line, 11, $"unknown provenance '{f[10]}' (stated, derived, interpreted, assumed)"),
-            };
+            if (!ProvenanceLabels.TryParse(f[10], out var prov))
+                Fail(line, 11, $"unknown provenance '{f[10]}' (stated, derived, interpreted, assumed, {ProvenanceLabels.StatedSupersededText})");
             string citation = Required(f[11], line, 12, "citation");
-            result.Add(new PolicyParam(id, rule, key, qualifier, region, insu, value, unit, from, to, prov, citation, f[12]));
+            int? supersedes = null;
+            if (f.Count > s_columns.Length && f[13].Length > 0)
+            {
+                int old = ParseInt(f[13], line, 14, "supersedes");
+                if (old >= id) Fail(line, 14, $"supersedes {old}: a row supersedes an older row (smaller id)");
+                supersedes = old;
+            }
+            result.Add(new PolicyParam(id, rule, key, qualifier, region, insu, value, unit, from, to, prov, citation, f[12])
+            {
+                Supersedes = supersedes,
+            });
         }
         return result;
     }

@@ -24,4 +24,11 @@ public sealed record PolicyParam(
     DateOnly? EffectiveTo,
     Provenance Provenance,
     string Citation,
-    string Note);
+    string Note)
+{
+    /// <summary>
+    /// (v2) Id of an older row this one supersedes (a corrected provenance label or citation for the same number and
+    /// range): the older row no longer resolves, but stays, so a settlement made under it explains with its own label.
+    /// </summary>
+    public int? Supersedes { get; init; }
+}

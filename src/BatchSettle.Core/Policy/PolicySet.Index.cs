@@ -39,8 +39,14 @@ public sealed partial class PolicySet
                 }
             }
             var lists = new List<PolicyParam>[names.Count * Combos];
+            var superseded = new HashSet<int>();
             foreach (var p in _all)
             {
+                if (p.Supersedes is { } old) superseded.Add(old);
+            }
+            foreach (var p in _all)
+            {
+                if (superseded.Contains(p.Id)) continue; // kept for explanations of earlier settlements, never resolved
                 int key = keyIds[(p.Key, p.Qualifier)];
                 for (int c = 0; c < Combos; c++)
                 {

@@ -49,10 +49,28 @@ public static class AccSlot
     public const int Claims = 19;
 
     /// <summary>
-    /// Chronic-disease (§6.7) pooled payments in January of the year; February..December follow (slots 20..31), for the
-    /// per-disease monthly limits (month of the settlement date).
+    /// Chronic-disease (§6.7, CHR-01) pooled payments in January of the year, one 21-bit field per disease lane
+    /// (<see cref="ChronicLaneBits"/>; lane k = bits 21k..21k+20); February..December follow (slots 20..31). (v2) One
+    /// monthly limit per disease, never shared: each limited disease of the person's year has its own lane, whose
+    /// disease is in <see cref="ChronicLaneKey0"/>+k. Fields only ever add a payment within the limit (≤ the field
+    /// mask), so the packed sum is linear and a reversal's delta rolls it back exactly.
     /// </summary>
     public const int ChronicPaidJanuary = 20;
+
+    /// <summary>Bits per chronic-disease lane in a month slot.</summary>
+    public const int ChronicLaneBits = 21;
+
+    /// <summary>Number of chronic-disease lanes (diseases with a monthly limit per person and year).</summary>
+    public const int ChronicLanes = 3;
+
+    /// <summary>
+    /// Disease of chronic lane 0 (index in Codes.ChronicCodes + 1; 0 = free); lanes 1, 2 follow (slots 32..34). Set once
+    /// a year and kept: bookkeeping, not money, so a reversal does not take it back.
+    /// </summary>
+    public const int ChronicLaneKey0 = 32;
+
+    /// <summary>True for slots a reversal leaves as they are (an alert pushed, a lane assigned).</summary>
+    public static bool Sticky(int slot) => slot == AlertsRaised || (slot >= ChronicLaneKey0 && slot < ChronicLaneKey0 + ChronicLanes);
 
     /// <summary>Slots 20.. are the engine's own (e.g. chronic-disease monthly usage); see <see cref="Names"/>.</summary>
     public const int FirstEngineSlot = 20;
@@ -88,8 +106,9 @@ public static class AccSlot
         n[BasicFundPaidAll] = "basic_fund_paid_all";
         n[ZeroClaimIncentiveReset] = "zero_claim_incentive_reset";
         n[Claims] = "claims";
-        for (int m = 0; m < 12; m++) n[ChronicPaidJanuary + m] = $"chronic_paid_m{m + 1:D2}";
-        for (int i = ChronicPaidJanuary + 12; i < Count; i++) n[i] = $"engine_{i}";
+        for (int m = 0; m < 12; m++) n[ChronicPaidJanuary + m] = $"chronic_lanes_m{m + 1:D2}";
+        for (int k = 0; k < ChronicLanes; k++) n[ChronicLaneKey0 + k] = $"chronic_lane_key_{k + 1}";
+        for (int i = ChronicLaneKey0 + ChronicLanes; i < Count; i++) n[i] = $"engine_{i}";
         return n;
     }
 }

@@ -53,6 +53,8 @@ public static class Explainer
         sb.Append(inv, $"fund_pay_sumamt {FenMath.FormatYuan(result.FundPaySumamt)}\n");
         sb.Append(inv, $"psn_part_amt (personal) {FenMath.FormatYuan(result.PsnPartAmt)}\n");
         if (result.AssumedParams) sb.Append("note: an assumed parameter was used (POLICY.md §12)\n");
+        if (result.SupersededTextParams)
+            sb.Append("note: a parameter stated only in superseded text was used (stated (superseded text), POLICY.md preamble)\n");
         if (result.AlertThreshold != 0)
             sb.Append(inv, $"early warning: threshold {FenMath.FormatYuan(result.AlertThreshold)} crossed at {FenMath.FormatYuan(result.AlertBurden)}\n");
         return sb.ToString();
@@ -69,7 +71,7 @@ public static class Explainer
             return;
         }
         string key = p.Qualifier.Length == 0 ? p.Key : p.Key + "/" + p.Qualifier;
-        sb.Append(inv, $"      param #{p.Id} {key} = {FormatValue(p.Value, p.Unit)} ({p.Provenance.ToString().ToLowerInvariant()}; {p.Citation}; {p.RuleId})\n");
+        sb.Append(inv, $"      param #{p.Id} {key} = {FormatValue(p.Value, p.Unit)} ({p.Provenance.Label()}; {p.Citation}; {p.RuleId})\n");
     }
 
     /// <summary>A parameter value with its unit: fen as yuan, bp as a percentage.</summary>

@@ -22,6 +22,10 @@ public static class Rules
     public const string BxIp02 = "BX-IP-02";
     public const string BxIp03 = "BX-IP-03";
     public const string BxIp04 = "BX-IP-04";
+    public const string BxRm01 = "BX-RM-01";
+    public const string BxRm03 = "BX-RM-03";
+    public const string YkIp07 = "YK-IP-07";
+    public const string YkMa03a = "YK-MA-03a";
     public const string BxMt01 = "BX-MT-01";
     public const string BxMt03 = "BX-MT-03";
     public const string YkIp02 = "YK-IP-02";

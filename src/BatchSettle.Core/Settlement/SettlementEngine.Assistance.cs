@@ -8,6 +8,19 @@ public sealed partial class SettlementEngine
 {
     private const int NoGroup = 99;
 
+    /// <summary>
+    /// Emergency care the pooled fund pays as if designated (ND-01's exceptions): BX-IP-04 (Benxi, emergency admission in
+    /// the city or filed place), BX-RM-01's emergency row (Benxi, emergency_remote admission) and emergency observation
+    /// (BX-RM-02; YK-IP-06 for Yingkou), which has no designation condition.
+    /// </summary>
+    internal static bool EmergencyAsDesignated(in ClaimIn cl)
+    {
+        if (cl.MedType == MedType.EmergencyObservation) return true;
+        if (cl.Region != Region.Benxi || cl.MedType is not (MedType.Inpatient or MedType.MaternityInpatient)) return false;
+        return cl.Setting == CareSetting.EmergencyRemote
+            || (cl.Emergency && cl.Setting is CareSetting.Local or CareSetting.FiledRemote);
+    }
+
     private bool Assistance(ref Ctx c)
     {
         ref readonly var cl = ref c.Claim;
@@ -15,12 +28,21 @@ public sealed partial class SettlementEngine
         // YK-MA-03a: inpatient, chronic outpatient and long-term medication (两病); ordinary outpatient is not assisted.
         if (!(FeedsTiers(cl.MedType) || cl.MedType == MedType.TwoDiseases)) return true;
         if (!ps.Hardship.Any()) return true;
+        // A designated claim the pooled fund does not recognise (CHR-01's age limit) adds nothing to the base.
+        if (!c.PoolRecognised && cl.Designated) return true;
+        // YK-MA-03a (v2): only designated care is assisted; emergencies paid as designated count as designated. Any
+        // other non-designated claim (a BX-MT-01 delivery included) is not assisted and feeds no running total.
+        if (!cl.Designated && !EmergencyAsDesignated(in cl))
+        {
+            Step(ref c, Rules.YkMa03a, TraceWhat.AssistanceNonDesignated, 0, 0, 0, 0, 0);
+            return true;
+        }
 
         // YK-MA-06 / YK-MA-02: the most favourable single category held on the settlement date (EL-07, YK-MA-10).
         // Basic groups: 0 = T/O/D (F as D), 1 = E (M, N, S as E). Tilted groups: 0 = T/O, 1 = D (and F), 2 = E.
         int basic = NoGroup, tilt = NoGroup;
         bool holdsI = false;
-        for (int i = 0; i < HardshipStarts.Count; i++)
+        for (int i = 0; i < HardshipStarts.AssistanceCount; i++)
         {
             var cat = (HardshipCategory)i;
             if (!ps.Hardship.Holds(cat, cl.EndDate)) continue;
@@ -59,24 +81,8 @@ public sealed partial class SettlementEngine
         Step(ref c, Rules.YkMa03, TraceWhat.AssistanceBase, 0, 0, 0, burden, burden,
             AccSlot.AssistBase, b0, b1);
 
-        long raw;
-        if (basic == 0 && cl.MedType == MedType.Inpatient && cl.SpecialDisease == SpecialDisease.Psychiatric)
-        {
-            var bed = P(ref c, ParamKeys.MaPsychBedDay);
-            if (bed is null) return false;
-            if (cl.BedDays < 0)
-            {
-                c.BadInput = Reasons.BedDays;
-                return false;
-            }
-            raw = Math.Min(burden, cl.BedDays * bed.Value);
-            Step(ref c, bed.RuleId, TraceWhat.AssistancePsychBedDay, bed.Id, 0, 0, cl.BedDays, raw);
-        }
-        else
-        {
-            raw = Increment(b0, b1, pd.Value, Bp(pr));
-            Step(ref c, pr.RuleId, TraceWhat.AssistanceBasic, pd.Id, pr.Id, 0, b1, raw);
-        }
+        long raw = Increment(b0, b1, pd.Value, Bp(pr));
+        Step(ref c, pr.RuleId, TraceWhat.AssistanceBasic, pd.Id, pr.Id, 0, b1, raw);
         long paid = c.Acc[AccSlot.AssistBasicPaid];
         long basicPay = Math.Min(raw, Math.Max(0, pc.Value - paid));
         c.Acc[AccSlot.AssistBasicPaid] = paid + basicPay;
@@ -94,7 +100,26 @@ public sealed partial class SettlementEngine
             long t0 = c.Acc[AccSlot.AssistTiltBase];
             long t1 = t0 + rest;
             c.Acc[AccSlot.AssistTiltBase] = t1;
-            long traw = Increment(t0, t1, td.Value, Bp(tr));
+            long traw;
+            if (basic == 0 && cl.MedType == MedType.Inpatient && cl.SpecialDisease == SpecialDisease.Psychiatric)
+            {
+                // YK-MA-08 (v2): severe mental illness inpatient of T, O, D: the tilted step is the bed-day amount,
+                // min(burden left after basic assistance, bed_days × amount), instead of YK-MA-05's deductible and ratio;
+                // the stay's remaining burden still enters the tilted running total.
+                var bed = P(ref c, ParamKeys.MaPsychBedDay);
+                if (bed is null) return false;
+                if (cl.BedDays < 0)
+                {
+                    c.BadInput = Reasons.BedDays;
+                    return false;
+                }
+                traw = Math.Min(rest, cl.BedDays * bed.Value);
+                Step(ref c, bed.RuleId, TraceWhat.AssistancePsychBedDay, bed.Id, 0, 0, cl.BedDays, traw);
+            }
+            else
+            {
+                traw = Increment(t0, t1, td.Value, Bp(tr));
+            }
             long tpaid = c.Acc[AccSlot.AssistTiltPaid];
             tiltPay = Math.Min(traw, Math.Max(0, tc.Value - tpaid));
             c.Acc[AccSlot.AssistTiltPaid] = tpaid + tiltPay;

@@ -45,19 +45,30 @@ public sealed partial class SettlementEngine
         bool asLocal = cl.Setting is CareSetting.Local or CareSetting.FiledRemote;
         if (!cl.Designated)
         {
-            if (benxi && cl.Emergency && asLocal)
+            if (benxi && cl.Setting == CareSetting.EmergencyRemote)
+            {
+                // BX-RM-01 (v2): the emergency row pays at the referral standard, designated or not.
+                Step(ref c, Rules.BxRm01, TraceWhat.EmergencyRemoteNonDesignated, 0, 0, 0, 0, 0);
+            }
+            else if (benxi && cl.Emergency && asLocal)
             {
                 Step(ref c, Rules.BxIp04, TraceWhat.EmergencyNonDesignated, 0, 0, 0, 0, 0);
             }
-            else if (benxi && cl.MedType == MedType.MaternityInpatient)
+            else if (benxi && cl.MedType == MedType.MaternityInpatient && cl.Setting == CareSetting.Local)
             {
+                // BX-MT-01: in the city only; outside it the remote-care rules (and ND-01) apply.
                 return NonDesignatedDelivery(ref c);
             }
             else
             {
+                c.PoolRecognised = false;
                 Step(ref c, Rules.NonDesignated, TraceWhat.NonDesignated, 0, 0, 0, cl.InscpScpAmt, 0);
                 return true;
             }
+        }
+        if (!asLocal && UniversityLocal(ref c))
+        {
+            asLocal = true;
         }
         if (!asLocal)
         {
@@ -114,8 +125,14 @@ public sealed partial class SettlementEngine
                 dedc, diff);
             dedc = diff;
         }
-        if (cl.FacKind == FacKind.Specialty
-            && cl.SpecialDisease is SpecialDisease.Tuberculosis or SpecialDisease.Hepatitis or SpecialDisease.Psychiatric)
+        // BX-IP-03 (v2): tb / hepatitis / psychiatric in a specialty hospital or a facility the city approved for the
+        // disease (dise_qualified). YK-IP-03 (v2): tb / psychiatric / infectious (hepatitis included) in a designated
+        // specialty hospital; no approved-facility alternative.
+        bool specialtyDisease = benxi
+            ? cl.SpecialDisease is SpecialDisease.Tuberculosis or SpecialDisease.Hepatitis or SpecialDisease.Psychiatric
+            : cl.SpecialDisease is SpecialDisease.Tuberculosis or SpecialDisease.Hepatitis or SpecialDisease.Psychiatric
+                or SpecialDisease.Infectious;
+        if (specialtyDisease && (cl.FacKind == FacKind.Specialty || (benxi && cl.DiseQualified)))
         {
             Step(ref c, benxi ? Rules.BxIp03 : Rules.YkIp03, TraceWhat.SpecialtyNoDeductible,
                 0, 0, 0, dedc, 0);
@@ -124,16 +141,41 @@ public sealed partial class SettlementEngine
         return PoolPay(ref c, pr.RuleId, dedc, pd.Id, Bp(pr), pr.Id, segLow, segPoint, segId);
     }
 
-    /// <summary>BX-MT-01: delivery in a non-designated facility: actual policy-scope cost up to a fixed amount.</summary>
+    /// <summary>
+    /// BX-MT-01: delivery in a non-designated facility in the city: actual policy-scope cost up to a fixed amount, no
+    /// deductible. (v2) It is an in-city admission the pooled fund recognises, so it counts for BX-IP-02's n-th admission
+    /// (it has no deductible of its own to decrease); it is not assisted (YK-MA-03a).
+    /// </summary>
     private bool NonDesignatedDelivery(ref Ctx c)
     {
         var cap = P(ref c, ParamKeys.MtNondesigCap);
         if (cap is null) return false;
+        long nBefore = c.Acc[AccSlot.LocalAdmissions];
+        c.Acc[AccSlot.LocalAdmissions] = nBefore + 1;
+        Step(ref c, Rules.BxIp02, TraceWhat.NonDesignatedDeliveryAdmission, cap.Id, 0, 0, 0, 0,
+            AccSlot.LocalAdmissions, nBefore, nBefore + 1);
         long raw = Math.Min(c.Claim.InscpScpAmt, cap.Value);
         Step(ref c, cap.RuleId, TraceWhat.NonDesignatedDelivery, cap.Id, 0, 0,
             c.Claim.InscpScpAmt, raw);
         c.PoolBp = FenMath.FullBp;
         return ApplyPoolCap(ref c, raw);
+    }
+
+    /// <summary>
+    /// BX-RM-03 / YK-IP-07 (v2): a university student's admission (21, 52) at a designated facility outside the city is
+    /// paid at the local standard (the level table, as a filed_remote admission: it neither counts nor decreases under
+    /// BX-IP-02). In force when rm.university_local resolves on the settlement date.
+    /// </summary>
+    private bool UniversityLocal(ref Ctx c)
+    {
+        ref readonly var cl = ref c.Claim;
+        if (!c.Person.University || !cl.Designated
+            || cl.Setting is not (CareSetting.Referred or CareSetting.Temporary or CareSetting.EmergencyRemote))
+            return false;
+        var f = Opt(ref c, ParamKeys.RmUniversityLocal);
+        if (f is not { Value: 1 }) return false;
+        Step(ref c, f.RuleId, TraceWhat.UniversityLocalStandard, f.Id, 0, 0, 0, 0);
+        return true;
     }
 
     private bool EmergencyObservation(ref Ctx c)
@@ -193,74 +235,99 @@ public sealed partial class SettlementEngine
         return true;
     }
 
-    /// <summary>§6.7 chronic / special disease outpatient, as data: yearly shared deductible, per-disease ratio and monthly limit.</summary>
+    /// <summary>
+    /// §6.7 CHR-01 (v2) chronic / special disease outpatient, as data: one yearly deductible shared by all of a person's
+    /// special diseases, the disease's ratio, then the disease's own monthly limit (限额 stated, 定额 read as a monthly
+    /// limit too), then the annual pooled cap. One limit per disease, never shared: each limited disease has its own
+    /// accumulator lane (<see cref="AccSlot.ChronicPaidJanuary"/>).
+    /// </summary>
     private bool Chronic(ref Ctx c)
     {
         ref readonly var cl = ref c.Claim;
         if (!cl.Designated)
         {
+            c.PoolRecognised = false;
             Step(ref c, Rules.NonDesignated, TraceWhat.NonDesignated, 0, 0, 0, cl.InscpScpAmt, 0);
             return true;
         }
         string code = cl.ChronicCode!;
-        long inscp = cl.InscpScpAmt;
-        var fixedAmt = Opt(ref c, Policy.KeyId(ChrFixed, code));
-        long act = 0;
-        int ratio;
-        int ratioId;
-        long limit;
-        int limitId;
-        if (fixedAmt is not null)
+        int disease = Codes.ChronicIndex(code);
+        if (string.Equals(code, ChildAutism, StringComparison.Ordinal))
         {
-            // 定额: the fund pays the policy-scope cost up to the fixed amount per month, no deductible.
-            ratio = FenMath.FullBp;
-            ratioId = fixedAmt.Id;
-            limit = fixedAmt.Value;
-            limitId = fixedAmt.Id;
-        }
-        else
-        {
-            int ratioKey = Policy.KeyId(ChrRatio, code);
-            var pr = ratioKey < 0 ? null : P(ref c, ratioKey);
-            if (pr is null)
+            // CHR-01: childhood autism only to the age limit (whole years on begndate, 以下 inclusive); an older child's
+            // claim is settled with every fund 0, as a claim the pooled fund does not recognise.
+            var age = P(ref c, ParamKeys.ChrAutismMaxAge);
+            if (age is null) return false;
+            int years = AgeOn(c.Person.Birth, cl.BeginDate);
+            if (years > age.Value)
             {
-                c.MissingKey = DynamicMissing;
-                c.MissingName = ChrRatio;
-                c.MissingQualifier = code;
-                return false;
+                c.PoolRecognised = false;
+                Step(ref c, age.RuleId, TraceWhat.ChronicAgeLimit, age.Id, 0, 0, years, 0);
+                return true;
             }
-            var pd = P(ref c, ParamKeys.ChrDedc);
-            if (pd is null) return false;
-            long before = c.Acc[AccSlot.ChronicDedcUsed];
-            act = Math.Min(inscp, Math.Max(0, pd.Value - before));
-            c.Acc[AccSlot.ChronicDedcUsed] = before + act;
-            Step(ref c, pd.RuleId, TraceWhat.ChronicDeductible, pd.Id, 0, 0, inscp, act,
-                AccSlot.ChronicDedcUsed, before, before + act);
-            ratio = Bp(pr);
-            ratioId = pr.Id;
-            var pl = Opt(ref c, Policy.KeyId(ChrMonthLimit, code));
-            limit = pl?.Value ?? long.MaxValue;
-            limitId = pl?.Id ?? 0;
         }
+        long inscp = cl.InscpScpAmt;
+        int ratioKey = Policy.KeyId(ChrRatio, code);
+        var pr = ratioKey < 0 ? null : P(ref c, ratioKey);
+        if (pr is null)
+        {
+            c.MissingKey = DynamicMissing;
+            c.MissingName = ChrRatio;
+            c.MissingQualifier = code;
+            return false;
+        }
+        var pd = P(ref c, ParamKeys.ChrDedc);
+        if (pd is null) return false;
+        long before = c.Acc[AccSlot.ChronicDedcUsed];
+        long act = Math.Min(inscp, Math.Max(0, pd.Value - before));
+        c.Acc[AccSlot.ChronicDedcUsed] = before + act;
+        Step(ref c, pd.RuleId, TraceWhat.ChronicDeductible, pd.Id, 0, 0, inscp, act,
+            AccSlot.ChronicDedcUsed, before, before + act);
+        int ratio = Bp(pr);
         long raw = FenMath.MulBp(inscp - act, ratio);
         c.PoolBp = ratio;
         c.Dedc = act;
-        Step(ref c, Rules.Chronic, TraceWhat.ChronicRatio, ratioId, 0, 0, inscp - act, raw);
-        int slot = MonthSlot0 + cl.EndDate.Month - 1;
-        long used = c.Acc[slot];
-        if (limit != long.MaxValue)
+        Step(ref c, pr.RuleId, TraceWhat.ChronicRatio, pr.Id, 0, 0, inscp - act, raw);
+
+        int limitKey = Policy.KeyId(ChrMonthLimit, code);
+        var pl = limitKey < 0 ? null : Opt(ref c, limitKey);
+        if (pl is null) return ApplyPoolCap(ref c, raw); // no monthly limit (e.g. stroke_sequelae): annual cap only
+
+        const long mask = (1L << AccSlot.ChronicLaneBits) - 1;
+        if (pl.Value > mask)
         {
-            long limited = Math.Min(raw, Math.Max(0, limit - used));
-            Step(ref c, Rules.Chronic, TraceWhat.ChronicMonthLimit, limitId, 0, 0, raw, limited,
-                slot, used, used);
-            raw = limited;
+            c.BadInput = Reasons.ChronicLimitTooLarge;
+            return false;
         }
-        if (!ApplyPoolCap(ref c, raw)) return false;
-        c.Acc[slot] = used + c.Hifp;
+        int lane = -1;
+        for (int k = 0; k < AccSlot.ChronicLanes && lane < 0; k++)
+        {
+            long key = c.Acc[AccSlot.ChronicLaneKey0 + k];
+            if (key == disease + 1) lane = k;
+            else if (key == 0)
+            {
+                c.Acc[AccSlot.ChronicLaneKey0 + k] = disease + 1;
+                lane = k;
+            }
+        }
+        if (lane < 0)
+        {
+            c.BadInput = Reasons.ChronicLanes;
+            return false;
+        }
+        int slot = MonthSlot0 + cl.EndDate.Month - 1;
+        int shift = lane * AccSlot.ChronicLaneBits;
+        long packed = c.Acc[slot];
+        long used = (packed >> shift) & mask;
+        long limited = Math.Min(raw, Math.Max(0, pl.Value - used));
+        if (!ApplyPoolCap(ref c, limited)) return false;
+        c.Acc[slot] = packed + (c.Hifp << shift);
+        Step(ref c, pl.RuleId, TraceWhat.ChronicDiseaseMonthLimit, pl.Id, 0, 0, raw, c.Hifp,
+            slot, used, used + c.Hifp);
         return true;
     }
 
-    private const string ChrFixed = "chr.fixed";
+    private const string ChildAutism = "child_autism";
     private const string ChrRatio = "chr.ratio";
     private const string ChrMonthLimit = "chr.month_limit";
 
@@ -305,6 +372,8 @@ public sealed partial class SettlementEngine
         c.Hifp = pay;
         c.Dedc = act;
         c.PoolBp = ratio;
+        if (!YingkouResidentCap(ref c)) return false;
+        c.Acc[AccSlot.OutpatientPaid] = before + c.Hifp;
         return true;
     }
 
@@ -314,6 +383,7 @@ public sealed partial class SettlementEngine
         ref readonly var cl = ref c.Claim;
         if (!cl.Designated)
         {
+            c.PoolRecognised = false;
             Step(ref c, Rules.NonDesignated, TraceWhat.NonDesignated, 0, 0, 0, cl.InscpScpAmt, 0);
             return true;
         }
@@ -347,6 +417,7 @@ public sealed partial class SettlementEngine
         ref readonly var cl = ref c.Claim;
         if (!cl.Designated)
         {
+            c.PoolRecognised = false;
             Step(ref c, Rules.NonDesignated, TraceWhat.NonDesignated, 0, 0, 0, cl.InscpScpAmt, 0);
             return true;
         }
@@ -355,6 +426,14 @@ public sealed partial class SettlementEngine
         {
             var p = P(ref c, ParamKeys.MtOpRatio);
             if (p is null) return false;
+            if (c.Person.NotMaternityInsured)
+            {
+                // BX-MT-02 (v2): insured only in basic employee insurance (maternity_insured = false): the employee
+                // outpatient-pooling ratio by facility (EMP-OP-01), still without deductible or cap.
+                var er = P(ref c, ParamKeys.OpRatio + OutpatientClass(cl.HospLevel, cl.FacKind, cl.Setting == CareSetting.FiledRemote));
+                if (er is null) return false;
+                return Flat(ref c, p.RuleId, TraceWhat.EmployeeMaternityOutpatient, er, inscp);
+            }
             return Flat(ref c, p.RuleId, TraceWhat.EmployeeMaternityOutpatient, p, inscp);
         }
         if (cl.Region == Region.Benxi)
@@ -377,15 +456,30 @@ public sealed partial class SettlementEngine
         c.Hifp = low + high;
         c.PoolBp = inscp > sp.Value ? Bp(pr) : Bp(sl);
         Step(ref c, Rules.YkIp05, TraceWhat.MaternityOutpatientSegmented, sl.Id, sp.Id, pr.Id, inscp, c.Hifp);
-        return true;
+        return YingkouResidentCap(ref c);
     }
 
-    private static bool Flat(ref Ctx c, string rule, TraceWhat what, PolicyParam ratio, long inscp)
+    private bool Flat(ref Ctx c, string rule, TraceWhat what, PolicyParam ratio, long inscp)
     {
         int bp = Bp(ratio);
         c.Hifp = FenMath.MulBp(inscp, bp);
         c.PoolBp = bp;
         Step(ref c, rule, what, ratio.Id, 0, 0, inscp, c.Hifp);
+        return YingkouResidentCap(ref c);
+    }
+
+    /// <summary>
+    /// YK-IP-04 (v2): Yingkou residents' 60,000 annual cap covers outpatient (11) and maternity outpatient (51, 53)
+    /// payments too — they count toward it and are limited by what remains of it. Other claims: unchanged.
+    /// </summary>
+    private bool YingkouResidentCap(ref Ctx c)
+    {
+        ref readonly var cl = ref c.Claim;
+        if (cl.Region != Region.Yingkou || cl.InsuType != InsuType.Resident) return true;
+        if (cl.MedType is not (MedType.Outpatient or MedType.MaternityOutpatient or MedType.FamilyPlanning)) return true;
+        long excess = c.LaExcess;
+        if (!ApplyPoolCap(ref c, c.Hifp)) return false;
+        c.LaExcess = excess; // outpatient feeds no 大额 / 大病 base
         return true;
     }
 }

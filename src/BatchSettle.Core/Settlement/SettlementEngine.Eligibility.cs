@@ -16,6 +16,17 @@ public sealed partial class SettlementEngine
             Step(ref c, Rules.El01, TraceWhat.NotEnrolled, 0, 0, 0, 0, 0);
             return Rules.El01;
         }
+        // EL-01 (v2) two rows in one year: from the employee row's benefit start the person is settled as an employee and
+        // resident benefits end (interpreted from the old text of 本医保发〔2019〕39号 第三章第十五条(三) [000:181]).
+        if (cl.InsuType == InsuType.Resident && ps.EmployeeRowStart is { } es && cl.BeginDate >= es)
+        {
+            Step(ref c, Rules.El01, TraceWhat.ResidentEndsAtEmployeeRow, 0, 0, 0, Ymd(es), 0);
+            return Rules.El01;
+        }
+        if (cl.InsuType == InsuType.Employee && ps.ArrearsFrom is { } af && !ArrearsCovered(ref c, af, out bool missing))
+        {
+            return missing ? null : Rules.El01;
+        }
         DateOnly start;
         string rule;
         int pid = 0;
@@ -43,7 +54,7 @@ public sealed partial class SettlementEngine
         {
             start = cl.BeginDate;
         }
-        int ymd = (start.Year * 10000) + (start.Month * 100) + start.Day;
+        int ymd = Ymd(start);
         if (cl.BeginDate < start)
         {
             Step(ref c, rule, TraceWhat.BenefitStartRejected, pid, 0, 0, ymd, 0);
@@ -51,6 +62,52 @@ public sealed partial class SettlementEngine
         }
         Step(ref c, rule, TraceWhat.BenefitStartCovered, pid, 0, 0, ymd, 0);
         return null;
+    }
+
+    private static int Ymd(DateOnly d) => (d.Year * 10000) + (d.Month * 100) + d.Day;
+
+    /// <summary>
+    /// EL-01 (v2) employer arrears: benefits stop from the 1st of the month after arrears_from; arrears paid in full on or
+    /// before the same day N months after arrears_from (欠费6个月及以内, that day included) restore them back to
+    /// arrears_from; paid later, cover resumes on the 1st of the month after arrears_paid (assumed). False when the
+    /// claim (by begndate) falls in the stop; <paramref name="missing"/> when the parameter is missing.
+    /// </summary>
+    private bool ArrearsCovered(ref Ctx c, DateOnly arrearsFrom, out bool missing)
+    {
+        ref readonly var cl = ref c.Claim;
+        missing = false;
+        var stop = new DateOnly(arrearsFrom.Year, arrearsFrom.Month, 1).AddMonths(1);
+        if (cl.BeginDate < stop) return true;
+        var n = P(ref c, ParamKeys.ElArrearsRestoreMonths);
+        if (n is null)
+        {
+            missing = true;
+            return false;
+        }
+        if (c.Person.ArrearsPaid is { } paid)
+        {
+            if (paid <= arrearsFrom.AddMonths(checked((int)n.Value)))
+            {
+                Step(ref c, n.RuleId, TraceWhat.ArrearsRestored, n.Id, 0, 0, Ymd(paid), 0);
+                return true;
+            }
+            var resumed = new DateOnly(paid.Year, paid.Month, 1).AddMonths(1);
+            if (cl.BeginDate >= resumed) return true;
+        }
+        Step(ref c, n.RuleId, TraceWhat.ArrearsStopped, n.Id, 0, 0, Ymd(stop), 0);
+        return false;
+    }
+
+    /// <summary>
+    /// EL-01 (v2): the benefit start of an employee row — January 1 for a centralised (continuous) row, else the 1st of
+    /// the month after its paid_date, with no waiting period (assumed: "次月" as in the employee texts [000:166], [000:181]).
+    /// </summary>
+    public static DateOnly EmployeeBenefitStart(EnrolKind kind, DateOnly paidDate, int year)
+    {
+        var jan1 = new DateOnly(year, 1, 1);
+        if (kind == EnrolKind.Centralised) return jan1;
+        var next = new DateOnly(paidDate.Year, paidDate.Month, 1).AddMonths(1);
+        return next > jan1 ? next : jan1;
     }
 
     /// <summary>
@@ -66,8 +123,9 @@ public sealed partial class SettlementEngine
         pid = 0;
         if (ps.InsuType == InsuType.Employee)
         {
-            // Employees: continuous enrolment from January 1; a new mid-year enrolment from payment (INTERPRETATIONS EL-01).
-            if (ps.EnrolKind != EnrolKind.Centralised && ps.PaidDate > jan1) start = ps.PaidDate;
+            // Employees (v2 EL-01): continuous enrolment from January 1; a row begun during the year from the 1st of the
+            // month after its paid_date, no waiting period.
+            start = EmployeeBenefitStart(ps.EnrolKind, ps.PaidDate, ps.Year);
             return true;
         }
         bool benxi = c.Claim.Region == Region.Benxi;

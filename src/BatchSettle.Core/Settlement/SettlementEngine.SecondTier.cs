@@ -7,9 +7,12 @@ namespace BatchSettle.Core.Settlement;
 /// <summary>§7 second tier: residents 大病 (CI-01..07), employees 大额 (LA-01..03).</summary>
 public sealed partial class SettlementEngine
 {
+    private const string CiTiltDedcBp = "ci.tilt_dedc_bp";
+
     private bool SecondTier(ref Ctx c)
     {
-        if (!FeedsTiers(c.Claim.MedType)) return true;
+        // CI-01 (v2): only cost the pooled fund recognises (ND-01) feeds 大病 / 大额.
+        if (!FeedsTiers(c.Claim.MedType) || !c.PoolRecognised) return true;
         return c.Claim.InsuType == InsuType.Resident ? Critical(ref c) : LargeAmount(ref c);
     }
 
@@ -32,7 +35,7 @@ public sealed partial class SettlementEngine
 
         // CI-04 hardship tilt (EL-07: from the identity's start date); the most favourable scheme applies.
         PolicyParam? tiltCat = null;
-        for (int i = 0; i < HardshipStarts.Count && tiltCat is null; i++)
+        for (int i = 0; i < HardshipStarts.AssistanceCount && tiltCat is null; i++)
         {
             if (!ps.Hardship.Holds((HardshipCategory)i, cl.EndDate)) continue;
             var f = Opt(ref c, ParamKeys.CiTiltCat + i);
@@ -40,7 +43,10 @@ public sealed partial class SettlementEngine
         }
         if (tiltCat is not null)
         {
-            var half = P(ref c, ParamKeys.CiTiltDedcBp);
+            // CI-04 (v2): the halving is per category (its provenance differs by city, period and category); an
+            // unqualified row, if any, is the fallback.
+            int halfKey = Policy.KeyId(CiTiltDedcBp, tiltCat.Qualifier);
+            var half = (halfKey >= 0 ? Opt(ref c, halfKey) : null) ?? P(ref c, ParamKeys.CiTiltDedcBp);
             var tr = P(ref c, ParamKeys.CiTiltRatio);
             if (half is null || tr is null) return false;
             long d = FenMath.MulBp(pd.Value, Bp(half));

@@ -34,7 +34,7 @@ public sealed partial class SettlementEngine
         result.MedfeeSumamt = claim.MedfeeSumamt;
         result.TraceStart = trace.Count;
 
-        scoped var c = new Ctx { Trace = trace, MissingKey = NoMissing, Acc = state };
+        scoped var c = new Ctx { Trace = trace, MissingKey = NoMissing, Acc = state, PoolRecognised = true };
         c.Claim = ref claim;
         c.Person = ref person;
 
@@ -58,6 +58,7 @@ public sealed partial class SettlementEngine
             result.Reason = notCovered;
             result.PsnPartAmt = claim.MedfeeSumamt;
             result.AssumedParams = c.Assumed;
+            result.SupersededTextParams = c.Superseded;
             result.TraceCount = trace.Count - result.TraceStart;
             return;
         }
@@ -119,6 +120,7 @@ public sealed partial class SettlementEngine
         result.FundPaySumamt = -original.FundPaySumamt;
         result.PsnPartAmt = -original.PsnPartAmt;
         result.AssumedParams = original.AssumedParams;
+        result.SupersededTextParams = original.SupersededTextParams;
 
         ref var s = ref trace.Add();
         s.Rule = Rules.Reversal;
@@ -129,7 +131,8 @@ public sealed partial class SettlementEngine
         {
             long d = originalDelta[i];
             // An alert once raised has been pushed to civil affairs; it is not taken back (INTERPRETATIONS §9).
-            if (d == 0 || i == AccSlot.AlertsRaised) continue;
+            // A lane once assigned stays the disease's for the year (AccSlot.Sticky).
+            if (d == 0 || AccSlot.Sticky(i)) continue;
             long before = state[i];
             state[i] = before - d;
             ref var t = ref trace.Add();
@@ -169,13 +172,15 @@ public sealed partial class SettlementEngine
         if (c.EndDate < c.BeginDate) return Reasons.Dates;
         if (c.MedType == MedType.ChronicOutpatient && (c.SpecialDisease != SpecialDisease.Chronic || string.IsNullOrEmpty(c.ChronicCode)))
             return Reasons.ChronicCode;
+        if (c.SpecialDisease == SpecialDisease.Chronic && Codes.ChronicIndex(c.ChronicCode) < 0)
+            return Reasons.ChronicNotListed;
         if (c.MedType == MedType.TwoDiseases && c.InsuType == InsuType.Resident
             && c.SpecialDisease is not (SpecialDisease.Hypertension or SpecialDisease.Diabetes))
             return Reasons.TwoDiseaseCode;
         return null;
     }
 
-    private static void Exclude(ref Ctx c, ref SettlementOut r)
+    private void Exclude(ref Ctx c, ref SettlementOut r)
     {
         string rule = c.Claim.ExclusionCause switch
         {
@@ -192,7 +197,11 @@ public sealed partial class SettlementEngine
         r.Status = SettlementStatus.Settled;
         r.Reason = rule;
         r.PsnPartAmt = c.Claim.MedfeeSumamt;
+        // EW-01 (v2): an excluded claim adds nothing to the burden but is a settled claim: the check runs after it.
+        c.PoolRecognised = false;
+        EarlyWarning(ref c, ref r, counts: false);
         r.AssumedParams = c.Assumed;
+        r.SupersededTextParams = c.Superseded;
         r.TraceCount = c.Trace.Count - r.TraceStart;
     }
 
@@ -211,20 +220,25 @@ public sealed partial class SettlementEngine
         r.PsnPartAmt = cl.MedfeeSumamt - r.FundPaySumamt;
         c.Acc[AccSlot.BasicFundPaidAll] += c.Hifp;
         c.Acc[AccSlot.Claims] += 1;
-        if (!EarlyWarning(ref c, ref r)) return false;
+        if (!EarlyWarning(ref c, ref r, counts: FeedsTiers(cl.MedType) || cl.HighValueDrug)) return false;
         Step(ref c, Rules.Split, TraceWhat.FinalSplit, 0, 0, 0, cl.MedfeeSumamt, r.PsnPartAmt);
         r.AssumedParams = c.Assumed;
+        r.SupersededTextParams = c.Superseded;
         r.TraceCount = c.Trace.Count - r.TraceStart;
         return true;
     }
 
-    /// <summary>§9: YTD personal burden of monitored claims; one alert per person, year and threshold.</summary>
-    private bool EarlyWarning(ref Ctx c, ref SettlementOut r)
+    /// <summary>
+    /// EW-01: YTD personal burden of monitored claims (21, 52, 13, 14 and, v2, any high_value_drug claim); one alert per
+    /// person, year and threshold. (v2) The check follows every settled claim, <paramref name="counts"/> or not, so a
+    /// person who enters a group whose threshold the burden already reaches is alerted on the next settled claim.
+    /// </summary>
+    private bool EarlyWarning(ref Ctx c, ref SettlementOut r, bool counts)
     {
         ref readonly var cl = ref c.Claim;
-        if (!FeedsTiers(cl.MedType)) return true;
         long before = c.Acc[AccSlot.WarningBurden];
-        long after = before + r.PsnPartAmt;
+        long add = counts ? r.PsnPartAmt : 0;
+        long after = before + add;
         c.Acc[AccSlot.WarningBurden] = after;
         int group = HoldsAssistedCategory(in c.Person.Hardship, cl.EndDate) ? 0 : cl.InsuType == InsuType.Resident ? 1 : 2;
         // The early-warning rules are in force from 2023 (营政办发〔2022〕23号); before that no threshold resolves.
@@ -232,8 +246,11 @@ public sealed partial class SettlementEngine
         if (p is null) return true;
         long bit = 1L << group;
         long raised = c.Acc[AccSlot.AlertsRaised];
-        Step(ref c, p.RuleId, TraceWhat.EarlyWarningBurden, p.Id, 0, 0, r.PsnPartAmt, r.PsnPartAmt,
-            AccSlot.WarningBurden, before, after);
+        if (counts)
+        {
+            Step(ref c, p.RuleId, TraceWhat.EarlyWarningBurden, p.Id, 0, 0, r.PsnPartAmt, r.PsnPartAmt,
+                AccSlot.WarningBurden, before, after);
+        }
         if (after >= p.Value && (raised & bit) == 0)
         {
             c.Acc[AccSlot.AlertsRaised] = raised | bit;
@@ -245,6 +262,7 @@ public sealed partial class SettlementEngine
         return true;
     }
 
+    /// <summary>EW-01's 5,000 group: an assistance category except I, or (v2) P, held on <paramref name="day"/>.</summary>
     private static bool HoldsAssistedCategory(in HardshipStarts h, DateOnly day)
     {
         for (int i = 0; i < HardshipStarts.Count; i++)
@@ -291,6 +309,7 @@ public sealed partial class SettlementEngine
         public TraceBuffer Trace;
         public PersonYearState Acc;
         public bool Assumed;
+        public bool Superseded;
         public int MissingKey;
         public string? MissingName;
         public string? MissingQualifier;
@@ -304,6 +323,11 @@ public sealed partial class SettlementEngine
         public long Hifob;
         public long Maf;
         public long MafTilt;
+        /// <summary>
+        /// The pooled fund recognises the claim's cost (ND-01): designated care, an emergency paid as designated or a
+        /// BX-MT-01 delivery. Only recognised cost feeds 大病 / 大额 (CI-01) and BX-IP-02's admission count.
+        /// </summary>
+        public bool PoolRecognised;
 
         public readonly bool Failed => MissingKey != NoMissing || BadInput is not null;
     }
@@ -318,6 +342,7 @@ public sealed partial class SettlementEngine
             return null;
         }
         if (p.Provenance == Provenance.Assumed) c.Assumed = true;
+        else if (p.Provenance == Provenance.StatedSupersededText) c.Superseded = true;
         return p;
     }
 
@@ -328,7 +353,11 @@ public sealed partial class SettlementEngine
     private PolicyParam? Opt(ref Ctx c, int key)
     {
         var p = Policy.Resolve(key, c.Claim.Region, c.Claim.InsuType, c.Claim.EndDate);
-        if (p is not null && p.Provenance == Provenance.Assumed) c.Assumed = true;
+        if (p is not null)
+        {
+            if (p.Provenance == Provenance.Assumed) c.Assumed = true;
+            else if (p.Provenance == Provenance.StatedSupersededText) c.Superseded = true;
+        }
         return p;
     }
 

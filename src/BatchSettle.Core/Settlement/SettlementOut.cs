@@ -24,6 +24,8 @@ public struct SettlementOut
     public long PsnPartAmt;
     /// <summary>Any parameter used has provenance assumed.</summary>
     public bool AssumedParams;
+    /// <summary>(v2) Any parameter used has provenance "stated (superseded text)" (POLICY.md preamble).</summary>
+    public bool SupersededTextParams;
     /// <summary>Early-warning threshold (fen) this claim crossed (§9), 0 when none; one alert per person, year, threshold.</summary>
     public long AlertThreshold;
     /// <summary>The year-to-date personal burden after this claim, when <see cref="AlertThreshold"/> is set.</summary>

@@ -8,7 +8,7 @@ namespace BatchSettle.Core.Settlement;
 /// The codes are persisted data: the catalogue is append-only. Never renumber, reuse or remove a code, and never give
 /// an existing code a different meaning — every stored trace that carries it would then explain something else. A
 /// rewording that keeps the meaning may edit the text in place (old rows explain with the new words); a new or changed
-/// meaning gets a new entry with the next free code. Next free code: 60.
+/// meaning gets a new entry with the next free code. Next free code: 69.
 /// </para>
 /// <para>
 /// The engine passes these instances (never string literals) to its trace steps, so each text lives only here and a
@@ -115,6 +115,24 @@ public sealed class TraceWhat
         new(57, "early-warning threshold crossed: alert (once per person, year and threshold)");
     public static readonly TraceWhat Reversal = new(58, "reversal: exact negation of the original settlement");
     public static readonly TraceWhat ReversalRollback = new(59, "accumulator rolled back by the original's delta");
+    public static readonly TraceWhat NonDesignatedDeliveryAdmission =
+        new(60, "non-designated in-city delivery counts as an in-city admission (BX-IP-02), no deductible");
+    public static readonly TraceWhat AssistanceNonDesignated =
+        new(61, "non-designated facility, not an emergency paid as designated: no assistance, no running total");
+    public static readonly TraceWhat ChronicDiseaseMonthLimit =
+        new(62, "monthly limit of this disease (one limit per disease, never shared)");
+    public static readonly TraceWhat EmergencyRemoteNonDesignated =
+        new(63, "emergency admission outside the city: referral standard, designated or not");
+    public static readonly TraceWhat ChronicAgeLimit =
+        new(64, "childhood autism only to the age limit: every fund 0, not recognised by the pooled fund");
+    public static readonly TraceWhat UniversityLocalStandard =
+        new(65, "university student admitted outside the city: paid at the local standard");
+    public static readonly TraceWhat ResidentEndsAtEmployeeRow =
+        new(66, "resident benefits end at the benefit start of the year's employee row: rejected");
+    public static readonly TraceWhat ArrearsStopped =
+        new(67, "employer arrears: employee benefits stopped from the month after arrears began: rejected");
+    public static readonly TraceWhat ArrearsRestored =
+        new(68, "employer arrears paid within the restore period (included): benefits restored back to arrears_from");
 
     // After the entries (textual order): built once every entry has registered.
     private static readonly TraceWhat?[] s_byCode = IndexByCode();

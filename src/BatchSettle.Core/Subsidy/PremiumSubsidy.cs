@@ -26,7 +26,7 @@ public static class PremiumSubsidy
         if (person.InsuType != InsuType.Resident) return r;
         PolicyParam? best = null;
         HardshipCategory bestCat = default;
-        for (int i = 0; i < HardshipStarts.Count; i++)
+        for (int i = 0; i < HardshipStarts.AssistanceCount; i++)
         {
             var cat = (HardshipCategory)i;
             if (!person.Hardship.Holds(cat, onDate)) continue;
@@ -60,22 +60,18 @@ public static class PremiumSubsidy
         r.PctParamId = best.Id;
         r.Assumed |= best.Provenance == Provenance.Assumed;
         r.Amount = FenMath.MulBp(premium, r.PctBp);
-        if (person.Region == Region.Yingkou)
+        // PS-01 (v2) funding split, as data for both cities: Yingkou 3 : 7; Benxi 5 : 5 before 2023, the city all of it
+        // from 2023 ([000:195]).
+        var city = policy.Resolve(ParamKeys.PsCityBp, person.Region, person.InsuType, onDate);
+        if (city is null)
         {
-            var city = policy.Resolve(ParamKeys.PsCityBp, person.Region, person.InsuType, onDate);
-            if (city is null)
-            {
-                r.Missing = PolicySet.MissingReason("ps.city_bp", "", person.Region, person.InsuType, onDate);
-                return r;
-            }
-            r.CityAmount = FenMath.MulBp(r.Amount, checked((int)city.Value));
-            r.CountyAmount = r.Amount - r.CityAmount; // the remainder, so the split adds up to the fen
-            r.SplitParamId = city.Id;
+            r.Missing = PolicySet.MissingReason("ps.city_bp", "", person.Region, person.InsuType, onDate);
+            return r;
         }
-        else
-        {
-            r.CityAmount = r.Amount;
-        }
+        r.CityAmount = FenMath.MulBp(r.Amount, checked((int)city.Value));
+        r.CountyAmount = r.Amount - r.CityAmount; // the remainder, so the split adds up to the fen
+        r.SplitParamId = city.Id;
+        r.Assumed |= city.Provenance == Provenance.Assumed;
         return r;
     }
 }
@@ -88,9 +84,9 @@ public struct PremiumSubsidyResult
     public HardshipCategory Category;
     public int PctBp;
     public long Amount;
-    /// <summary>City share (Yingkou 3/10; Benxi: all of it).</summary>
+    /// <summary>City share (Yingkou 3/10; Benxi 5/10 before 2023, all of it from 2023).</summary>
     public long CityAmount;
-    /// <summary>County share (Yingkou 7/10, the remainder).</summary>
+    /// <summary>County share (the remainder).</summary>
     public long CountyAmount;
     public int PctParamId;
     public int PremiumParamId;

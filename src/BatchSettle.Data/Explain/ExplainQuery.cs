@@ -25,7 +25,7 @@ public sealed class ExplainQuery(NpgsqlDataSource dataSource)
                    inscp_scp_amt AS Inscp, act_pay_dedc AS ActPayDedc, hifp_pay AS HifpPay, pool_prop_bp AS PoolPropBp,
                    hifmi_pay AS HifmiPay, hifob_pay AS HifobPay, maf_pay AS MafPay, maf_tilted_pay AS MafTiltedPay,
                    fund_pay_sumamt AS FundPaySumamt, psn_part_amt AS PsnPartAmt, assumed_params AS AssumedParams,
-                   reversal_of AS ReversalOf, trace, run_id AS RunId
+                   superseded_params AS SupersededParams, reversal_of AS ReversalOf, trace, run_id AS RunId
             FROM settlement_result WHERE claim_seq IN (SELECT result_claim_seq(@setlId))
             ORDER BY claim_seq DESC LIMIT 1
             """, new { setlId }, cancellationToken: ct));
@@ -44,6 +44,7 @@ public sealed class ExplainQuery(NpgsqlDataSource dataSource)
         sb.Append(ic, $"  maf_pay           {Y(r.MafPay),14}  (tilted {Y(r.MafTiltedPay)})\n");
         sb.Append(ic, $"  fund_pay_sumamt   {Y(r.FundPaySumamt),14}\n  psn_part_amt      {Y(r.PsnPartAmt),14}\n");
         sb.Append(ic, $"  assumed parameters: {(r.AssumedParams ? "yes" : "no")}\n");
+        sb.Append(ic, $"  stated (superseded text) parameters: {(r.SupersededParams ? "yes" : "no")}\n");
         if (r.Trace is { Length: > 0 })
         {
             var policy = new PolicySet(await PolicyRows.ReadAllAsync(conn, ct));
@@ -63,6 +64,7 @@ public sealed class ExplainQuery(NpgsqlDataSource dataSource)
                 FundPaySumamt = r.FundPaySumamt,
                 PsnPartAmt = r.PsnPartAmt,
                 AssumedParams = r.AssumedParams,
+                SupersededTextParams = r.SupersededParams,
             };
             sb.Append('\n').Append(Explainer.Explain(r.Trace ?? "", result, policy));
         }
@@ -93,6 +95,7 @@ public sealed class ExplainQuery(NpgsqlDataSource dataSource)
         public long FundPaySumamt { get; set; }
         public long PsnPartAmt { get; set; }
         public bool AssumedParams { get; set; }
+        public bool SupersededParams { get; set; }
         public string? ReversalOf { get; set; }
         public string? Trace { get; set; }
         public long RunId { get; set; }

@@ -127,7 +127,7 @@ public sealed partial class MigrationRunner
         if (toInsert.Count == 0) return;
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var imp = await conn.BeginBinaryImportAsync(
-            "COPY policy_param (id, rule_id, key, qualifier, admdvs, insutype, value, unit, effective_from, effective_to, provenance, citation, note) FROM STDIN (FORMAT BINARY)", ct))
+            "COPY policy_param (id, rule_id, key, qualifier, admdvs, insutype, value, unit, effective_from, effective_to, provenance, citation, note, supersedes) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var p in toInsert)
             {
@@ -145,6 +145,7 @@ public sealed partial class MigrationRunner
                 await imp.WriteAsync(PolicyRows.ProvenanceCode(p.Provenance), NpgsqlDbType.Text, ct);
                 await imp.WriteAsync(p.Citation, NpgsqlDbType.Text, ct);
                 await imp.WriteAsync(p.Note, NpgsqlDbType.Text, ct);
+                if (p.Supersedes is { } sup) await imp.WriteAsync(sup, NpgsqlDbType.Integer, ct); else await imp.WriteNullAsync(ct);
             }
             await imp.CompleteAsync(ct);
         }

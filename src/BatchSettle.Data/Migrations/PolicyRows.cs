@@ -8,23 +8,10 @@ namespace BatchSettle.Data.Migrations;
 /// <summary>policy_param rows to and from <see cref="PolicyParam"/>.</summary>
 public static class PolicyRows
 {
-    public static Provenance ParseProvenance(string s) => s switch
-    {
-        "stated" => Provenance.Stated,
-        "derived" => Provenance.Derived,
-        "interpreted" => Provenance.Interpreted,
-        "assumed" => Provenance.Assumed,
-        _ => throw new FormatException($"unknown provenance '{s}'"),
-    };
+    public static Provenance ParseProvenance(string s) =>
+        ProvenanceLabels.TryParse(s, out var p) ? p : throw new FormatException($"unknown provenance '{s}'");
 
-    public static string ProvenanceCode(Provenance p) => p switch
-    {
-        Provenance.Stated => "stated",
-        Provenance.Derived => "derived",
-        Provenance.Interpreted => "interpreted",
-        Provenance.Assumed => "assumed",
-        _ => throw new ArgumentOutOfRangeException(nameof(p)),
-    };
+    public static string ProvenanceCode(Provenance p) => p.Label();
 
     /// <summary>Every parameter in the database, for building the run's <see cref="PolicySet"/>.</summary>
     public static async Task<List<PolicyParam>> ReadAllAsync(NpgsqlConnection conn, CancellationToken ct)
@@ -32,7 +19,7 @@ public static class PolicyRows
         var rows = await conn.QueryAsync<Row>(new CommandDefinition(
             """
             SELECT id, rule_id AS RuleId, key, qualifier, admdvs, insutype, value, unit,
-                   effective_from AS EffectiveFrom, effective_to AS EffectiveTo, provenance, citation, note
+                   effective_from AS EffectiveFrom, effective_to AS EffectiveTo, provenance, citation, note, supersedes
             FROM policy_param ORDER BY id
             """, cancellationToken: ct));
         var list = new List<PolicyParam>();
@@ -55,6 +42,7 @@ public static class PolicyRows
         public string Provenance { get; set; } = "";
         public string Citation { get; set; } = "";
         public string Note { get; set; } = "";
+        public int? Supersedes { get; set; }
 
         public PolicyParam ToParam() => new(
             Id, RuleId, Key, Qualifier,
@@ -62,6 +50,9 @@ public static class PolicyRows
             Insutype is null ? null : Codes.TryInsuType(Insutype, out var t) ? t : throw new FormatException($"policy_param {Id}: insutype {Insutype}"),
             Value, Unit, DateOnly.FromDateTime(EffectiveFrom),
             EffectiveTo is null ? null : DateOnly.FromDateTime(EffectiveTo.Value),
-            ParseProvenance(Provenance), Citation, Note);
+            ParseProvenance(Provenance), Citation, Note)
+        {
+            Supersedes = Supersedes,
+        };
     }
 }

@@ -381,6 +381,7 @@ public sealed partial class BatchRunner
         r.FundPaySumamt = res.FundPaySumamt;
         r.PsnPartAmt = res.PsnPartAmt;
         r.AssumedParams = res.AssumedParams;
+        r.SupersededParams = res.SupersededTextParams;
         r.ReversalOf = row.ReversalOf;
         r.AlertThreshold = res.AlertThreshold;
         chunk.SetTrace(ref r, w.Trace.Slice(res.TraceStart, res.TraceCount));
@@ -471,6 +472,7 @@ public sealed partial class BatchRunner
         FundPaySumamt = o.FundPaySumamt,
         PsnPartAmt = o.PsnPartAmt,
         AssumedParams = o.AssumedParams,
+        SupersededTextParams = o.SupersededParams,
     };
 
     private static OriginalResult FromResult(in ResultRow r)
@@ -499,6 +501,7 @@ public sealed partial class BatchRunner
             FundPaySumamt = r.FundPaySumamt,
             PsnPartAmt = r.PsnPartAmt,
             AssumedParams = r.AssumedParams,
+            SupersededParams = r.SupersededParams,
             AccDelta = r.HasDelta ? delta : null,
         };
     }

@@ -182,6 +182,7 @@ public sealed partial class BatchRunner
                        count(*) FILTER (WHERE status = 'rejected') AS rejected,
                        count(*) FILTER (WHERE status = 'quarantined') AS quarantined,
                        count(*) FILTER (WHERE status = 'settled' AND assumed_params) AS assumed,
+                       count(*) FILTER (WHERE status = 'settled' AND superseded_params) AS superseded,
                        COALESCE(sum(hifp_pay) FILTER (WHERE insutype = '310'), 0) AS t310100,
                        COALESCE(sum(hifp_pay) FILTER (WHERE insutype <> '310'), 0) AS t390100,
                        COALESCE(sum(hifmi_pay), 0) AS t390200,
@@ -202,9 +203,9 @@ public sealed partial class BatchRunner
                               WHEN t.quarantined > 0 THEN 'succeeded_with_quarantine' ELSE 'succeeded' END,
                 finished_at = @now, error = @error,
                 claims_total = t.claims, settled = t.settled, rejected = t.rejected, quarantined = t.quarantined,
-                assumed_params = t.assumed, total_310100 = t.t310100, total_390100 = t.t390100,
-                total_390200 = t.t390200, total_330100 = t.t330100, total_610100 = t.t610100, total_psn_part = t.psn,
-                zero_claim_resets = t.zero_resets, zero_claim_reset_undos = t.zero_undos
+                assumed_params = t.assumed, superseded_params = t.superseded, total_310100 = t.t310100,
+                total_390100 = t.t390100, total_390200 = t.t390200, total_330100 = t.t330100, total_610100 = t.t610100,
+                total_psn_part = t.psn, zero_claim_resets = t.zero_resets, zero_claim_reset_undos = t.zero_undos
             FROM t WHERE run.run_id = @runId
             """, new { runId, error, now }, commandTimeout: 0, cancellationToken: ct));
         var summary = (await ReadSummaryAsync(runId, ct)) with { Duration = duration };
@@ -221,7 +222,7 @@ public sealed partial class BatchRunner
         return await conn.QuerySingleAsync<RunSummary>(new CommandDefinition(
             """
             SELECT run_id AS RunId, batch_id AS BatchId, status, attempt, claims_total AS Claims, settled, rejected,
-                   quarantined, assumed_params AS AssumedParams, total_310100 AS Total310100, total_390100 AS Total390100,
+                   quarantined, assumed_params AS AssumedParams, superseded_params AS SupersededParams, total_310100 AS Total310100, total_390100 AS Total390100,
                    total_390200 AS Total390200, total_330100 AS Total330100, total_610100 AS Total610100,
                    total_psn_part AS TotalPsnPart, zero_claim_resets AS ZeroClaimResets,
                    zero_claim_reset_undos AS ZeroClaimResetUndos, error

@@ -18,9 +18,9 @@ internal sealed class Chunk
         "claim_seq, setl_id, psn_no, batch_id, admdvs, insutype, med_type, fixmedins_code, year, status, reason, "
         + "medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay, "
         + "pool_prop_bp, hifmi_pay, hifob_pay, maf_pay, maf_tilted_pay, fund_pay_sumamt, psn_part_amt, assumed_params, "
-        + "reversal_of, alert_threshold, acc_delta, trace, run_id";
+        + "reversal_of, alert_threshold, acc_delta, trace, run_id, superseded_params";
 
-    public const int ResultColumnCount = 31;
+    public const int ResultColumnCount = 32;
 
     /// <summary>The columns of a ledger_line row as the writer sends them.</summary>
     public const string LedgerColumns =
@@ -169,6 +169,7 @@ internal sealed class Chunk
                 if (r.TraceLength < 0) w.Null();
                 else w.Text(_trace.AsSpan(r.TraceStart, r.TraceLength));
                 w.Long(runId);
+                w.Bool(r.SupersededParams);
             }
             w.Complete();
         }

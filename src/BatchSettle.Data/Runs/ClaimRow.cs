@@ -54,6 +54,14 @@ internal struct ClaimRow
     public DateOnly? PLargeAmountPaidDate;
     public string? PHardship;
     public bool? PAssistanceSubsidised;
+    public bool PUniversity;
+    public bool PMaternityInsured;
+    public DateOnly? PArrearsFrom;
+    public DateOnly? PArrearsPaid;
+    /// <summary>(v2) The person's employee (310) row of the claim's year when the picked row is another: (centralised, paid_date).</summary>
+    public (bool Centralised, DateOnly PaidDate)? PEmployeeRow;
+    public bool DiseQualified;
+    public bool HighValueDrug;
 
     // Stored accumulators of (psn_no, AccYear): the original's year for a reversal, else enddate's year.
     public int AccYear;
@@ -88,6 +96,7 @@ internal sealed class OriginalResult
     public long FundPaySumamt;
     public long PsnPartAmt;
     public bool AssumedParams;
+    public bool SupersededParams;
     public long[]? AccDelta;
 }
 

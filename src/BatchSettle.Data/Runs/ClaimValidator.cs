@@ -1,5 +1,6 @@
 using BatchSettle.Core.Domain;
 using BatchSettle.Core.Money;
+using BatchSettle.Core.Settlement;
 
 namespace BatchSettle.Data.Runs;
 
@@ -27,6 +28,8 @@ internal static class ClaimValidator
         c.Emergency = r.Emergency ?? false;
         c.Approved = r.Approved ?? false;
         c.ReversalOf = r.ReversalOf;
+        c.DiseQualified = r.DiseQualified;
+        c.HighValueDrug = r.HighValueDrug;
 
         if (!Codes.TryRegion(r.Admdvs, out c.Region)) errors.Add(("admdvs", $"unknown admdvs '{r.Admdvs}' (expected 210500 or 210800)"));
         if (!Codes.TryInsuType(r.Insutype, out c.InsuType)) errors.Add(("insutype", $"unknown insutype '{r.Insutype}' (expected 310 or 390)"));
@@ -85,6 +88,13 @@ internal static class ClaimValidator
         p.ZeroClaimYears = r.PZeroClaimYears ?? 0;
         p.LargeAmountPaidDate = r.PLargeAmountPaidDate;
         p.AssistanceSubsidised = r.PAssistanceSubsidised ?? false;
+        p.University = r.PUniversity;
+        p.NotMaternityInsured = !r.PMaternityInsured;
+        p.ArrearsFrom = r.PArrearsFrom;
+        p.ArrearsPaid = r.PArrearsPaid;
+        p.EmployeeRowStart = r.PEmployeeRow is { } er
+            ? SettlementEngine.EmployeeBenefitStart(er.Centralised ? EnrolKind.Centralised : EnrolKind.MidYear, er.PaidDate, r.PYear)
+            : null;
     }
 
     private static bool Money(string field, decimal yuan, bool reversal, out long fen, List<(string, string)> errors)

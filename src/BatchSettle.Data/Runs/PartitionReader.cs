@@ -20,6 +20,10 @@ internal struct PersonRow
     public DateOnly? LargeAmountPaidDate;
     public string? Hardship;
     public bool? AssistanceSubsidised;
+    public bool University;
+    public bool MaternityInsured;
+    public DateOnly? ArrearsFrom;
+    public DateOnly? ArrearsPaid;
 }
 
 /// <summary>
@@ -70,12 +74,31 @@ internal sealed class PartitionReader(
         r.PLargeAmountPaidDate = null;
         r.PHardship = null;
         r.PAssistanceSubsidised = null;
-        // The row of the claim's year; failing that, a student's row of the next year, which the engine may accept
+        r.PUniversity = false;
+        r.PMaternityInsured = true;
+        r.PArrearsFrom = null;
+        r.PArrearsPaid = null;
+        r.PEmployeeRow = null;
+        // (v2) The row of the claim's year and insutype (key psn_no, year, insutype); failing that, the row of the
+        // claim's year (the engine rejects the insutype mismatch, EL-01); failing that, a student's row of the next year, which the engine may accept
         // for the months before it (EL-05: the 2024 centralised period covered students from 2023-09-01).
         int pick = -1;
         for (int i = 0; i < ps.Length && pick < 0; i++)
         {
+            if (ps[i].Year == year && string.Equals(ps[i].Insutype, r.Insutype, StringComparison.Ordinal)) pick = i;
+        }
+        for (int i = 0; i < ps.Length && pick < 0; i++)
+        {
             if (ps[i].Year == year) pick = i;
+        }
+        // (v2) EL-01 two rows in one year: a resident claim needs the employee row of the year (resident benefits end
+        // at its benefit start).
+        for (int i = 0; i < ps.Length; i++)
+        {
+            if (ps[i].Year == year && ps[i].Insutype == "310" && i != pick)
+            {
+                r.PEmployeeRow = (ps[i].EnrolKind == "centralised", ps[i].PaidDate);
+            }
         }
         for (int i = 0; i < ps.Length && pick < 0; i++)
         {
@@ -98,6 +121,10 @@ internal sealed class PartitionReader(
             r.PLargeAmountPaidDate = p.LargeAmountPaidDate;
             r.PHardship = p.Hardship;
             r.PAssistanceSubsidised = p.AssistanceSubsidised;
+            r.PUniversity = p.University;
+            r.PMaternityInsured = p.MaternityInsured;
+            r.PArrearsFrom = p.ArrearsFrom;
+            r.PArrearsPaid = p.ArrearsPaid;
         }
 
         r.Original = null;

@@ -41,7 +41,7 @@ internal static class PartitionStream
                  c.hosp_lv, c.fac_kind, c.designated, c.setting, c.in_province, c.transfer_from_lv, c.begndate,
                  c.enddate, c.bed_days, c.dise_codg, c.special_dise, c.excl_cause, c.emergency, c.approved,
                  c.medfee_sumamt, c.fulamt_ownpay_amt, c.overlmt_selfpay, c.preselfpay_amt, c.inscp_scp_amt,
-                 c.reversal_of, c.source_file, c.source_line
+                 c.reversal_of, c.source_file, c.source_line, c.dise_qualified, c.high_value_drug
           FROM staging_claim c
           WHERE c.batch_id = {Literal(batchId)} AND {Part("c.psn_hash", partitions, partNo)} {After("c.psn_no", checkpoint)}
             {(skipSettled ? "AND NOT EXISTS (SELECT 1 FROM settlement_result r WHERE r.claim_seq = c.claim_seq)" : "")}
@@ -59,13 +59,14 @@ internal static class PartitionStream
             AND {Part("c.psn_hash", partitions, partNo)} {After("c.psn_no", checkpoint)})
         """;
 
-    /// <summary>The partition's registry rows (every year) in psn_no order.</summary>
+    /// <summary>The partition's registry rows (every year, and v2 both insutypes of a year) in psn_no order; the reader
+    /// picks among one person's rows, so their order within (psn_no, year) does not matter (the stream index has none).</summary>
     public static string PersonsSql(int partitions, int partNo, string? checkpoint) =>
         $"""
         COPY (
           SELECT p.psn_no, p.year, p.admdvs, p.insutype, p.brdy, p.enrol_kind, p.paid_date, p.prev_cover_end,
                  p.broken_years, p.repaired_years, p.continuous_years, p.zero_claim_years, p.large_amount_paid_date,
-                 p.hardship, p.assistance_subsidised
+                 p.hardship, p.assistance_subsidised, p.university, p.maternity_insured, p.arrears_from, p.arrears_paid
           FROM staging_person p
           WHERE {Part("p.psn_hash", partitions, partNo)} {After("p.psn_no", checkpoint)}
           ORDER BY p.psn_no COLLATE "C", p.year
@@ -92,7 +93,7 @@ internal static class PartitionStream
                  o.setl_id, o.psn_no, o.status, o.reason, o.year, o.medfee_sumamt, o.fulamt_ownpay_amt,
                  o.overlmt_selfpay, o.preselfpay_amt, o.inscp_scp_amt, o.act_pay_dedc, o.hifp_pay, o.pool_prop_bp,
                  o.hifmi_pay, o.hifob_pay, o.maf_pay, o.maf_tilted_pay, o.fund_pay_sumamt, o.psn_part_amt,
-                 o.assumed_params, o.acc_delta
+                 o.assumed_params, o.acc_delta, o.superseded_params
           FROM staging_claim c
           LEFT JOIN settlement_result o ON o.claim_seq = (SELECT max(k) FROM result_claim_seq(c.reversal_of) k)
           WHERE c.reversal_of IS NOT NULL AND c.batch_id = {Literal(batchId)}
@@ -152,17 +153,19 @@ internal static class PartitionStream
         r.ReversalOf = e.NullableText();
         r.SourceFile = e.Code(11);
         r.SourceLine = e.Int32();
+        r.DiseQualified = e.Bool();
+        r.HighValueDrug = e.Bool();
         return true;
     }
 
     /// <summary>Columns of <see cref="ClaimsSql"/>.</summary>
-    public const int ClaimColumns = 29;
+    public const int ClaimColumns = 31;
 
     private static OriginalResult? ReadOriginal(NpgsqlBinaryExporter e)
     {
         if (e.IsNull)
         {
-            for (int i = 0; i < 21; i++) e.Skip();
+            for (int i = 0; i < 22; i++) e.Skip();
             return null;
         }
         return new OriginalResult
@@ -188,6 +191,7 @@ internal static class PartitionStream
             PsnPartAmt = Long(e),
             AssumedParams = e.Read<bool>(NpgsqlDbType.Boolean),
             AccDelta = Longs(e),
+            SupersededParams = e.Read<bool>(NpgsqlDbType.Boolean),
         };
     }
 
@@ -208,9 +212,13 @@ internal static class PartitionStream
         p.LargeAmountPaidDate = Date(e);
         p.Hardship = Text(e);
         p.AssistanceSubsidised = Bool(e);
+        p.University = e.Read<bool>(NpgsqlDbType.Boolean);
+        p.MaternityInsured = e.Read<bool>(NpgsqlDbType.Boolean);
+        p.ArrearsFrom = Date(e);
+        p.ArrearsPaid = Date(e);
     }
 
-    public const int PersonColumnsAfterKey = 14;
+    public const int PersonColumnsAfterKey = 18;
 
     /// <summary>Reads an accumulator row's year and array (after psn_no).</summary>
     public static void ReadAccumulator(NpgsqlBinaryExporter e, ref AccumulatorRow a)

@@ -32,6 +32,7 @@ internal struct ResultRow
     public long FundPaySumamt;
     public long PsnPartAmt;
     public bool AssumedParams;
+    public bool SupersededParams;
     public string? ReversalOf;
     public long AlertThreshold;
     /// <summary>False on a row quarantined before settlement (acc_delta null).</summary>

@@ -18,6 +18,8 @@ public sealed record RunSummary
     public long Rejected { get; init; }
     public long Quarantined { get; init; }
     public long AssumedParams { get; init; }
+    /// <summary>(v2) Settled claims that used a parameter labelled "stated (superseded text)".</summary>
+    public long SupersededParams { get; init; }
     public long Total310100 { get; init; }
     public long Total390100 { get; init; }
     public long Total390200 { get; init; }
@@ -46,7 +48,7 @@ public sealed record RunSummary
             double secs = Math.Max(Duration.TotalSeconds, 0.001);
             sb.Append(ic, $"run {RunId} batch {BatchId}: {Status} (attempt {Attempt}) in {Duration.TotalSeconds:F1} s, {Claims / secs:F0} claims/s\n");
         }
-        sb.Append(ic, $"  claims {Claims}: settled {Settled}, rejected {Rejected}, quarantined {Quarantined}; settled with an assumed parameter {AssumedParams}\n");
+        sb.Append(ic, $"  claims {Claims}: settled {Settled}, rejected {Rejected}, quarantined {Quarantined}; settled with an assumed parameter {AssumedParams}, with a stated (superseded text) parameter {SupersededParams}\n");
         sb.Append(ic, $"  fund 310100 employee pooled   {FenMath.FormatYuan(Total310100),16}\n");
         sb.Append(ic, $"  fund 390100 resident pooled   {FenMath.FormatYuan(Total390100),16}\n");
         sb.Append(ic, $"  fund 390200 critical illness  {FenMath.FormatYuan(Total390200),16}\n");

@@ -12,7 +12,8 @@ internal enum ColType : byte
 }
 
 /// <summary>One contract column (CONTRACT.md Inputs 1 and 2).</summary>
-internal sealed record ColSpec(string Name, ColType Type, bool Required);
+/// <param name="Default">(v2) The value of an optional column a file leaves out or leaves empty; null = SQL null.</param>
+internal sealed record ColSpec(string Name, ColType Type, bool Required, object? Default = null);
 
 /// <summary>The contract's input columns, in staging-table order.</summary>
 internal static class StagingColumns
@@ -34,6 +35,10 @@ internal static class StagingColumns
         new("large_amount_paid_date", ColType.Date, false),
         new("hardship", ColType.Hardship, false),
         new("assistance_subsidised", ColType.Bool, false),
+        new("university", ColType.Bool, false, false),
+        new("maternity_insured", ColType.Bool, false, true),
+        new("arrears_from", ColType.Date, false),
+        new("arrears_paid", ColType.Date, false),
     ];
 
     public static readonly ColSpec[] Claims =
@@ -65,5 +70,7 @@ internal static class StagingColumns
         new("preselfpay_amt", ColType.Money, true),
         new("inscp_scp_amt", ColType.Money, true),
         new("reversal_of", ColType.Text, false),
+        new("dise_qualified", ColType.Bool, false, false),
+        new("high_value_drug", ColType.Bool, false, false),
     ];
 }

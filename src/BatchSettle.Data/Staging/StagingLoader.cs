@@ -37,7 +37,7 @@ public sealed class StagingLoader
     private const string ClaimOrder = "t.batch_id, t.psn_no COLLATE \"C\", t.enddate, t.setl_id COLLATE \"C\"";
 
     public Task<LoadResult> LoadPersonsAsync(string path, CancellationToken ct = default) =>
-        LoadAsync(path, "person", "staging_person", StagingColumns.Persons, ["psn_no", "year"], ct);
+        LoadAsync(path, "person", "staging_person", StagingColumns.Persons, ["psn_no", "year", "insutype"], ct);
 
     public Task<LoadResult> LoadClaimsAsync(string path, CancellationToken ct = default) =>
         LoadAsync(path, "claim", "staging_claim", StagingColumns.Claims, ["setl_id"], ct);
@@ -58,8 +58,7 @@ public sealed class StagingLoader
         int rows = 0, typed = 0, dupInFile = 0;
         var values = new object?[specs.Length];
         var errors = new List<(string Field, string Reason)>();
-        int keyIdx0 = Array.FindIndex(specs, s => s.Name == keyCols[0]);
-        int keyIdx1 = keyCols.Length > 1 ? Array.FindIndex(specs, s => s.Name == keyCols[1]) : -1;
+        int[] keyIdx = [.. keyCols.Select(k => Array.FindIndex(specs, s => s.Name == k))];
         int batchIdx = Array.FindIndex(specs, s => s.Name == "batch_id");
         int setlIdx = Array.FindIndex(specs, s => s.Name == "setl_id");
         int psnIdx = Array.FindIndex(specs, s => s.Name == "psn_no");
@@ -91,7 +90,7 @@ public sealed class StagingLoader
                     ? null : string.IsNullOrEmpty(row[map[specIdx]]) ? null : row[map[specIdx]];
                 if (errors.Count == 0)
                 {
-                    string key = keyIdx1 < 0 ? (string)values[keyIdx0]! : $"{values[keyIdx0]}\u0001{values[keyIdx1]}";
+                    string key = string.Join('\u0001', keyIdx.Select(k => Convert.ToString(values[k], CultureInfo.InvariantCulture)));
                     ulong content = ContentHash(row, map);
                     if (keysInFile.TryGetValue(key, out var first))
                     {
@@ -137,7 +136,7 @@ public sealed class StagingLoader
         foreach (var c in conflicts)
         {
             conflictCount++;
-            string key = kind == "claim" ? $"setl_id {c.Setl}" : $"psn_no/year {c.Psn}";
+            string key = kind == "claim" ? $"setl_id {c.Setl}" : $"psn_no/year/insutype {c.Psn}";
             rejects.Add(new Reject(kind, c.Batch, c.Setl, c.Psn, sourceFile, c.Line, keyCols[0],
                 $"{key} already loaded with different content (from {c.Where}); not loaded"));
         }
@@ -187,7 +186,7 @@ public sealed class StagingLoader
         if (raw is null)
         {
             if (spec.Required) errors.Add((spec.Name, "required value missing"));
-            return null;
+            return spec.Default; // (v2) an optional column left out or empty reads as its default
         }
         switch (spec.Type)
         {

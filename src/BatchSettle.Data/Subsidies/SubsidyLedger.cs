@@ -8,8 +8,8 @@ namespace BatchSettle.Data.Subsidies;
 /// entry of kind <c>subsidy</c> per person-year, every line fund_pay_type 610100 (medical assistance), no facility, no
 /// setl_id (table premium_subsidy links the entry to the person-year by entry_id).
 /// <list type="bullet">
-/// <item>No funding split (Benxi): debit <see cref="Expense"/>, credit <see cref="PremiumReceivable"/>.</item>
-/// <item>City : county split (Yingkou 3 : 7): debit <see cref="ExpenseCity"/> and <see cref="ExpenseCounty"/>, credit
+/// <item>No funding split (no ps.city_bp row): debit <see cref="Expense"/>, credit <see cref="PremiumReceivable"/>.</item>
+/// <item>City : county split (Yingkou 3 : 7; Benxi, PS-01 v2, 5 : 5 before 2023, the city all of it from 2023): debit <see cref="ExpenseCity"/> and <see cref="ExpenseCounty"/>, credit
 /// <see cref="PremiumReceivable"/> with the whole amount; a zero share posts no line.</item>
 /// </list>
 /// </summary>

@@ -43,8 +43,8 @@ public class PolicyCsvTests
         {
             var m = System.Text.RegularExpressions.Regex.Match(line, @"^- ((?:BX|YK|CI|LA|EL)-[A-Z0-9-]+\d)\b");
             if (!m.Success) continue;
-            // Drop rule-id references and document numbers (〔2022〕26号) before looking for a quantity.
-            string body = System.Text.RegularExpressions.Regex.Replace(line[m.Length..], @"[A-Z]{2}(-[A-Z0-9]+)+|〔\d+〕\d+号|\d{4}-\d{2}-\d{2}", "");
+            // Drop rule-id references, document numbers (〔2022〕26号) and seed citations ([000:186]) before looking for a quantity.
+            string body = System.Text.RegularExpressions.Regex.Replace(line[m.Length..], @"[A-Z]{2}(-[A-Z0-9]+)+|〔\d+〕\d+号|\d{4}-\d{2}-\d{2}|\[\d{3}:\d+\]|\(v2[^)]*\)", "");
             bool hasNumber = System.Text.RegularExpressions.Regex.IsMatch(body, @"\d+(,\d{3})*\s*(/|%|month|day|per|\))")
                 || System.Text.RegularExpressions.Regex.IsMatch(body, @"\d{1,3},\d{3}");
             if (hasNumber) Assert.True(ids.Contains(m.Groups[1].Value), $"{m.Groups[1].Value} has a number but no row");

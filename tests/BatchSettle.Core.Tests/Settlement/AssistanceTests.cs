@@ -80,13 +80,14 @@ public class AssistanceTests
     [Trait("Rule", "YK-MA-08")]
     public void Settle_PsychiatricInpatientT_BedDayAmount()
     {
-        // Specialty level 2, no deductible: hifp 7,500; burden 2,500; bed-days 30 × 50 = 1,500; tilted T/O: 1,000 × 70% = 700.
+        // YK-MA-08 (v2): specialty level 2, no deductible: hifp 7,500; burden 2,500 (大病 base below 6,750: 0); basic
+        // assistance T 70% = 1,750 as usual; the tilted step is the bed-day amount: min(750 left, 30 × 50 = 1,500) = 750.
         var c = Claim(Region.Yingkou, lv: HospLevel.L2, kind: FacKind.Specialty, inscp: Y(10_000));
         c.SpecialDisease = SpecialDisease.Psychiatric;
         c.BedDays = 30;
         var r = Settle(c, Person(Region.Yingkou, hardship: "T:2020-01-01"));
-        Assert.Equal(Y(2_200), r.MafPay);
-        Assert.Equal(Y(700), r.MafTiltedPay);
+        Assert.Equal(Y(2_500), r.MafPay);
+        Assert.Equal(Y(750), r.MafTiltedPay);
         Assert.True(r.AssumedParams);
         c.BedDays = -1;
         Assert.Equal(SettlementStatus.Quarantined, Settle(c, Person(Region.Yingkou, hardship: "T:2020-01-01")).Status);

@@ -105,9 +105,9 @@ public class BasicFundTests
     [Trait("Rule", "YK-IP-06")]
     public void Settle_YingkouEmployee_AssumedTable()
     {
-        // (10,000 − 500) × 88% = 8,360, assumed.
+        // YK-IP-06 (v2): level-2 deductible 500 with BX-EMP-01's employee ratio 90%: (10,000 − 500) × 90% = 8,550, assumed.
         var r = Settle(Claim(Region.Yingkou, InsuType.Employee, lv: HospLevel.L2, inscp: Y(10_000)), Person(Region.Yingkou, InsuType.Employee));
-        Assert.Equal(Y(8_360), r.HifpPay);
+        Assert.Equal(Y(8_550), r.HifpPay);
         Assert.True(r.AssumedParams);
     }
 
@@ -162,9 +162,9 @@ public class BasicFundTests
     [Trait("Rule", "EMP-OP-01")]
     public void Settle_EmployeeOutpatient_Assumed()
     {
-        // (1,000 − 200) × 60% = 480.
+        // EMP-OP-01 (v2): BX-OP-01's values from 2022-11-01 — deductible 50, tertiary general 50%: (1,000 − 50) × 50% = 475.
         var r = Settle(Claim(insu: InsuType.Employee, med: MedType.Outpatient, inscp: Y(1_000)), Person(insu: InsuType.Employee));
-        Assert.Equal(Y(480), r.HifpPay);
+        Assert.Equal(Y(475), r.HifpPay);
         Assert.True(r.AssumedParams);
     }
 
@@ -207,27 +207,28 @@ public class BasicFundTests
     [Trait("Rule", "CHR-01")]
     public void Settle_Chronic_SharedDeductibleRatioMonthlyLimit()
     {
-        // renal_esrd 1,000: deductible 300, 700 × 80% = 560 (no monthly limit).
-        // cancer_drug 2,000 in April: deductible used, 2,000 × 70% = 1,400 → monthly limit 500.
+        // stroke_sequelae 1,000 (ratio 50%, no monthly limit): deductible 300, 700 × 50% = 350.
+        // cancer_drug 2,000 in April: deductible used, 2,000 × 70% = 1,400 → its monthly limit 500.
         PersonYearState s = default;
         var p = Person();
-        var r1 = Settle(Chronic("renal_esrd", Y(1_000)), p, ref s);
+        var r1 = Settle(Chronic("stroke_sequelae", Y(1_000)), p, ref s);
         Assert.Equal(Y(300), r1.ActPayDedc);
-        Assert.Equal(Y(560), r1.HifpPay);
+        Assert.Equal(Y(350), r1.HifpPay);
         var r2 = Settle(Chronic("cancer_drug", Y(2_000), "2024-04-10", "C2"), p, ref s);
         Assert.Equal(0, r2.ActPayDedc);
         Assert.Equal(Y(500), r2.HifpPay);
-        Assert.Equal(Y(500), s[AccSlot.ChronicPaidJanuary + 3]);
-        Assert.Equal(Y(1_060), s[AccSlot.PoolPaid]);
-        Assert.True(r2.AssumedParams);
+        Assert.Equal(Y(850), s[AccSlot.PoolPaid]);
+        Assert.True(r2.SupersededTextParams);
     }
 
     [Fact]
     [Trait("Rule", "CHR-01")]
     public void Settle_ChronicFixedAmount_PaysUpToMonthlyAmount()
     {
-        // 定额 pulmonary_tb: 300 policy-scope → 200 per month.
-        Assert.Equal(Y(200), Settle(Chronic("pulmonary_tb", Y(300)), Person()).HifpPay);
+        // 定额 pulmonary_tb (v2: a monthly limit of 500, assumed, after deductible and ratio): 1,300 → 1,000 × 70% = 700 → 500.
+        var r = Settle(Chronic("pulmonary_tb", Y(1_300)), Person());
+        Assert.Equal(Y(500), r.HifpPay);
+        Assert.True(r.AssumedParams);
     }
 
     [Fact]
@@ -236,7 +237,7 @@ public class BasicFundTests
     {
         var r = Settle(Chronic("unknown_disease", Y(300)), Person());
         Assert.Equal(SettlementStatus.Quarantined, r.Status);
-        Assert.Equal("missing parameter chr.ratio/unknown_disease for 210500/390 on 2024-03-10", r.Reason);
+        Assert.Equal(Reasons.ChronicNotListed, r.Reason);
     }
 
     [Fact]

@@ -6,7 +6,8 @@ namespace BatchSettle.Core.Tests.Settlement;
 /// <summary>Deterministic random persons and ordered claim sequences for property tests.</summary>
 internal static class ClaimGenerator
 {
-    private static readonly string[] s_chronic = ["renal_esrd", "cancer_drug", "parkinson", "pulmonary_tb", "stroke_sequelae"];
+    // At most three diseases with a monthly limit (the engine's lanes): renal_esrd, cancer_drug and (for a child) autism.
+    private static readonly string[] s_chronic = ["renal_esrd", "cancer_drug", "stroke_sequelae", "child_autism"];
     private static readonly MedType[] s_med =
     [
         MedType.Inpatient, MedType.Inpatient, MedType.Inpatient, MedType.Outpatient, MedType.Outpatient, MedType.EmergencyObservation,
@@ -22,14 +23,16 @@ internal static class ClaimGenerator
         string? hardship = null;
         if (rnd.Next(2) == 0)
         {
-            const string cats = "TODEFMNIS";
-            hardship = $"{cats[rnd.Next(9)]}:{year}-{1 + rnd.Next(12):D2}-01";
-            if (rnd.Next(3) == 0) hardship += $";{cats[rnd.Next(9)]}:{year - 1}-06-01";
+            const string cats = "TODEFMNISP";
+            hardship = $"{cats[rnd.Next(10)]}:{year}-{1 + rnd.Next(12):D2}-01";
+            if (rnd.Next(3) == 0) hardship += $";{cats[rnd.Next(10)]}:{year - 1}-06-01";
         }
         var p = Person(region, insu, year, birth: $"{1950 + rnd.Next(70)}-0{1 + rnd.Next(9)}-15", hardship: hardship);
         p.ContinuousYears = 1 + rnd.Next(12);
         p.ZeroClaimYears = rnd.Next(4);
         p.AssistanceSubsidised = rnd.Next(5) == 0;
+        p.University = rnd.Next(6) == 0;
+        p.NotMaternityInsured = rnd.Next(8) == 0;
         if (insu == InsuType.Employee && rnd.Next(4) == 0) p.LargeAmountPaidDate = new DateOnly(year, 1 + rnd.Next(12), 5);
         int n = 1 + rnd.Next(14);
         var claims = new ClaimIn[n];
@@ -65,6 +68,10 @@ internal static class ClaimGenerator
             }
             if (med == MedType.TwoDiseases) c.SpecialDisease = rnd.Next(2) == 0 ? SpecialDisease.Hypertension : SpecialDisease.Diabetes;
             if (rnd.Next(25) == 0) c.ExclusionCause = ExclusionCause.ThirdParty;
+            c.HighValueDrug = rnd.Next(20) == 0;
+            c.DiseQualified = rnd.Next(4) == 0;
+            if (c.SpecialDisease == SpecialDisease.None && c.MedType == MedType.Inpatient && rnd.Next(10) == 0)
+                c.SpecialDisease = SpecialDisease.Infectious;
             claims[i] = c;
         }
         return (p, claims);

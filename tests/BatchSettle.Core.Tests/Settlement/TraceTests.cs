@@ -75,6 +75,17 @@ public class TraceTests
         "YK-MA-05|54|169.170|451875|106313|13|0|451875;YK-MA-05|55|171|106313|106313|14|0|106313;" +
         "EW-01|3|188|545562|545562|15|0|545562;EW-01|57|188|545562|500000|16|0|1;SPLIT|2||10200000|545562|||";
 
+    /// <summary>
+    /// The same claim settled today (rulebook v2): the steps are the same, but some parameters are newer rows that
+    /// supersede the ones the stored rows cite — ip.ratio/level3a_general #51 → #261 (stated, was interpreted), the CI-04
+    /// tilt as Yingkou's own rows (#303 category D, #322 halving, assumed; #310 ratio 75%). The stored rows above still
+    /// explain with the parameters they were settled under.
+    /// </summary>
+    private static readonly string NewFormYingkouV2 = NewFormYingkou
+        .Replace("|50.51|", "|50.261|", StringComparison.Ordinal)
+        .Replace("|50.53.51|", "|50.53.261|", StringComparison.Ordinal)
+        .Replace("|133.128.130|", "|303.322.310|", StringComparison.Ordinal);
+
     private static (SettlementOut Result, TraceStep[] Steps) SettleYingkou()
     {
         var trace = new TraceBuffer(64);
@@ -89,7 +100,7 @@ public class TraceTests
     {
         var (_, steps) = SettleYingkou();
         string line = TraceCodec.Encode(steps);
-        Assert.Equal(NewFormYingkou, line);
+        Assert.Equal(NewFormYingkouV2, line);
         Assert.Equal(steps, TraceCodec.Decode(line));
     }
 
@@ -100,7 +111,7 @@ public class TraceTests
         Assert.All(old, s => Assert.NotNull(s.WhatEntry));
         Assert.Equal("segmented ratio: cost up to the segment point at the low ratio", old[2].What);
         Assert.Equal(TraceCodec.Decode(NewFormYingkou), old);
-        Assert.Equal(SettleYingkou().Steps, old);
+        Assert.Equal(SettleYingkou().Steps, TraceCodec.Decode(NewFormYingkouV2));
         // Re-encoding an old row gives the new form.
         Assert.Equal(NewFormYingkou, TraceCodec.Encode(old));
     }
@@ -110,8 +121,11 @@ public class TraceTests
     {
         var (r, steps) = SettleYingkou();
         string fromOld = Explainer.Explain(OldFormYingkou, r, Set);
+        Assert.Equal(fromOld, Explainer.Explain(NewFormYingkou, r, Set));
+        // A stored row explains with the label it was settled under (#51 interpreted), today's with the superseding one.
+        Assert.Contains("param #51 ip.ratio/level3a_general = 70.00% (interpreted;", fromOld);
         string fromNew = Explainer.Explain(TraceCodec.Encode(steps), r, Set);
-        Assert.Equal(fromOld, fromNew);
+        Assert.Contains("param #261 ip.ratio/level3a_general = 70.00% (stated; 营政发〔2019〕16号 第二十二条 [001:70]; YK-IP-01)", fromNew);
         Assert.Contains(" 3. [YK-IP-01] segmented ratio: cost up to the segment point at the low ratio\n", fromNew);
         Assert.Contains(" 1. [EL-01] benefit start date on or before the service start\n      benefit start 2024-01-01\n", fromNew);
         Assert.Contains("17. [SPLIT] final split: fund sum, personal = medfee − fund\n", fromNew);

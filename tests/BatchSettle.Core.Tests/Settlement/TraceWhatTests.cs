@@ -72,6 +72,15 @@ public class TraceWhatTests
         "57 early-warning threshold crossed: alert (once per person, year and threshold)",
         "58 reversal: exact negation of the original settlement",
         "59 accumulator rolled back by the original's delta",
+        "60 non-designated in-city delivery counts as an in-city admission (BX-IP-02), no deductible",
+        "61 non-designated facility, not an emergency paid as designated: no assistance, no running total",
+        "62 monthly limit of this disease (one limit per disease, never shared)",
+        "63 emergency admission outside the city: referral standard, designated or not",
+        "64 childhood autism only to the age limit: every fund 0, not recognised by the pooled fund",
+        "65 university student admitted outside the city: paid at the local standard",
+        "66 resident benefits end at the benefit start of the year's employee row: rejected",
+        "67 employer arrears: employee benefits stopped from the month after arrears began: rejected",
+        "68 employer arrears paid within the restore period (included): benefits restored back to arrears_from",
     ];
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class SubsidyTests(PostgresFixture pg)
         $"{psn},{admdvs},{insutype},1960-05-01,{year},{kind},{paid ?? $"{year - 1}-12-01"},,0,0,5,0,,{hardship},false";
 
     /// <summary>
-    /// Benxi 210500 (no funding split; everything on subsidy_expense), 2024:
+    /// Benxi 210500 (PS-01 v2: from 2023 the city pays all: everything on subsidy_expense_city), 2024:
     ///   BT     T                         100%            380.00
     ///   BO     O                         100%            380.00
     ///   BD     D                         100% (assumed)  380.00
@@ -111,14 +111,15 @@ public sealed class SubsidyTests(PostgresFixture pg)
             rows);
         Assert.Equal(new DateOnly(2024, 5, 10), await c.ExecuteScalarAsync<DateOnly>(
             "SELECT identity_date FROM premium_subsidy WHERE psn_no = 'BMID'"));
-        // Benxi: one debit subsidy_expense, one credit premium_receivable, both 610100, kind subsidy, no facility.
+        // Benxi (PS-01 v2): from 2023 the city-level assistance fund pays all of it [000:195]: one debit
+        // subsidy_expense_city (the county's zero share posts no line), one credit premium_receivable, both 610100.
         var lines = (await c.QueryAsync<(int LineNo, string Account, string Fund, string Kind, string? Fac, long Debit, long Credit)>(
             """
             SELECT l.line_no, l.account, l.fund_pay_type, l.kind, l.fixmedins_code, l.debit, l.credit
             FROM ledger_line l JOIN premium_subsidy s ON s.entry_id = l.entry_id WHERE s.psn_no = 'BE' ORDER BY l.line_no
             """)).ToList();
         Assert.Equal(
-            [(1, "subsidy_expense", "610100", "subsidy", null, 22_800L, 0L), (2, "premium_receivable", "610100", "subsidy", null, 0L, 22_800L)],
+            [(1, "subsidy_expense_city", "610100", "subsidy", null, 22_800L, 0L), (3, "premium_receivable", "610100", "subsidy", null, 0L, 22_800L)],
             lines);
         Assert.Equal("subsidy-210500-2024", await c.ExecuteScalarAsync<string>("SELECT DISTINCT batch_id FROM ledger_line"));
     }
