@@ -166,7 +166,8 @@ public sealed class StagingLoader
         await InsertRejectsAsync(conn, tx, rejects, loadedAt, ct);
         await tx.CommitAsync(ct);
         // Fresh statistics, so the run's queries are planned for the rows just loaded (not for an empty table).
-        await conn.ExecuteAsync(new CommandDefinition($"ANALYZE {table}", commandTimeout: 0, cancellationToken: ct));
+        // ANALYZE needs the table's owner: the runtime role asks through a SECURITY DEFINER function (migration 051).
+        await conn.ExecuteAsync(new CommandDefinition("SELECT batchsettle_analyze_staging(@table)", new { table }, commandTimeout: 0, cancellationToken: ct));
 
         PrintRejects(path, rejects);
         int already = typed - inserted - conflictCount - refused + dupInFile;
