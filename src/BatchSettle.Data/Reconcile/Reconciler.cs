@@ -129,7 +129,61 @@ public sealed class Reconciler(NpgsqlDataSource dataSource)
             """, new { batchId }, cancellationToken: ct));
         report.Differences.AddRange(orphans);
         await CheckCompletenessAsync(conn, report, ct);
+        await CheckSealsAsync(conn, report, ct);
         return report;
+    }
+
+    /// <summary>
+    /// Tamper evidence (migration 052): every finished run of the batch is sealed, its rows still hash to the sealed
+    /// digest, the seal is the HMAC of its facts under the key outside the database, and every result and ledger
+    /// line of the batch belongs to a sealed run (or to an unfinished one).
+    /// </summary>
+    private static async Task CheckSealsAsync(NpgsqlConnection conn, ReconcileReport report, CancellationToken ct)
+    {
+        string batchId = report.BatchId;
+        byte[] key = Infrastructure.SealKey.Get();
+        var runs = await conn.QueryAsync<(long RunId, long? Results, long? LedgerLines, byte[]? Digest, byte[]? Seal, byte[]? PrevSeal)>(new CommandDefinition(
+            """
+            SELECT r.run_id, s.results, s.ledger_lines, s.digest, s.seal, p.seal
+            FROM run r LEFT JOIN run_seal s ON s.run_id = r.run_id LEFT JOIN run_seal p ON p.run_id = s.prev_run_id
+            WHERE r.batch_id = @batchId AND r.status IN ('succeeded', 'succeeded_with_quarantine')
+            ORDER BY r.run_id
+            """, new { batchId }, cancellationToken: ct));
+        foreach (var r in runs)
+        {
+            if (r.Seal is null)
+            {
+                report.Differences.Add($"run {r.RunId} is not sealed: its results and ledger cannot be shown unaltered");
+                continue;
+            }
+            var now = await conn.QuerySingleAsync<(long Results, long LedgerLines, byte[] Digest)>(new CommandDefinition(
+                "SELECT results, ledger_lines, digest FROM run_digest(@runId)", new { runId = r.RunId }, commandTimeout: 0, cancellationToken: ct));
+            bool same = now.Digest.AsSpan().SequenceEqual(r.Digest);
+            if (now.Results != r.Results || now.LedgerLines != r.LedgerLines || !same)
+            {
+                report.Differences.Add($"run {r.RunId}: results or ledger lines changed since the run sealed them " +
+                    $"(sealed {r.Results} results, {r.LedgerLines} ledger lines; now {now.Results}, {now.LedgerLines}; digest {(same ? "same" : "differs")})");
+            }
+            byte[] expected = Infrastructure.SealKey.Seal(key, r.RunId, batchId, r.Results!.Value, r.LedgerLines!.Value, r.Digest!, r.PrevSeal);
+            if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(expected, r.Seal))
+            {
+                report.Differences.Add($"run {r.RunId}: its seal does not verify (the seal row was rewritten, or this process has another seal key)");
+            }
+            report.SealedRuns++;
+        }
+        var stray = await conn.QueryAsync<string>(new CommandDefinition(
+            """
+            SELECT 'results of run ' || x.run_id || ' in batch ' || @batchId || ' belong to no sealed run of the batch'
+            FROM (SELECT DISTINCT run_id FROM settlement_result WHERE batch_id = @batchId) x
+            WHERE NOT EXISTS (SELECT 1 FROM run_seal s WHERE s.run_id = x.run_id AND s.batch_id = @batchId)
+              AND NOT EXISTS (SELECT 1 FROM run r WHERE r.run_id = x.run_id AND r.batch_id = @batchId AND r.status NOT IN ('succeeded', 'succeeded_with_quarantine'))
+            UNION ALL
+            SELECT 'ledger lines of run ' || x.run_id || ' in batch ' || @batchId || ' belong to no sealed run of the batch'
+            FROM (SELECT DISTINCT run_id FROM ledger_line WHERE batch_id = @batchId AND kind IN ('settlement', 'reversal')) x
+            WHERE NOT EXISTS (SELECT 1 FROM run_seal s WHERE s.run_id = x.run_id AND s.batch_id = @batchId)
+              AND NOT EXISTS (SELECT 1 FROM run r WHERE r.run_id = x.run_id AND r.batch_id = @batchId AND r.status NOT IN ('succeeded', 'succeeded_with_quarantine'))
+            """, new { batchId }, commandTimeout: 0, cancellationToken: ct));
+        report.Differences.AddRange(stray);
     }
 
     /// <summary>
@@ -283,6 +337,9 @@ public sealed class ReconcileReport(string batchId)
 
     public long UnbatchedCount { get; set; }
 
+    /// <summary>Finished runs of the batch whose seal was checked.</summary>
+    public int SealedRuns { get; set; }
+
     /// <summary>
     /// Aligned sections: per fund, per facility (one line each, all funds), personal share, per run trial balance; a
     /// line that disagrees ends with DIFFERENCE. The differences themselves are not included (the CLI prints them to stderr).
@@ -305,6 +362,7 @@ public sealed class ReconcileReport(string batchId)
             sb.Append(ic, $"  {f.Facility.PadRight(w)}{Y(f.Results),M}{Y(f.Ledger),M}{Mark(f.Results == f.Ledger)}\n");
         }
         sb.Append(ic, $"  {"personal share".PadRight(w)}{Y(PersonalShare.Results),M}{Y(PersonalShare.Ledger),M}{Mark(PersonalShare.Results == PersonalShare.Ledger)}\n");
+        sb.Append(ic, $"  seals: {SealedRuns} finished runs checked against their seals\n");
         sb.Append(ic, $"  completeness: {Staged} staged claims, {LoadRejects} rows rejected at load, {Superseded} results superseded by a corrected claim; {Refused} rows refused (batch sealed, not loaded)\n");
         if (UnbatchedCount > 0)
         {

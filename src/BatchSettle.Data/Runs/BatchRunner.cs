@@ -278,11 +278,37 @@ public sealed partial class BatchRunner
             WHERE q.claim_seq < 0
             ON CONFLICT (superseded_claim_seq) DO NOTHING
             """, new { now }, commandTimeout: 0, cancellationToken: ct));
+        if (error is null) await SealRunAsync(conn, runId, ct);
         var summary = (await ReadSummaryAsync(runId, ct)) with { Duration = duration };
         // Under Quartz the run has no span of its own (its partitions run as separate jobs): tag only a run span.
         var runSpan = System.Diagnostics.Activity.Current is { OperationName: Telemetry.BatchSettleTelemetry.RunSpan } a ? a : null;
         Telemetry.BatchSettleTelemetry.RecordRunEnd(runSpan, duration, summary.Status);
         return summary;
+    }
+
+    /// <summary>
+    /// Seals a finished run (migration 052): the digest of its results and ledger lines as stored, and an HMAC under
+    /// the key kept outside the database, chained to the seal before. Once per run; reconcile verifies it.
+    /// </summary>
+    private static async Task SealRunAsync(NpgsqlConnection conn, long runId, CancellationToken ct)
+    {
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(1112691459)", transaction: tx, cancellationToken: ct));
+        var run = await conn.QuerySingleAsync<(string BatchId, string Status, bool Sealed)>(new CommandDefinition(
+            "SELECT batch_id, status, EXISTS (SELECT 1 FROM run_seal s WHERE s.run_id = r.run_id) FROM run r WHERE run_id = @runId",
+            new { runId }, tx, cancellationToken: ct));
+        if (run.Sealed || run.Status is not ("succeeded" or "succeeded_with_quarantine")) return;
+        var d = await conn.QuerySingleAsync<(long Results, long LedgerLines, byte[] Digest)>(new CommandDefinition(
+            "SELECT results, ledger_lines, digest FROM run_digest(@runId)", new { runId }, tx, commandTimeout: 0, cancellationToken: ct));
+        var prev = await conn.QueryFirstOrDefaultAsync<(long RunId, byte[] Seal)?>(new CommandDefinition(
+            "SELECT run_id, seal FROM run_seal ORDER BY sealed_at DESC, run_id DESC LIMIT 1", transaction: tx, cancellationToken: ct));
+        byte[] seal = Infrastructure.SealKey.Seal(Infrastructure.SealKey.Get(), runId, run.BatchId, d.Results, d.LedgerLines, d.Digest, prev?.Seal);
+        await conn.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO run_seal (run_id, batch_id, results, ledger_lines, digest, prev_run_id, seal, sealed_at) "
+            + "VALUES (@runId, @batchId, @results, @ledger, @digest, @prevRunId, @seal, now())",
+            new { runId, batchId = run.BatchId, results = d.Results, ledger = d.LedgerLines, digest = d.Digest, prevRunId = prev?.RunId, seal },
+            tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>The stored summary of a run.</summary>

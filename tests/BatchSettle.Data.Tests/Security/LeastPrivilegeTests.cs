@@ -98,6 +98,55 @@ public sealed class LeastPrivilegeTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task SuperuserEdit_ResultsAndLedgerRaisedTogether_ReportedByReconcile()
+    {
+        using var data = new TestData();
+        var (persons, claims) = data.Standard(8);
+        await using var admin = await pg.NewDatabaseAsync();
+        var loader = new StagingLoader(admin, Time);
+        await loader.LoadPersonsAsync(persons);
+        await loader.LoadClaimsAsync(claims);
+        var run = await new BatchRunner(admin, Time).RunBatchAsync(TestData.Batch, new BatchRunOptions());
+        Assert.True((await new Reconciler(admin).ReconcileAsync(TestData.Batch)).Balanced);
+        await using var c = await admin.OpenConnectionAsync();
+
+        // The attack of issue 12: triggers off, one paid claim raised by 10,000 yuan in its result and its ledger entry,
+        // consistently, so that results and ledger still agree.
+        await c.ExecuteAsync(
+            """
+            ALTER TABLE settlement_result DISABLE TRIGGER USER;
+            ALTER TABLE ledger_line DISABLE TRIGGER USER;
+            WITH v AS (SELECT claim_seq FROM settlement_result WHERE status = 'settled' AND hifp_pay > 0 ORDER BY claim_seq LIMIT 1)
+            UPDATE settlement_result r SET hifp_pay = hifp_pay + 1000000, fund_pay_sumamt = fund_pay_sumamt + 1000000,
+                   psn_part_amt = psn_part_amt - 1000000 FROM v WHERE r.claim_seq = v.claim_seq;
+            WITH v AS (SELECT claim_seq FROM settlement_result WHERE status = 'settled' AND hifp_pay > 0 ORDER BY claim_seq LIMIT 1)
+            UPDATE ledger_line l SET debit = debit + CASE WHEN account = 'benefit_expense' AND fund_pay_type IN ('310100', '390100') THEN 1000000
+                                                     WHEN account = 'memo_personal_share' THEN -1000000 ELSE 0 END,
+                                     credit = credit + CASE WHEN account = 'payable_facility' AND fund_pay_type IN ('310100', '390100') THEN 1000000
+                                                      WHEN account = 'memo_facility_collected' THEN -1000000 ELSE 0 END
+            FROM v WHERE l.entry_id = v.claim_seq;
+            ALTER TABLE settlement_result ENABLE TRIGGER USER;
+            ALTER TABLE ledger_line ENABLE TRIGGER USER;
+            """);
+        var report = await new Reconciler(admin).ReconcileAsync(TestData.Batch);
+        Assert.False(report.Balanced);
+        Assert.Contains(report.Differences, d => d.Contains($"run {run.RunId}: results or ledger lines changed since the run sealed them", StringComparison.Ordinal));
+        // The money checks alone would not have seen it: results and ledger still agree per fund and facility.
+        Assert.DoesNotContain(report.Differences, d => d.StartsWith("fund ", StringComparison.Ordinal) || d.StartsWith("facility ", StringComparison.Ordinal));
+
+        // Re-sealing without the key does not help: the seal is an HMAC under a key outside the database.
+        await c.ExecuteAsync(
+            """
+            ALTER TABLE run_seal DISABLE TRIGGER USER;
+            UPDATE run_seal s SET digest = d.digest FROM run_digest(@r) d WHERE s.run_id = @r;
+            ALTER TABLE run_seal ENABLE TRIGGER USER;
+            """, new { r = run.RunId });
+        report = await new Reconciler(admin).ReconcileAsync(TestData.Batch);
+        Assert.Contains(report.Differences, d => d.Contains($"run {run.RunId}: its seal does not verify", StringComparison.Ordinal));
+        Assert.DoesNotContain(report.Differences, d => d.Contains("changed since", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TablesAddedByLaterMigrations_GetRuntimeGrantsByTheRule()
     {
         var (admin, runtime) = await DatabasesAsync();

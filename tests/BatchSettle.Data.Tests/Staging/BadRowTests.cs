@@ -104,7 +104,7 @@ public sealed class BadRowTests(PostgresFixture pg)
         Assert.True((await new Reconciler(ds).ReconcileAsync("210500-2025-04")).Balanced);
 
         // Without the supersede record reconcile names the two results.
-        await c.ExecuteAsync("DELETE FROM result_superseded");
+        await c.ExecuteAsync("ALTER TABLE result_superseded DISABLE TRIGGER result_superseded_no_update; DELETE FROM result_superseded");
         var report = await new Reconciler(ds).ReconcileAsync("210500-2025-04");
         Assert.Contains(report.Differences, d => d.Contains("FIXME has two results", StringComparison.Ordinal));
     }
