@@ -158,10 +158,15 @@ public static class CliApp
         var options = new BatchRunOptions
         {
             Partitions = a.Int("partitions", 4),
+            PartitionsGiven = a.Get("partitions") is not null,
             Parallelism = a.Int("parallel", Environment.ProcessorCount),
             ChunkClaims = a.Int("chunk", 10_000),
         };
         a.EnsureAllUsed();
+        if (options.Partitions is < 1 or > BatchRunOptions.MaxPartitions)
+        {
+            throw new UsageException($"--partitions must be 1 to {BatchRunOptions.MaxPartitions} (each partition is a stream over the whole batch)");
+        }
         await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
         var summary = await new BatchRunner(ds, time, o).RunBatchAsync(batch, options, ct);
         o.Write(summary.Format());
@@ -202,6 +207,8 @@ public static class CliApp
         a.EnsureAllUsed();
         await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
         var x = new BatchExporter(ds);
+        // A mistyped batch writes nothing (and leaves existing files alone): it does not exist, say so.
+        if (!await x.BatchExistsAsync(batch, ct)) throw new LoadException($"batch {batch} does not exist (no claims staged, no run, no ledger lines); nothing exported");
         int n = 0;
         if (results is not null)
         {

@@ -7,7 +7,9 @@ using Npgsql;
 namespace BatchSettle.Data.Embedded;
 
 /// <summary>
-/// A private PostgreSQL cluster run with the machine's initdb/pg_ctl, listening on loopback only with trust auth.
+/// A private PostgreSQL cluster run with the machine's initdb/pg_ctl, listening on loopback only with password
+/// (SCRAM-SHA-256) authentication: the superuser's and the runtime role's passwords are generated at init and kept
+/// in <c>secrets</c> (mode 0600) in the data folder; a cluster made before (trust) is switched over on its next start.
 /// Used by the CLI when BATCHSETTLE_DB is not set (cluster under <c>&lt;checkout&gt;/.data/pg</c>, left running between
 /// commands) and by test fixtures (a temporary folder). PostgreSQL refuses to run as root: as root the tools run via
 /// <c>runuser -u postgres --</c> and the data folder is handed to that user.
@@ -33,16 +35,61 @@ public sealed class EmbeddedPostgres
 
     private string LogFile => Path.Combine(_options.DataDir, "postgres.log");
 
-    /// <summary>Connection string of a database on this cluster (default: the options' database).</summary>
+    /// <summary>The generated passwords (mode 0600): <c>superuser=…</c> and <c>runtime=…</c>, one a line.</summary>
+    public string SecretsFile => Path.Combine(_options.DataDir, "secrets");
+
+    private Dictionary<string, string> _secrets = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Connection string of a database on this cluster as the superuser (default: the options' database): for the
+    /// migrations and administration, not for the product's work (<see cref="RuntimeConnectionString"/>).
+    /// </summary>
     public string ConnectionString(string? database = null) => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
         Port = Port,
         Username = ServiceUser,
+        Password = _secrets.GetValueOrDefault("superuser"),
         Database = database ?? _options.Database,
         Pooling = true,
         MaxPoolSize = 64,
     }.ConnectionString;
+
+    /// <summary>Connection string of a database as the runtime role (<see cref="Infrastructure.DbRoles.Runtime"/>).</summary>
+    public string RuntimeConnectionString(string? database = null) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = Infrastructure.DbRoles.Runtime,
+        Password = _secrets.GetValueOrDefault("runtime"),
+        Database = database ?? _options.Database,
+        Pooling = true,
+        MaxPoolSize = 64,
+    }.ConnectionString;
+
+    /// <summary>
+    /// Lets the runtime role log in with its generated password (the migrations create it NOLOGIN). Call after
+    /// migrating; does nothing when it can log in already.
+    /// </summary>
+    public async Task EnsureRuntimeLoginAsync(string? database = null, CancellationToken ct = default)
+    {
+        try
+        {
+            await using var probe = new NpgsqlConnection(RuntimeConnectionString(database) + ";Pooling=false");
+            await probe.OpenAsync(ct);
+            return;
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
+        {
+            // Not yet allowed to log in, or another password: set it below.
+        }
+        await using var conn = new NpgsqlConnection(ConnectionString(database));
+        await conn.OpenAsync(ct);
+        // Hex only, so the literal needs no quoting beyond the quotes.
+        await using var cmd = new NpgsqlCommand(
+            $"ALTER ROLE \"{Infrastructure.DbRoles.Runtime.Replace("\"", "\"\"", StringComparison.Ordinal)}\" LOGIN PASSWORD '{_secrets["runtime"]}'", conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
 
     /// <summary>Initialises the cluster when needed, starts it when not running, and makes sure the database exists.</summary>
     public static async Task<EmbeddedPostgres> StartAsync(EmbeddedPostgresOptions options, CancellationToken ct = default)
@@ -56,6 +103,7 @@ public sealed class EmbeddedPostgres
         pg.Port = pg.ReadOrPickPort();
         if (!File.Exists(Path.Combine(pg.ClusterDir, "PG_VERSION"))) await pg.InitAsync(ct);
         if (!await pg.IsRunningAsync(ct)) await pg.StartServerAsync(ct);
+        await pg.EnsurePasswordAuthAsync(ct);
         await pg.EnsureDatabaseAsync(options.Database, ct);
         return pg;
     }
@@ -88,6 +136,7 @@ public sealed class EmbeddedPostgres
         await CreateDatabaseAsync(name, ct);
         var ds = Infrastructure.BatchSettleDatabase.CreateDataSource(ConnectionString(name), "batchsettle-test");
         await new Migrations.MigrationRunner(ds, Migrations.SqlLocator.Find()).MigrateAsync(ct);
+        await EnsureRuntimeLoginAsync(name, ct);
         return ds;
     }
 
@@ -133,8 +182,20 @@ public sealed class EmbeddedPostgres
         if (Directory.Exists(ClusterDir)) Directory.Delete(ClusterDir, recursive: true);
         Directory.CreateDirectory(ClusterDir);
         await HandToServiceUserAsync(ct);
-        var r = await RunToolAsync("initdb",
-            ["-D", ClusterDir, "-U", ServiceUser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-instructions"], ct);
+        WriteSecrets(new Dictionary<string, string>(StringComparer.Ordinal) { ["superuser"] = NewSecret(), ["runtime"] = NewSecret() });
+        string pwFile = Path.Combine(_options.DataDir, "initdb.pw");
+        WritePrivate(pwFile, _secrets["superuser"] + "\n");
+        await HandToServiceUserAsync(ct);
+        ToolResult r;
+        try
+        {
+            r = await RunToolAsync("initdb",
+                ["-D", ClusterDir, "-U", ServiceUser, "--auth=scram-sha-256", "--pwfile=" + pwFile, "-E", "UTF8", "--locale=C", "--no-instructions"], ct);
+        }
+        finally
+        {
+            File.Delete(pwFile);
+        }
         if (r.ExitCode != 0) throw new InvalidOperationException($"initdb failed ({r.ExitCode}): {r.Output}");
 
         // Loopback only, no Unix socket (its default folder may not exist or be writable), trust on 127.0.0.1 only.
@@ -170,9 +231,76 @@ public sealed class EmbeddedPostgres
             conf.Add("full_page_writes = off");
         }
         await File.AppendAllLinesAsync(Path.Combine(ClusterDir, "postgresql.conf"), conf, ct);
-        await File.WriteAllTextAsync(Path.Combine(ClusterDir, "pg_hba.conf"),
-            "# batchsettle embedded cluster: loopback only\nhost all all 127.0.0.1/32 trust\n", ct);
+        await File.WriteAllTextAsync(Path.Combine(ClusterDir, "pg_hba.conf"), HbaConf, ct);
         await HandToServiceUserAsync(ct);
+    }
+
+    private const string HbaConf = "# batchsettle embedded cluster: loopback only, passwords (SCRAM-SHA-256) from the secrets file\n"
+        + "host all all 127.0.0.1/32 scram-sha-256\n";
+
+    /// <summary>
+    /// Reads the secrets; a cluster made before passwords (trust, no secrets file) gets them now: the superuser's
+    /// password set over the still-trusted connection, then pg_hba switched to SCRAM and reloaded.
+    /// </summary>
+    private async Task EnsurePasswordAuthAsync(CancellationToken ct)
+    {
+        if (File.Exists(SecretsFile))
+        {
+            _secrets = ReadSecrets();
+            return;
+        }
+        string hba = Path.Combine(ClusterDir, "pg_hba.conf");
+        if (!(await File.ReadAllTextAsync(hba, ct)).Contains(" trust", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"{SecretsFile} is missing but the cluster in {ClusterDir} requires passwords: restore the file, or stop the cluster and delete {_options.DataDir} to start over");
+        }
+        var secrets = new Dictionary<string, string>(StringComparer.Ordinal) { ["superuser"] = NewSecret(), ["runtime"] = NewSecret() };
+        await using (var conn = new NpgsqlConnection(ConnectionString("postgres")))
+        {
+            await conn.OpenAsync(ct);
+            await using var cmd = new NpgsqlCommand($"SET password_encryption = 'scram-sha-256'; ALTER ROLE {ServiceUser} PASSWORD '{secrets["superuser"]}'", conn);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        WriteSecrets(secrets);
+        await File.WriteAllTextAsync(hba, HbaConf, ct);
+        await HandToServiceUserAsync(ct);
+        var r = await RunToolAsync("pg_ctl", ["reload", "-D", ClusterDir], ct);
+        if (r.ExitCode != 0) throw new InvalidOperationException($"pg_ctl reload failed: {r.Output}");
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    private static string NewSecret() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
+    private void WriteSecrets(Dictionary<string, string> secrets)
+    {
+        WritePrivate(SecretsFile, string.Concat(secrets.Select(kv => $"{kv.Key}={kv.Value}\n")));
+        _secrets = secrets;
+    }
+
+    private Dictionary<string, string> ReadSecrets()
+    {
+        var d = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in File.ReadAllLines(SecretsFile))
+        {
+            int eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0) d[line[..eq]] = line[(eq + 1)..].Trim();
+        }
+        if (!d.ContainsKey("superuser") || !d.ContainsKey("runtime")) throw new InvalidOperationException($"{SecretsFile}: superuser or runtime secret missing");
+        return d;
+    }
+
+    /// <summary>Writes a file readable by its owner only (created 0600, never world-readable in between).</summary>
+    private static void WritePrivate(string path, string text)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var fs = new FileStream(path, options))
+        using (var w = new StreamWriter(fs))
+        {
+            w.Write(text);
+        }
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     private async Task StartServerAsync(CancellationToken ct)

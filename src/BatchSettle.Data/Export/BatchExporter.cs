@@ -31,17 +31,19 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
                          {Calculated("hifmi_pay")}, {Calculated("hifob_pay")}, {Calculated("maf_pay")},
                          {Calculated("maf_tilted_pay")}, {Calculated("fund_pay_sumamt")}, {Calculated("psn_part_amt")},
                          {Calculated("assumed_params")}
-                  FROM settlement_result WHERE batch_id = {Lit(batchId)} ORDER BY setl_id COLLATE "C")
+                  FROM settlement_result r WHERE batch_id = {Lit(batchId)}
+                    AND NOT EXISTS (SELECT 1 FROM result_superseded x WHERE x.superseded_claim_seq = r.claim_seq)
+                  ORDER BY setl_id COLLATE "C")
             TO STDOUT (FORMAT BINARY)
             """, ct);
-        await using var w = Writer(path);
+        await using var w = new AtomicCsv(path);
         await w.WriteLineAsync(ResultsHeader);
         int n = 0;
         var sb = new StringBuilder(256);
         while (await exp.StartRowAsync(ct) >= 0)
         {
             sb.Clear();
-            for (int i = 0; i < 8; i++) AppendCell(sb, await Text(exp, ct), i == 0);
+            for (int i = 0; i < 8; i++) AppendTextCell(sb, await Text(exp, ct), i == 0);
             // Input amounts as given (null when the loader could not read them).
             for (int i = 0; i < 5; i++) AppendCell(sb, Money(await Long(exp, ct)), false);
             // Calculated columns: null (empty cell) on a quarantined row, which was not settled (CONTRACT.md Output 1).
@@ -53,6 +55,7 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
             await w.WriteLineAsync(sb.ToString());
             n++;
         }
+        await w.CommitAsync();
         return n;
     }
 
@@ -65,7 +68,7 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
                   FROM ledger_line WHERE batch_id = {Lit(batchId)} ORDER BY entry_id, line_no)
             TO STDOUT (FORMAT BINARY)
             """, ct);
-        await using var w = Writer(path);
+        await using var w = new AtomicCsv(path);
         await w.WriteLineAsync(LedgerHeader);
         int n = 0;
         var sb = new StringBuilder(200);
@@ -74,18 +77,19 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
         {
             sb.Clear();
             sb.Append(ic, $"{await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)}");
-            AppendCell(sb, await Text(exp, ct), false);
+            AppendTextCell(sb, await Text(exp, ct), false);
             AppendCell(sb, (await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)).ToString(ic), false);
             var posted = await exp.ReadAsync<DateTime>(NpgsqlDbType.TimestampTz, ct);
             AppendCell(sb, posted.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", ic), false);
-            AppendCell(sb, await Text(exp, ct), false);
-            AppendCell(sb, await Text(exp, ct), false);
-            AppendCell(sb, await Text(exp, ct), false);
+            AppendTextCell(sb, await Text(exp, ct), false);
+            AppendTextCell(sb, await Text(exp, ct), false);
+            AppendTextCell(sb, await Text(exp, ct), false);
             AppendCell(sb, FenMath.FormatYuan(await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)), false);
             AppendCell(sb, FenMath.FormatYuan(await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)), false);
             await w.WriteLineAsync(sb.ToString());
             n++;
         }
+        await w.CommitAsync();
         return n;
     }
 
@@ -99,7 +103,7 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
                   WHERE r.batch_id = {Lit(batchId)} ORDER BY a.psn_no COLLATE "C", a.year, a.threshold)
             TO STDOUT (FORMAT BINARY)
             """, ct);
-        await using var w = Writer(path);
+        await using var w = new AtomicCsv(path);
         await w.WriteLineAsync(AlertsHeader);
         int n = 0;
         var sb = new StringBuilder(128);
@@ -107,22 +111,65 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
         while (await exp.StartRowAsync(ct) >= 0)
         {
             sb.Clear();
-            AppendCell(sb, await exp.ReadAsync<string>(NpgsqlDbType.Text, ct), true);
+            AppendTextCell(sb, await exp.ReadAsync<string>(NpgsqlDbType.Text, ct), true);
             AppendCell(sb, (await exp.ReadAsync<int>(NpgsqlDbType.Integer, ct)).ToString(ic), false);
             AppendCell(sb, FenMath.FormatYuan(await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)), false);
             AppendCell(sb, FenMath.FormatYuan(await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)), false);
-            AppendCell(sb, await exp.ReadAsync<string>(NpgsqlDbType.Text, ct), false);
+            AppendTextCell(sb, await exp.ReadAsync<string>(NpgsqlDbType.Text, ct), false);
             await w.WriteLineAsync(sb.ToString());
             n++;
         }
+        await w.CommitAsync();
         return n;
     }
 
-    private static StreamWriter Writer(string path)
+    /// <summary>Whether the batch exists: a run of it, or ledger lines filed under it (subsidy batches).</summary>
+    public async Task<bool> BatchExistsAsync(string batchId, CancellationToken ct = default)
     {
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        return new StreamWriter(path, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM run WHERE batch_id = $1) OR EXISTS (SELECT 1 FROM ledger_line WHERE batch_id = $1) "
+            + "OR EXISTS (SELECT 1 FROM staging_claim WHERE batch_id = $1)", conn);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = batchId });
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// A CSV written to a temporary file next to the target and renamed over it only when complete: an export that
+    /// fails (or is interrupted) leaves the previous file as it was, never an empty or half file.
+    /// </summary>
+    private sealed class AtomicCsv : IAsyncDisposable
+    {
+        private readonly string _path;
+        private readonly string _tmp;
+        private readonly StreamWriter _w;
+        private bool _done;
+
+        public AtomicCsv(string path)
+        {
+            _path = Path.GetFullPath(path);
+            string? dir = Path.GetDirectoryName(_path);
+            if (dir is not null) Directory.CreateDirectory(dir);
+            _tmp = Path.Combine(dir ?? ".", $".{Path.GetFileName(_path)}.{Environment.ProcessId}.tmp");
+            _w = new StreamWriter(_tmp, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+        }
+
+        public Task WriteLineAsync(string line) => _w.WriteLineAsync(line);
+
+        public async Task CommitAsync()
+        {
+            await _w.FlushAsync();
+            await _w.DisposeAsync();
+            File.Move(_tmp, _path, overwrite: true);
+            _done = true;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_done) return;
+            await _w.DisposeAsync();
+            try { File.Delete(_tmp); } catch (IOException) { }
+        }
     }
 
     /// <summary>A calculated column of settlement_result, null on a quarantined row.</summary>
@@ -152,6 +199,24 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
     {
         if (e.IsNull) { await e.SkipAsync(ct); return null; }
         return await e.ReadAsync<long>(NpgsqlDbType.Bigint, ct);
+    }
+
+    /// <summary>
+    /// Appends a text cell safe to open in a spreadsheet (OWASP CSV injection): a value starting with = + - @, a tab
+    /// or a carriage return is prefixed with a single quote and quoted, so Excel or LibreOffice show it as text instead
+    /// of evaluating it. Only text columns go through here; money and counts (CONTRACT.md: numbers, which may be
+    /// negative on reversals) are written as they are.
+    /// </summary>
+    public static void AppendTextCell(StringBuilder sb, string? v, bool first)
+    {
+        ArgumentNullException.ThrowIfNull(sb);
+        if (!string.IsNullOrEmpty(v) && v[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            if (!first) sb.Append(',');
+            sb.Append("\"'").Append(v.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+            return;
+        }
+        AppendCell(sb, v, first);
     }
 
     /// <summary>Appends a CSV cell, quoting when it holds a comma, quote or line break.</summary>

@@ -17,13 +17,39 @@ public static class BatchSettleDatabase
     public static string EmbeddedDataDir() =>
         Path.Combine(Checkout.FindRoot() ?? Directory.GetCurrentDirectory(), ".data", "pg");
 
+    /// <summary>
+    /// Connection string of the schema owner for the migrations (README "Security"): when set, the product migrates
+    /// with it and works with <see cref="EnvVar"/> (the runtime role). When not set, it migrates with BATCHSETTLE_DB.
+    /// </summary>
+    public const string OwnerEnvVar = "BATCHSETTLE_DB_OWNER";
+
     /// <summary>The connection string to use, starting the embedded cluster when BATCHSETTLE_DB is not set.</summary>
-    public static async Task<string> ResolveConnectionStringAsync(CancellationToken ct = default)
+    public static Task<string> ResolveConnectionStringAsync(CancellationToken ct = default) => ResolveConnectionStringAsync(null, ct);
+
+    /// <summary>
+    /// The connection string the product works with. Embedded: the cluster is started, migrated as its superuser,
+    /// and the runtime role's string returned. BATCHSETTLE_DB with BATCHSETTLE_DB_OWNER: migrated with the owner's,
+    /// BATCHSETTLE_DB returned. BATCHSETTLE_DB alone: returned as it is (the caller migrates with it).
+    /// </summary>
+    public static async Task<string> ResolveConnectionStringAsync(TextWriter? log, CancellationToken ct = default)
     {
         string? env = Environment.GetEnvironmentVariable(EnvVar);
-        if (!string.IsNullOrWhiteSpace(env)) return env;
+        if (!string.IsNullOrWhiteSpace(env))
+        {
+            string? owner = Environment.GetEnvironmentVariable(OwnerEnvVar);
+            if (!string.IsNullOrWhiteSpace(owner)) await MigrateWithAsync(owner, log, ct);
+            return env;
+        }
         var pg = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDir = EmbeddedDataDir() }, ct);
-        return pg.ConnectionString();
+        await MigrateWithAsync(pg.ConnectionString(), log, ct);
+        await pg.EnsureRuntimeLoginAsync(ct: ct);
+        return pg.RuntimeConnectionString();
+    }
+
+    private static async Task MigrateWithAsync(string connectionString, TextWriter? log, CancellationToken ct)
+    {
+        await using var ds = CreateDataSource(connectionString, "batchsettle-migrate");
+        await new MigrationRunner(ds, SqlLocator.Find(), log).MigrateAsync(ct);
     }
 
     /// <summary>The one data source of a process.</summary>
@@ -37,7 +63,7 @@ public static class BatchSettleDatabase
     /// <summary>Resolves, connects and migrates: the data source every CLI verb works on.</summary>
     public static async Task<NpgsqlDataSource> OpenAsync(TextWriter? log, CancellationToken ct = default)
     {
-        var ds = CreateDataSource(await ResolveConnectionStringAsync(ct));
+        var ds = CreateDataSource(await ResolveConnectionStringAsync(log, ct));
         try
         {
             await new MigrationRunner(ds, SqlLocator.Find(), log).MigrateAsync(ct);

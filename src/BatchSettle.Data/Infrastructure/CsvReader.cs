@@ -14,11 +14,27 @@ public sealed class CsvReader : IDisposable
 
     public CsvReader(TextReader reader) => _reader = reader;
 
+    /// <summary>
+    /// Stands in for each byte sequence that is not UTF-8. U+FFFF is a noncharacter (never in text), so a field that
+    /// holds it was not valid UTF-8 and is refused by the loader, not silently replaced with U+FFFD.
+    /// </summary>
+    public const char InvalidUtf8 = '\uFFFF';
+
+    /// <summary>Longest field kept; a longer one is cut there and the record marked (<see cref="Error"/>).</summary>
+    public const int MaxFieldChars = 1 << 16;
+
+    private static readonly Encoding Utf8Marked =
+        Encoding.GetEncoding("utf-8", EncoderFallback.ExceptionFallback, new DecoderReplacementFallback(InvalidUtf8.ToString()));
+
+    /// <summary>Opens a UTF-8 file (a byte-order mark is read as U+FEFF; the loader strips it from the header).</summary>
     public static CsvReader Open(string path) =>
-        new(new StreamReader(path, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, 1 << 16));
+        new(new StreamReader(path, Utf8Marked, detectEncodingFromByteOrderMarks: false, 1 << 16));
 
     /// <summary>Line number where the last record read starts.</summary>
     public int Line { get; private set; }
+
+    /// <summary>What is wrong with the last record as a CSV record (unterminated quote, oversized field); null when fine.</summary>
+    public string? Error { get; private set; }
 
     /// <summary>Reads the next record into <paramref name="fields"/> (cleared first); false at end of file.</summary>
     public bool Read(List<string> fields)
@@ -34,6 +50,7 @@ public sealed class CsvReader : IDisposable
         }
         if (c < 0) return false;
         Line = _nextLine;
+        Error = null;
         _field.Clear();
         bool quoted = false;
         bool wasQuoted = false;
@@ -41,7 +58,13 @@ public sealed class CsvReader : IDisposable
         {
             if (quoted)
             {
-                if (c < 0) throw new FormatException($"line {Line}: unterminated quoted field");
+                if (c < 0)
+                {
+                    // The rest of the file is inside the quotes: one bad record, named, not a failed load.
+                    Error = $"unterminated quoted field (from line {Line} to the end of the file)";
+                    fields.Add(_field.ToString());
+                    return true;
+                }
                 if (c == '"')
                 {
                     if (_reader.Peek() == '"') { _reader.Read(); _field.Append('"'); }
@@ -50,7 +73,7 @@ public sealed class CsvReader : IDisposable
                 else
                 {
                     if (c == '\n') _nextLine++;
-                    _field.Append((char)c);
+                    Append((char)c);
                 }
             }
             else if (c == '"' && _field.Length == 0 && !wasQuoted)
@@ -77,10 +100,16 @@ public sealed class CsvReader : IDisposable
             }
             else
             {
-                _field.Append((char)c);
+                Append((char)c);
             }
             c = _reader.Read();
         }
+    }
+
+    private void Append(char c)
+    {
+        if (_field.Length < MaxFieldChars) _field.Append(c);
+        else Error ??= $"a field longer than {MaxFieldChars} characters";
     }
 
     public void Dispose() => _reader.Dispose();

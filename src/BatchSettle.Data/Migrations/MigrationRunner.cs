@@ -55,9 +55,20 @@ public sealed partial class MigrationRunner
     public async Task MigrateAsync(CancellationToken ct = default)
     {
         await using var conn = await _dataSource.OpenConnectionAsync(ct);
+        // The runtime role cannot (and must not) change the schema: it only checks that the owner has migrated it.
+        if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT current_user = @runtime", new { runtime = Infrastructure.DbRoles.Runtime }, cancellationToken: ct)))
+        {
+            await CheckMigratedAsync(conn, ct);
+            return;
+        }
         await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@k)", new { k = LockKey }, cancellationToken: ct));
         try
         {
+            // The role names migration 051 and batchsettle_apply_grants() read (session settings).
+            await conn.ExecuteAsync(new CommandDefinition(
+                "SELECT set_config('batchsettle.owner_role', @owner, false), set_config('batchsettle.runtime_role', @runtime, false)",
+                new { owner = Infrastructure.DbRoles.Owner, runtime = Infrastructure.DbRoles.Runtime }, cancellationToken: ct));
             await conn.ExecuteAsync(new CommandDefinition(
                 """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -81,10 +92,33 @@ public sealed partial class MigrationRunner
             }
             await PublishSlotNamesAsync(conn, ct);
             await LoadPolicyAsync(conn, ct);
+            // After every migration run: the runtime role's grants for every table there is now (the rule is in
+            // migration 051 and sql/README.md), so tables added by later migrations get them without a step of their own.
+            if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+                    "SELECT to_regprocedure('batchsettle_apply_grants()') IS NOT NULL", cancellationToken: ct)))
+            {
+                await conn.ExecuteAsync(new CommandDefinition("SELECT batchsettle_apply_grants()", commandTimeout: 0, cancellationToken: ct));
+            }
         }
         finally
         {
             await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@k)", new { k = LockKey }, cancellationToken: CancellationToken.None));
+        }
+    }
+
+    private async Task CheckMigratedAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        var applied = new HashSet<int>();
+        if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT to_regclass('schema_migrations') IS NOT NULL", cancellationToken: ct)))
+        {
+            applied.UnionWith(await conn.QueryAsync<int>(new CommandDefinition("SELECT version FROM schema_migrations", cancellationToken: ct)));
+        }
+        var missing = Migrations().Where(m => !applied.Contains(m.Version)).Select(m => $"{m.Version:D3}_{m.Name}").ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"the database is not migrated ({string.Join(", ", missing)} missing) and the runtime role {Infrastructure.DbRoles.Runtime} may not change the schema: " +
+                $"set {Infrastructure.BatchSettleDatabase.OwnerEnvVar} to the owner's connection string");
         }
     }
 

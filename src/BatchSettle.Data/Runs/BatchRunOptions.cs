@@ -3,8 +3,16 @@ namespace BatchSettle.Data.Runs;
 /// <summary>How a batch run is cut up and paced.</summary>
 public sealed class BatchRunOptions
 {
-    /// <summary>Partitions of a new run (psn_hash % P). A resumed run keeps the count it was created with.</summary>
+    /// <summary>Most partitions a run may have: each is a set of streaming queries over the batch, so more than a
+    /// cluster's cores only multiplies that fixed cost (100,000 partitions took ≈ 48 min for 200 claims).</summary>
+    public const int MaxPartitions = 256;
+
+    /// <summary>Partitions of a new run (psn_hash % P), 1 to <see cref="MaxPartitions"/>. A resumed run keeps the
+    /// count it was created with (its checkpoints are per partition) and says so when another count was given.</summary>
     public int Partitions { get; init; } = 4;
+
+    /// <summary>True when the caller chose <see cref="Partitions"/> (the CLI's --partitions), not the default.</summary>
+    public bool PartitionsGiven { get; init; }
 
     /// <summary>Partitions settled at once in this process.</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;

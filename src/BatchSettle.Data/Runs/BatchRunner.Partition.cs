@@ -118,6 +118,8 @@ public sealed partial class BatchRunner
     private sealed class ClaimWork
     {
         public readonly List<(string Field, string Reason)> Errors = [];
+        /// <summary>Reversals of this person waiting for their original (see <see cref="SettleClaim"/>).</summary>
+        public readonly List<ClaimRow> Deferred = [];
         public readonly TraceBuffer Trace = new(256);
         public ClaimIn Claim;
         public PersonIn Person;
@@ -221,6 +223,7 @@ public sealed partial class BatchRunner
                     {
                         if (current is not null)
                         {
+                            FlushDeferred(engine, pass, chunk, work);
                             pass.AddAccumulators(chunk);
                             chunk.Checkpoint = current;
                             if (chunk.Claims >= options.ChunkClaims)
@@ -238,6 +241,7 @@ public sealed partial class BatchRunner
             }
             if (current is not null)
             {
+                FlushDeferred(engine, pass, chunk, work);
                 pass.AddAccumulators(chunk);
                 chunk.Checkpoint = current;
             }
@@ -309,7 +313,44 @@ public sealed partial class BatchRunner
         }
     }
 
+    /// <summary>
+    /// Settles the claim, except a reversal whose original is neither stored nor settled yet in this person's pass:
+    /// that one waits for its original (a reversal whose setl_id sorts before its original's on the same date arrives
+    /// first in the stream) and is settled right after it, so the outcome does not depend on how setl_ids sort. One
+    /// whose original never comes is settled (quarantined, original unknown) when the person's claims end.
+    /// </summary>
     private static void SettleClaim(SettlementEngine engine, ref ClaimRow row, PersonPass pass, Chunk chunk, ClaimWork w)
+    {
+        if (row.ReversalOf is { } of && row.Original is null && FindInPass(chunk, pass.FirstResult, of) is null)
+        {
+            w.Deferred.Add(row);
+            return;
+        }
+        SettleOne(engine, ref row, pass, chunk, w);
+        if (w.Deferred.Count == 0) return;
+        for (int i = 0; i < w.Deferred.Count; i++)
+        {
+            if (string.Equals(w.Deferred[i].ReversalOf, row.SetlId, StringComparison.Ordinal))
+            {
+                var waiting = w.Deferred[i];
+                w.Deferred.RemoveAt(i);
+                SettleClaim(engine, ref waiting, pass, chunk, w);
+                return;
+            }
+        }
+    }
+
+    private static void FlushDeferred(SettlementEngine engine, PersonPass pass, Chunk chunk, ClaimWork w)
+    {
+        while (w.Deferred.Count > 0)
+        {
+            var row = w.Deferred[0];
+            w.Deferred.RemoveAt(0);
+            SettleOne(engine, ref row, pass, chunk, w);
+        }
+    }
+
+    private static void SettleOne(SettlementEngine engine, ref ClaimRow row, PersonPass pass, Chunk chunk, ClaimWork w)
     {
         var errors = w.Errors;
         ClaimValidator.Validate(in row, ref w.Claim, ref w.Person, errors);

@@ -35,6 +35,28 @@ public sealed partial class BatchRunner
         ArgumentNullException.ThrowIfNull(options);
         long started = _time.GetTimestamp();
         using var span = Telemetry.BatchSettleTelemetry.StartRun(0, batchId);
+        // One process runs a batch at a time: a second one is told so (and changes nothing) instead of resuming the
+        // run under the first one's feet, which left it 'failed' though every claim was settled (issue 12).
+        await using var runLock = await _ds.OpenConnectionAsync(ct);
+        if (!await runLock.ExecuteScalarAsync<bool>(new CommandDefinition(BatchLock.RunnerSql, new { batchId }, cancellationToken: ct)))
+        {
+            long? other = await runLock.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT max(run_id) FROM run WHERE batch_id = @batchId", new { batchId }, cancellationToken: ct));
+            throw new RunBusyException(
+                $"batch {batchId} is being run by another process{(other is { } o ? $" (run {o})" : "")}; this command changed nothing");
+        }
+        try
+        {
+            return await RunLockedAsync(batchId, options, span, started, ct);
+        }
+        finally
+        {
+            await runLock.ExecuteAsync(new CommandDefinition(BatchLock.RunnerUnlockSql, new { batchId }, cancellationToken: CancellationToken.None));
+        }
+    }
+
+    private async Task<RunSummary> RunLockedAsync(string batchId, BatchRunOptions options, Activity? span, long started, CancellationToken ct)
+    {
         var (runId, already) = await PrepareRunAsync(batchId, options, ct);
         span?.SetTag(Telemetry.BatchSettleTelemetry.RunIdTag, runId);
         if (already) return (await ReadSummaryAsync(runId, ct)) with { AlreadySucceeded = true };
@@ -71,51 +93,79 @@ public sealed partial class BatchRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Partitions < 1) throw new ArgumentException("partitions must be at least 1", nameof(options));
+        if (options.Partitions > BatchRunOptions.MaxPartitions)
+        {
+            throw new ArgumentException($"partitions must be at most {BatchRunOptions.MaxPartitions}", nameof(options));
+        }
         for (int attempt = 0; ; attempt++)
         {
             await using var conn = await _ds.OpenConnectionAsync(ct);
             await using var tx = await conn.BeginTransactionAsync(ct);
+            // Ordered against claim loads into this batch (the loader and the staging_claim seal trigger take it too).
+            await conn.ExecuteAsync(new CommandDefinition(BatchLock.StagingSql, new { batchId }, tx, cancellationToken: ct));
             var now = _time.GetUtcNow();
-            var last = await conn.QueryFirstOrDefaultAsync<(long RunId, string Status)?>(new CommandDefinition(
-                "SELECT run_id, status FROM run WHERE batch_id = @batchId ORDER BY run_id DESC LIMIT 1 FOR UPDATE",
+            var last = await conn.QueryFirstOrDefaultAsync<(long RunId, string Status, int Partitions)?>(new CommandDefinition(
+                "SELECT run_id, status, partitions FROM run WHERE batch_id = @batchId ORDER BY run_id DESC LIMIT 1 FOR UPDATE",
                 new { batchId }, tx, cancellationToken: ct));
+            bool followUp = false;
             if (last is { } l)
             {
-                if (l.Status is "succeeded" or "succeeded_with_quarantine") return (l.RunId, true);
-                await conn.ExecuteAsync(new CommandDefinition(
-                    """
-                    UPDATE run SET status = 'running', attempt = attempt + 1, started_at = @now, finished_at = NULL, error = NULL
-                    WHERE run_id = @runId
-                    """, new { now, runId = l.RunId }, tx, cancellationToken: ct));
-                await tx.CommitAsync(ct);
-                _log?.WriteLine($"resuming run {l.RunId} of batch {batchId} (was {l.Status})");
-                return (l.RunId, false);
+                if (l.Status is "succeeded" or "succeeded_with_quarantine")
+                {
+                    // Claims staged after that run (and rows rejected since) are settled by a follow-up run; with none,
+                    // the batch is done and nothing changes.
+                    if (await PendingAsync(conn, tx, batchId, ct) == 0) return (l.RunId, true);
+                    followUp = true;
+                }
+                else
+                {
+                    await conn.ExecuteAsync(new CommandDefinition(
+                        """
+                        UPDATE run SET status = 'running', attempt = attempt + 1, started_at = @now, finished_at = NULL, error = NULL
+                        WHERE run_id = @runId
+                        """, new { now, runId = l.RunId }, tx, cancellationToken: ct));
+                    await tx.CommitAsync(ct);
+                    // The partition count is the run's own (its checkpoints are per partition): say so when asked for another.
+                    string kept = options.PartitionsGiven && options.Partitions != l.Partitions
+                        ? $"; it keeps its {l.Partitions} partitions (--partitions {options.Partitions} applies to a new run only)"
+                        : $"; {l.Partitions} partitions";
+                    _log?.WriteLine($"resuming run {l.RunId} of batch {batchId} (was {l.Status}){kept}");
+                    return (l.RunId, false);
+                }
             }
 
-            long claims = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
-                """
-                SELECT (SELECT count(*) FROM staging_claim WHERE batch_id = @batchId)
-                     + (SELECT count(*) FROM staging_reject WHERE batch_id = @batchId AND kind = 'claim')
-                """, new { batchId }, tx, cancellationToken: ct));
-            if (claims == 0) throw new RunFailedException($"batch {batchId} has no claims in staging (load it first)");
+            if (!followUp)
+            {
+                long claims = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+                    """
+                    SELECT (SELECT count(*) FROM staging_claim WHERE batch_id = @batchId)
+                         + (SELECT count(*) FROM staging_reject WHERE batch_id = @batchId AND kind = 'claim' AND NOT refused)
+                    """, new { batchId }, tx, cancellationToken: ct));
+                if (claims == 0) throw new RunFailedException($"batch {batchId} has no claims in staging (load it first)");
+            }
             try
             {
                 long runId = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
                     """
-                    INSERT INTO run (batch_id, status, partitions, requested_by, created_at, started_at)
-                    VALUES (@batchId, 'running', @partitions, @requestedBy, @now, @now) RETURNING run_id
-                    """, new { batchId, partitions = options.Partitions, requestedBy = options.RequestedBy, now }, tx, cancellationToken: ct));
+                    INSERT INTO run (batch_id, status, partitions, requested_by, created_at, started_at, follow_up_of)
+                    VALUES (@batchId, 'running', @partitions, @requestedBy, @now, @now, @followUpOf) RETURNING run_id
+                    """, new { batchId, partitions = options.Partitions, requestedBy = options.RequestedBy, now,
+                        followUpOf = followUp ? last!.Value.RunId : (long?)null }, tx, cancellationToken: ct));
                 await conn.ExecuteAsync(new CommandDefinition(
                     """
                     INSERT INTO run_partition (run_id, part_no, status, claims_total, updated_at)
-                    SELECT @runId, g, 'pending',
-                           (SELECT count(*) FROM staging_claim c WHERE c.batch_id = @batchId AND ((c.psn_hash)::bigint & 4294967295) % @partitions = g),
-                           @now
+                    SELECT @runId, g, 'pending', COALESCE(n.claims, 0), @now
                     FROM generate_series(0, @partitions - 1) g
-                    """, new { runId, batchId, partitions = options.Partitions, now }, tx, commandTimeout: 0, cancellationToken: ct));
+                    LEFT JOIN (SELECT ((c.psn_hash)::bigint & 4294967295) % @partitions AS part, count(*) AS claims
+                               FROM staging_claim c WHERE c.batch_id = @batchId
+                                 AND (NOT @followUp OR NOT EXISTS (SELECT 1 FROM settlement_result r WHERE r.claim_seq = c.claim_seq))
+                               GROUP BY 1) n ON n.part = g
+                    """, new { runId, batchId, partitions = options.Partitions, now, followUp }, tx, commandTimeout: 0, cancellationToken: ct));
                 await QuarantineLoadRejectsAsync(conn, tx, runId, batchId, ct);
                 await tx.CommitAsync(ct);
-                _log?.WriteLine($"run {runId} of batch {batchId}: {options.Partitions} partitions");
+                _log?.WriteLine(followUp
+                    ? $"run {runId} of batch {batchId}: follow-up of run {last!.Value.RunId} for the claims staged since; {options.Partitions} partitions"
+                    : $"run {runId} of batch {batchId}: {options.Partitions} partitions");
                 return (runId, false);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 3)
@@ -125,6 +175,19 @@ public sealed partial class BatchRunner
         }
     }
 
+    /// <summary>
+    /// What a follow-up run of the batch would have to do: staged claims without a result plus rows rejected at load
+    /// that no run of the batch has counted yet.
+    /// </summary>
+    private static Task<long> PendingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string batchId, CancellationToken ct) =>
+        conn.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            SELECT (SELECT count(*) FROM staging_claim c WHERE c.batch_id = @batchId
+                      AND NOT EXISTS (SELECT 1 FROM settlement_result r WHERE r.claim_seq = c.claim_seq))
+                 + (SELECT count(*) FROM staging_reject j WHERE j.batch_id = @batchId AND j.kind = 'claim' AND NOT j.refused
+                      AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.reject_id = j.reject_id))
+            """, new { batchId }, tx, commandTimeout: 0, cancellationToken: ct));
+
     private static async Task QuarantineLoadRejectsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, string batchId, CancellationToken ct)
     {
         // Rows the loader could not type are part of the batch: each gets a quarantine row, and (when its setl_id was
@@ -132,9 +195,10 @@ public sealed partial class BatchRunner
         // claim_seq; migration 023).
         await conn.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO quarantine (setl_id, batch_id, run_id, source_file, source_line, field, reason)
-            SELECT setl_id, batch_id, @runId, source_file, source_line, field, reason
-            FROM staging_reject WHERE batch_id = @batchId AND kind = 'claim'
+            INSERT INTO quarantine (setl_id, batch_id, run_id, source_file, source_line, field, reason, reject_id)
+            SELECT setl_id, batch_id, @runId, source_file, source_line, field, reason, reject_id
+            FROM staging_reject j WHERE batch_id = @batchId AND kind = 'claim' AND NOT refused
+              AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.reject_id = j.reject_id)
             ORDER BY reject_id
             """, new { runId, batchId }, tx, cancellationToken: ct));
         await conn.ExecuteAsync(new CommandDefinition(
@@ -143,7 +207,7 @@ public sealed partial class BatchRunner
             SELECT DISTINCT ON (j.setl_id) -j.reject_id, j.setl_id, COALESCE(j.psn_no, ''), j.batch_id, '', '', '', '', 'quarantined',
                    'load: ' || j.field || ': ' || j.reason, @runId
             FROM staging_reject j
-            WHERE j.batch_id = @batchId AND j.kind = 'claim' AND j.setl_id IS NOT NULL
+            WHERE j.batch_id = @batchId AND j.kind = 'claim' AND j.setl_id IS NOT NULL AND NOT j.refused
               AND NOT EXISTS (SELECT 1 FROM staging_claim c WHERE c.setl_id = j.setl_id)
             ORDER BY j.setl_id, j.reject_id
             ON CONFLICT (setl_id) WHERE claim_seq < 0 DO NOTHING
@@ -208,11 +272,50 @@ public sealed partial class BatchRunner
                 total_psn_part = t.psn, zero_claim_resets = t.zero_resets, zero_claim_reset_undos = t.zero_undos
             FROM t WHERE run.run_id = @runId
             """, new { runId, error, now }, commandTimeout: 0, cancellationToken: ct));
+        // A claim rejected at load (quarantined result keyed −reject_id) and since loaded correctly and settled: the
+        // earlier result stays as history and is marked superseded, so a setl_id has one effective result. Few rows:
+        // driven from the load-reject results (claim_seq < 0).
+        await conn.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO result_superseded (superseded_claim_seq, setl_id, by_claim_seq, run_id, superseded_at)
+            SELECT q.claim_seq, q.setl_id, r.claim_seq, r.run_id, @now
+            FROM settlement_result q
+            JOIN staging_claim c ON c.setl_id = q.setl_id
+            JOIN settlement_result r ON r.claim_seq = c.claim_seq
+            WHERE q.claim_seq < 0
+            ON CONFLICT (superseded_claim_seq) DO NOTHING
+            """, new { now }, commandTimeout: 0, cancellationToken: ct));
+        if (error is null) await SealRunAsync(conn, runId, ct);
         var summary = (await ReadSummaryAsync(runId, ct)) with { Duration = duration };
         // Under Quartz the run has no span of its own (its partitions run as separate jobs): tag only a run span.
         var runSpan = System.Diagnostics.Activity.Current is { OperationName: Telemetry.BatchSettleTelemetry.RunSpan } a ? a : null;
         Telemetry.BatchSettleTelemetry.RecordRunEnd(runSpan, duration, summary.Status);
         return summary;
+    }
+
+    /// <summary>
+    /// Seals a finished run (migration 052): the digest of its results and ledger lines as stored, and an HMAC under
+    /// the key kept outside the database, chained to the seal before. Once per run; reconcile verifies it.
+    /// </summary>
+    private static async Task SealRunAsync(NpgsqlConnection conn, long runId, CancellationToken ct)
+    {
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(1112691459)", transaction: tx, cancellationToken: ct));
+        var run = await conn.QuerySingleAsync<(string BatchId, string Status, bool Sealed)>(new CommandDefinition(
+            "SELECT batch_id, status, EXISTS (SELECT 1 FROM run_seal s WHERE s.run_id = r.run_id) FROM run r WHERE run_id = @runId",
+            new { runId }, tx, cancellationToken: ct));
+        if (run.Sealed || run.Status is not ("succeeded" or "succeeded_with_quarantine")) return;
+        var d = await conn.QuerySingleAsync<(long Results, long LedgerLines, byte[] Digest)>(new CommandDefinition(
+            "SELECT results, ledger_lines, digest FROM run_digest(@runId)", new { runId }, tx, commandTimeout: 0, cancellationToken: ct));
+        var prev = await conn.QueryFirstOrDefaultAsync<(long RunId, byte[] Seal)?>(new CommandDefinition(
+            "SELECT run_id, seal FROM run_seal ORDER BY sealed_at DESC, run_id DESC LIMIT 1", transaction: tx, cancellationToken: ct));
+        byte[] seal = Infrastructure.SealKey.Seal(Infrastructure.SealKey.Get(), runId, run.BatchId, d.Results, d.LedgerLines, d.Digest, prev?.Seal);
+        await conn.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO run_seal (run_id, batch_id, results, ledger_lines, digest, prev_run_id, seal, sealed_at) "
+            + "VALUES (@runId, @batchId, @results, @ledger, @digest, @prevRunId, @seal, now())",
+            new { runId, batchId = run.BatchId, results = d.Results, ledger = d.LedgerLines, digest = d.Digest, prevRunId = prev?.RunId, seal },
+            tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>The stored summary of a run.</summary>
@@ -236,4 +339,7 @@ public sealed partial class BatchRunner
 }
 
 /// <summary>A run that cannot start or did not finish; the message says why.</summary>
-public sealed class RunFailedException(string message) : Exception(message);
+public class RunFailedException(string message) : Exception(message);
+
+/// <summary>Another process is running the batch; this one did nothing.</summary>
+public sealed class RunBusyException(string message) : RunFailedException(message);

@@ -97,8 +97,22 @@ internal static class ClaimValidator
             : null;
     }
 
+    /// <summary>
+    /// The largest amount a claim field may hold, in fen (100,000,000.00 yuan). Not a policy number but an arithmetic
+    /// guard: the engine multiplies amounts by basis points and adds them up per person-year in <c>long</c>, and a
+    /// value far beyond any real claim (1e15 yuan was seen) would overflow there and fail the whole batch. Such a claim
+    /// is quarantined naming the claim and field instead.
+    /// </summary>
+    public const long MaxAbsFen = 10_000_000_000;
+
     private static bool Money(string field, decimal yuan, bool reversal, out long fen, List<(string, string)> errors)
     {
+        if (Math.Abs(yuan) > MaxAbsFen / 100)
+        {
+            fen = 0;
+            errors.Add((field, $"money beyond sane bound: {field} {yuan} yuan (at most {FenMath.FormatYuan(MaxAbsFen)} in absolute value)"));
+            return false;
+        }
         if (!FenMath.TryFromDecimalYuan(yuan, out fen))
         {
             errors.Add((field, $"{field} {yuan} has more than two decimals"));

@@ -74,7 +74,11 @@ public sealed class StagingLoader
             {
                 rows++;
                 errors.Clear();
-                if (row.Count != width)
+                if (csv.Error is not null)
+                {
+                    errors.Add(("(row)", csv.Error));
+                }
+                else if (row.Count != width)
                 {
                     errors.Add(("(row)", $"has {row.Count} fields, header has {width}"));
                 }
@@ -83,11 +87,21 @@ public sealed class StagingLoader
                     for (int i = 0; i < specs.Length; i++)
                     {
                         string? raw = map[i] < 0 || map[i] >= row.Count ? null : row[map[i]];
-                        values[i] = TypeValue(specs[i], string.IsNullOrEmpty(raw) ? null : raw, errors);
+                        if (string.IsNullOrEmpty(raw)) raw = null;
+                        if (raw is not null && CellProblem(specs[i].Name, raw) is { } problem)
+                        {
+                            errors.Add((specs[i].Name, problem));
+                            values[i] = null;
+                            continue;
+                        }
+                        values[i] = TypeValue(specs[i], raw, errors);
                     }
                 }
+                // A field of a rejected row is kept with the reject only when it is storable text (the row's batch,
+                // setl_id and person); a row whose fields cannot be placed (wrong count) is unbatched, named by line.
                 string? Raw(int specIdx) => specIdx < 0 || errors.Count > 0 && errors[0].Field == "(row)" || map[specIdx] < 0 || map[specIdx] >= row.Count
-                    ? null : string.IsNullOrEmpty(row[map[specIdx]]) ? null : row[map[specIdx]];
+                    || string.IsNullOrEmpty(row[map[specIdx]]) || CellProblem(specs[specIdx].Name, row[map[specIdx]]) is not null
+                    ? null : row[map[specIdx]];
                 if (errors.Count == 0)
                 {
                     string key = string.Join('\u0001', keyIdx.Select(k => Convert.ToString(values[k], CultureInfo.InvariantCulture)));
@@ -121,6 +135,8 @@ public sealed class StagingLoader
             await imp.CompleteAsync(ct);
         }
 
+        int refused = kind == "claim" ? await RefuseSealedBatchesAsync(conn, tx, sourceFile, rejects, ct) : 0;
+
         // Rows already in staging under the same key with different content: named rejects, not loaded.
         string tContent = string.Join(", ", specs.Where(s => !keyCols.Contains(s.Name)).Select(s => "t." + s.Name));
         string sContent = string.Join(", ", specs.Where(s => !keyCols.Contains(s.Name)).Select(s => "s." + s.Name));
@@ -149,13 +165,79 @@ public sealed class StagingLoader
         await InsertRejectsAsync(conn, tx, rejects, loadedAt, ct);
         await tx.CommitAsync(ct);
         // Fresh statistics, so the run's queries are planned for the rows just loaded (not for an empty table).
-        await conn.ExecuteAsync(new CommandDefinition($"ANALYZE {table}", commandTimeout: 0, cancellationToken: ct));
+        // ANALYZE needs the table's owner: the runtime role asks through a SECURITY DEFINER function (migration 051).
+        await conn.ExecuteAsync(new CommandDefinition("SELECT batchsettle_analyze_staging(@table)", new { table }, commandTimeout: 0, cancellationToken: ct));
 
         PrintRejects(path, rejects);
-        int already = typed - inserted - conflictCount + dupInFile;
+        int already = typed - inserted - conflictCount - refused + dupInFile;
         var result = new LoadResult(path, rows, inserted, already, rejects.Select(r => r.Line).Distinct().Count());
         _out?.WriteLine($"{path}: {rows} rows, {inserted} loaded, {already} already loaded (skipped), {result.Rejected} rejected");
         return result;
+    }
+
+    /// <summary>Longest identifier (batch_id, setl_id, psn_no, reversal_of): they are index keys.</summary>
+    public const int MaxKeyChars = 64;
+
+    /// <summary>Longest value of any other column.</summary>
+    public const int MaxCellChars = 256;
+
+    /// <summary>Earliest and latest date accepted at load (no ±infinity, no year 1 or 9999: a date outside is a typo).</summary>
+    public static readonly DateOnly MinDate = new(1900, 1, 1);
+
+    public static readonly DateOnly MaxDate = new(2099, 12, 31);
+
+    /// <summary>
+    /// Why a raw cell cannot be stored at all (null when it can): bytes that were not UTF-8 (refused, not replaced),
+    /// a NUL byte (PostgreSQL text cannot hold one), or more characters than the column allows.
+    /// </summary>
+    internal static string? CellProblem(string column, string raw)
+    {
+        if (raw.Contains(CsvReader.InvalidUtf8, StringComparison.Ordinal)) return "not valid UTF-8 (refused, not replaced)";
+        if (raw.Contains('\0', StringComparison.Ordinal)) return "contains a NUL byte";
+        int max = column is "batch_id" or "setl_id" or "psn_no" or "reversal_of" ? MaxKeyChars : MaxCellChars;
+        return raw.Length > max ? $"{raw.Length} characters, at most {max} allowed" : null;
+    }
+
+    /// <summary>
+    /// Claims of a batch whose last run has not succeeded are refused (the batch is sealed: a resumed run continues
+    /// from its checkpoints and would pass over them): each is named as a reject (refused = true), not loaded, and
+    /// counted by no run; load the file again once the run has finished. Claims for a batch whose last run succeeded
+    /// are loaded and settled by a follow-up run (<c>run --batch B</c>); the load says so. Holds the batch lock
+    /// (<see cref="Runs.BatchLock"/>) to the commit, so a run cannot start in between.
+    /// </summary>
+    private async Task<int> RefuseSealedBatchesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sourceFile, List<Reject> rejects, CancellationToken ct)
+    {
+        var batches = (await conn.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT batch_id FROM tmp_load ORDER BY 1", transaction: tx, commandTimeout: 0, cancellationToken: ct))).AsList();
+        int refused = 0;
+        foreach (string batchId in batches)
+        {
+            await conn.ExecuteAsync(new CommandDefinition(Runs.BatchLock.StagingSql, new { batchId }, tx, cancellationToken: ct));
+            var last = await conn.QueryFirstOrDefaultAsync<(long RunId, string Status)?>(new CommandDefinition(
+                "SELECT run_id, status FROM run WHERE batch_id = @batchId ORDER BY run_id DESC LIMIT 1", new { batchId }, tx, cancellationToken: ct));
+            if (last is not { } l) continue;
+            if (l.Status is "succeeded" or "succeeded_with_quarantine")
+            {
+                long late = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT count(*) FROM tmp_load t WHERE t.batch_id = @batchId AND NOT EXISTS (SELECT 1 FROM staging_claim s WHERE s.setl_id = t.setl_id)",
+                    new { batchId }, tx, commandTimeout: 0, cancellationToken: ct));
+                if (late > 0)
+                {
+                    _out?.WriteLine($"batch {batchId} was settled by run {l.RunId}: its {late} new claims are settled by a follow-up run (batchsettle run --batch {batchId})");
+                }
+                continue;
+            }
+            var rows = await conn.QueryAsync<(int Line, string Setl, string Psn)>(new CommandDefinition(
+                "DELETE FROM tmp_load WHERE batch_id = @batchId RETURNING source_line, setl_id, psn_no",
+                new { batchId }, tx, commandTimeout: 0, cancellationToken: ct));
+            foreach (var r in rows)
+            {
+                refused++;
+                rejects.Add(new Reject("claim", batchId, r.Setl, r.Psn, sourceFile, r.Line, "batch_id",
+                    $"batch {batchId} is sealed: its run {l.RunId} is {l.Status}; finish it (batchsettle run --batch {batchId}), then load this row again", Refused: true));
+            }
+        }
+        return refused;
     }
 
     private static int[] MapHeader(string path, List<string> header, ColSpec[] specs)
@@ -193,7 +275,12 @@ public sealed class StagingLoader
             case ColType.Text:
                 return raw;
             case ColType.Date:
-                if (DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
+                if (DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+                {
+                    if (d >= MinDate && d <= MaxDate) return d;
+                    errors.Add((spec.Name, $"date {raw} out of range ({MinDate:yyyy-MM-dd} to {MaxDate:yyyy-MM-dd})"));
+                    return null;
+                }
                 errors.Add((spec.Name, $"bad date '{raw}' (expected YYYY-MM-DD)"));
                 return null;
             case ColType.Int:
@@ -255,9 +342,9 @@ public sealed class StagingLoader
         if (rejects.Count == 0) return;
         await conn.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO staging_reject (kind, batch_id, setl_id, psn_no, source_file, source_line, field, reason, loaded_at)
-            SELECT k, b, s, p, f, l, fd, r, @at
-            FROM unnest(@k, @b, @s, @p, @f, @l, @fd, @r) AS x(k, b, s, p, f, l, fd, r)
+            INSERT INTO staging_reject (kind, batch_id, setl_id, psn_no, source_file, source_line, field, reason, loaded_at, refused)
+            SELECT k, b, s, p, f, l, fd, r, @at, rf
+            FROM unnest(@k, @b, @s, @p, @f, @l, @fd, @r, @rf) AS x(k, b, s, p, f, l, fd, r, rf)
             ON CONFLICT (source_file, source_line, field, reason) DO NOTHING
             """,
             new
@@ -270,6 +357,7 @@ public sealed class StagingLoader
                 l = rejects.Select(r => r.Line).ToArray(),
                 fd = rejects.Select(r => r.Field).ToArray(),
                 r = rejects.Select(r => r.Reason).ToArray(),
+                rf = rejects.Select(r => r.Refused).ToArray(),
                 at,
             }, tx, cancellationToken: ct));
     }
@@ -291,5 +379,6 @@ public sealed class StagingLoader
         _out.Write(sb.ToString());
     }
 
-    private sealed record Reject(string Kind, string? BatchId, string? SetlId, string? PsnNo, string File, int Line, string Field, string Reason);
+    private sealed record Reject(string Kind, string? BatchId, string? SetlId, string? PsnNo, string File, int Line, string Field, string Reason,
+        bool Refused = false);
 }

@@ -67,6 +67,7 @@ public sealed class ReconcileReportTests(PostgresFixture pg)
         await using var c = await ds.OpenConnectionAsync();
         string fac = await c.ExecuteScalarAsync<string>(
             """
+            ALTER TABLE settlement_result DISABLE TRIGGER settlement_result_no_update; -- a superuser tampering, as in issue 12
             UPDATE settlement_result SET hifp_pay = hifp_pay + 100, fund_pay_sumamt = fund_pay_sumamt + 100, psn_part_amt = psn_part_amt - 100
             WHERE setl_id = (SELECT min(setl_id) FROM settlement_result WHERE status = 'settled' AND hifp_pay > 0)
             RETURNING fixmedins_code
