@@ -6,8 +6,13 @@ using NpgsqlTypes;
 
 namespace BatchSettle.Data.Export;
 
-/// <summary>Writes a batch's results, ledger and alerts as CSV in the contract's shapes (CONTRACT.md Outputs 1–3).</summary>
-public sealed class BatchExporter(NpgsqlDataSource dataSource)
+/// <summary>
+/// Writes a batch's results, ledger and alerts as CSV in the contract's shapes (CONTRACT.md Outputs 1–3). With
+/// <paramref name="excelFriendly"/> (opt-in, not the contract's format) the file starts with a UTF-8 BOM, so Excel reads
+/// the Chinese text, and every id and code cell is written as <c>="…"</c>, so Excel keeps a 22-digit setl_id or a
+/// 16-digit psn_no as text instead of rounding it to 15 digits.
+/// </summary>
+public sealed class BatchExporter(NpgsqlDataSource dataSource, bool excelFriendly = false)
 {
     public const string ResultsHeader =
         "setl_id,psn_no,batch_id,admdvs,insutype,med_type,status,reason,medfee_sumamt,fulamt_ownpay_amt,overlmt_selfpay," +
@@ -41,7 +46,7 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
         while (await exp.StartRowAsync(ct) >= 0)
         {
             sb.Clear();
-            for (int i = 0; i < 8; i++) AppendCell(sb, await Text(exp, ct), i == 0);
+            for (int i = 0; i < 8; i++) AppendCell(sb, i < 6 ? Id(await Text(exp, ct)) : await Text(exp, ct), i == 0);
             // Input amounts as given (null when the loader could not read them).
             for (int i = 0; i < 5; i++) AppendCell(sb, Money(await Long(exp, ct)), false);
             // Calculated columns: null (empty cell) on a quarantined row, which was not settled (CONTRACT.md Output 1).
@@ -73,14 +78,14 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
         while (await exp.StartRowAsync(ct) >= 0)
         {
             sb.Clear();
-            sb.Append(ic, $"{await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)}");
-            AppendCell(sb, await Text(exp, ct), false);
+            AppendCell(sb, Id((await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)).ToString(ic)), true);
+            AppendCell(sb, Id(await Text(exp, ct)), false);
             AppendCell(sb, (await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)).ToString(ic), false);
             var posted = await exp.ReadAsync<DateTime>(NpgsqlDbType.TimestampTz, ct);
             AppendCell(sb, posted.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", ic), false);
             AppendCell(sb, await Text(exp, ct), false);
-            AppendCell(sb, await Text(exp, ct), false);
-            AppendCell(sb, await Text(exp, ct), false);
+            AppendCell(sb, Id(await Text(exp, ct)), false);
+            AppendCell(sb, Id(await Text(exp, ct)), false);
             AppendCell(sb, FenMath.FormatYuan(await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)), false);
             AppendCell(sb, FenMath.FormatYuan(await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)), false);
             await w.WriteLineAsync(sb.ToString());
@@ -107,23 +112,26 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
         while (await exp.StartRowAsync(ct) >= 0)
         {
             sb.Clear();
-            AppendCell(sb, await exp.ReadAsync<string>(NpgsqlDbType.Text, ct), true);
+            AppendCell(sb, Id(await exp.ReadAsync<string>(NpgsqlDbType.Text, ct)), true);
             AppendCell(sb, (await exp.ReadAsync<int>(NpgsqlDbType.Integer, ct)).ToString(ic), false);
             AppendCell(sb, FenMath.FormatYuan(await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)), false);
             AppendCell(sb, FenMath.FormatYuan(await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)), false);
-            AppendCell(sb, await exp.ReadAsync<string>(NpgsqlDbType.Text, ct), false);
+            AppendCell(sb, Id(await exp.ReadAsync<string>(NpgsqlDbType.Text, ct)), false);
             await w.WriteLineAsync(sb.ToString());
             n++;
         }
         return n;
     }
 
-    private static StreamWriter Writer(string path)
+    private StreamWriter Writer(string path)
     {
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
-        return new StreamWriter(path, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+        return new StreamWriter(path, append: false, new UTF8Encoding(excelFriendly)) { NewLine = "\n" };
     }
+
+    /// <summary>An id or code cell: as is, or protected as ="…" in the Excel-friendly variant.</summary>
+    private string? Id(string? v) => excelFriendly && !string.IsNullOrEmpty(v) ? "=\"" + v + "\"" : v;
 
     /// <summary>A calculated column of settlement_result, null on a quarantined row.</summary>
     private static string Calculated(string column) => $"CASE WHEN status = 'quarantined' THEN NULL ELSE {column} END";
