@@ -141,13 +141,14 @@ internal static class FinanceCommand
         var lines = (await Statements.ForPeriodAsync(ds, admdvs, period, ct)).Where(s => facility is null || s.Facility == facility).ToList();
         if (facility is not null && lines.Count == 0) throw new FinanceException($"facility {facility} has nothing on the {admdvs} {period} statements");
         o.WriteLine($"定点医疗机构月度结算单 {admdvs} {period} ({(p.Status == "closed" ? "issued at close" : "provisional: the period is open")}), yuan");
-        o.WriteLine($"  {"facility",-10}{"fund",-8}{"group",-5}{"claims",8}{"medfee",16}{"fund",16}{"reversed",14}{"refused",14}{"quarant.",14}{"deposit",14}{"advance",14}{"net to pay",16}");
+        int w = Math.Max(10, lines.Count == 0 ? 0 : lines.Max(s => s.Facility.Length) + 2);
+        o.WriteLine($"  {"facility".PadRight(w)}{"fund",-8}{"group",-5}{"claims",8}{"medfee",16}{"fund",16}{"reversed",14}{"refused",14}{"quarant.",14}{"deposit",14}{"advance",14}{"net to pay",16}");
         foreach (var s in lines)
         {
-            o.WriteLine($"  {s.Facility,-10}{s.FundPayType,-8}{s.MedGroup,-4}{s.Claims,8}{Y(s.MedfeeSumamt),16}{Y(s.FundAmount),16}{Y(s.ReversalAmount),14}{Y(s.RefusedAmount),14}" +
+            o.WriteLine($"  {s.Facility.PadRight(w)}{s.FundPayType,-8}{s.MedGroup,-4}{s.Claims,8}{Y(s.MedfeeSumamt),16}{Y(s.FundAmount),16}{Y(s.ReversalAmount),14}{Y(s.RefusedAmount),14}" +
                 $"{Y(s.QuarantinedAmount),14}{Y(s.Deposit),14}{Y(s.AdvanceOffset),14}{Y(s.NetToPay),16}");
         }
-        o.WriteLine($"  {"total",-17}{"",-4}{lines.Sum(s => s.Claims),8}{"",16}{Y(lines.Sum(s => s.FundAmount)),16}{"",14}{"",14}{"",14}{Y(lines.Sum(s => s.Deposit)),14}{Y(lines.Sum(s => s.AdvanceOffset)),14}{Y(lines.Sum(s => s.NetToPay)),16}");
+        o.WriteLine($"  {"total".PadRight(w + 8)}{"",-4}{lines.Sum(s => s.Claims),8}{"",16}{Y(lines.Sum(s => s.FundAmount)),16}{"",14}{"",14}{"",14}{Y(lines.Sum(s => s.Deposit)),14}{Y(lines.Sum(s => s.AdvanceOffset)),14}{Y(lines.Sum(s => s.NetToPay)),16}");
         if (xlsx is not null) o.WriteLine($"{xlsx}: {await new FinanceExporter(ds).StatementsAsync(admdvs, period, xlsx, facility, ct)} statement lines");
         return 0;
     }
@@ -163,10 +164,11 @@ internal static class FinanceCommand
         var asOf = FundBooks.PeriodEnd(period);
         var lines = (await new Clearing(ds, time).OutstandingAsync(admdvs, asOf, null, ct)).Where(l => l.Outstanding != 0).ToList();
         o.WriteLine($"outstanding owed to facilities, {admdvs}, as of {asOf:yyyy-MM-dd} (settled and not yet paid), yuan");
-        o.WriteLine($"  {"facility",-10}{"fund",-8}{"month",-9}{"owed",16}{"cleared",16}{"outstanding",16}{"deposit",14}{"due now",16}{"age days",9}");
+        int w = Math.Max(10, lines.Count == 0 ? 0 : lines.Max(l => l.Facility.Length) + 2);
+        o.WriteLine($"  {"facility".PadRight(w)}{"fund",-8}{"month",-9}{"owed",16}{"cleared",16}{"outstanding",16}{"deposit",14}{"due now",16}{"age days",9}");
         foreach (var l in lines)
-            o.WriteLine($"  {l.Facility,-10}{l.FundPayType,-8}{l.ClearingMonth,-9}{Y(l.Owed),16}{Y(l.Cleared),16}{Y(l.Outstanding),16}{Y(l.DepositUndecided),14}{Y(l.DueNow),16}{l.AgeDays,9}");
-        o.WriteLine($"  {"total",-27}{"",16}{"",16}{Y(lines.Sum(l => l.Outstanding)),16}{Y(lines.Sum(l => l.DepositUndecided)),14}{Y(lines.Sum(l => l.DueNow)),16}");
+            o.WriteLine($"  {l.Facility.PadRight(w)}{l.FundPayType,-8}{l.ClearingMonth,-9}{Y(l.Owed),16}{Y(l.Cleared),16}{Y(l.Outstanding),16}{Y(l.DepositUndecided),14}{Y(l.DueNow),16}{l.AgeDays,9}");
+        o.WriteLine($"  {"total".PadRight(w + 17)}{"",16}{"",16}{Y(lines.Sum(l => l.Outstanding)),16}{Y(lines.Sum(l => l.DepositUndecided)),14}{Y(lines.Sum(l => l.DueNow)),16}");
         if (xlsx is not null) o.WriteLine($"{xlsx}: {await new FinanceExporter(ds).OutstandingAsync(admdvs, asOf, xlsx, ct)} lines");
         return 0;
     }
