@@ -134,14 +134,16 @@ $$;
 -- later year's residents' premium "sits in 暂收款 until that year's first month", FINANCE.md [B]). Stored, generated
 -- from batch_id (no per-row trigger on the 5M-row COPY). Assistance applications (batch assist-app-<admdvs>) take the
 -- month of their application date from assistance_application (subledger_period below).
+-- Plain substr/LIKE, no regular expression: this runs for every row of the settlement COPY (batch ids are checked by
+-- the runner; a malformed one fails the period's CHECK in assert_period_open).
 ALTER TABLE ledger_line
     ADD COLUMN acct_admdvs text GENERATED ALWAYS AS (
-        CASE WHEN batch_id ~ '^[0-9]{6}-[0-9]{4}-[0-9]{2}$' THEN substr(batch_id, 1, 6)
-             WHEN batch_id ~ '^subsidy-[0-9]{6}-[0-9]{4}$' THEN substr(batch_id, 9, 6)
-             WHEN batch_id ~ '^assist-app-[0-9]{6}$' THEN substr(batch_id, 12, 6) END) STORED,
+        CASE WHEN length(batch_id) = 14 AND substr(batch_id, 7, 1) = '-' THEN substr(batch_id, 1, 6)
+             WHEN batch_id LIKE 'subsidy-%' THEN substr(batch_id, 9, 6)
+             WHEN batch_id LIKE 'assist-app-%' THEN substr(batch_id, 12, 6) END) STORED,
     ADD COLUMN acct_period text GENERATED ALWAYS AS (
-        CASE WHEN batch_id ~ '^[0-9]{6}-[0-9]{4}-[0-9]{2}$' THEN substr(batch_id, 8, 7)
-             WHEN batch_id ~ '^subsidy-[0-9]{6}-[0-9]{4}$' THEN substr(batch_id, 16, 4) || '-01' END) STORED;
+        CASE WHEN length(batch_id) = 14 AND substr(batch_id, 7, 1) = '-' THEN substr(batch_id, 8, 7)
+             WHEN batch_id LIKE 'subsidy-%' THEN substr(batch_id, 16, 4) || '-01' END) STORED;
 CREATE INDEX ledger_line_period ON ledger_line (acct_admdvs, acct_period);
 
 CREATE FUNCTION subledger_period(p_batch_id text, p_run_id bigint, p_stored text) RETURNS text
@@ -170,7 +172,7 @@ CREATE VIEW settlement_subledger AS
 SELECT l.entry_id, l.line_no, l.setl_id, l.run_id, l.batch_id, l.kind, l.account,
        a.label_zh AS account_label, l.fund_pay_type, l.fixmedins_code, l.debit, l.credit,
        l.acct_admdvs AS admdvs,
-       CASE WHEN l.batch_id ~ '^[0-9]{6}-[0-9]{4}-[0-9]{2}$' THEN substr(l.batch_id, 8, 7) END AS clearing_month,
+       CASE WHEN l.batch_id = l.acct_admdvs || '-' || l.acct_period THEN l.acct_period END AS clearing_month,
        subledger_period(l.batch_id, l.run_id, l.acct_period) AS period,
        c.enddate AS setl_date,
        CASE WHEN l.fund_pay_type IS NULL THEN NULL ELSE l.acct_admdvs || '-' || fund_code_of(l.fund_pay_type) END AS book_code
