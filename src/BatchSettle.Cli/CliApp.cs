@@ -2,6 +2,7 @@ using System.Globalization;
 using BatchSettle.Data.Embedded;
 using BatchSettle.Data.Export;
 using BatchSettle.Data.Explain;
+using BatchSettle.Data.Finance;
 using BatchSettle.Data.Infrastructure;
 using BatchSettle.Data.Reconcile;
 using BatchSettle.Data.Runs;
@@ -20,7 +21,8 @@ public static class CliApp
           load --persons P.csv --claims C.csv           CSV into staging; prints counts; bad rows named
           run --batch B [--partitions N] [--parallel N] [--chunk N]
                                                         settle one batch; exit 0 on success
-          export --batch B --results r.csv [--ledger l.csv] [--alerts a.csv] [--zero-claim-resets z.csv]
+          export --batch B --results r.csv [--ledger l.csv] [--alerts a.csv] [--zero-claim-resets z.csv] [--excel-csv]
+                                                        r.xlsx writes the results as XLSX; --excel-csv: BOM, ids as ="…"
           export --batch B | --run R --zero-claim-resets z.csv
                                                         CI-06 zero-claim resets for the registry (psn_no,year,insutype,setl_id,date,action)
           explain <setl_id>                             the calculation of one claim
@@ -37,6 +39,22 @@ public static class CliApp
                                                 clustered Quartz worker; Ctrl-C/SIGTERM stops after the current chunk
           trigger --batch B                             queue batch B on the worker cluster now
           db stop                                       stop the embedded PostgreSQL
+          period list [--admdvs A]                      accounting periods (region, YYYY-MM) and their state
+          period close --admdvs A --period YYYY-MM      close a month: every run posted, books balance, statements = results = sub-ledger
+          payments --admdvs A --file payments.csv       record payments to facilities (fixmedins_code,period,fund_pay_type,amount,paid_date,bank_ref)
+          advance pay|return --admdvs A --facility F --fund 310100|330100|390100|610100 --amount Y --date D --bank-ref R
+          advance offset --admdvs A --facility F --period YYYY-MM --fund-pay-type T --amount Y --date D
+                                                        预付金 paid, returned, or offset against a month's settlement
+          year-end --admdvs A --year Y --date D [--keep keep.csv]
+                                                        年度清算 of the quality deposit (keep.csv: fixmedins_code,fund_pay_type,kept)
+          statements --admdvs A --period YYYY-MM [--facility F] [--xlsx s.xlsx]
+                                                        定点医疗机构月度结算单 per facility, fund and med_type group
+          outstanding --admdvs A --period YYYY-MM [--xlsx o.xlsx]
+                                                        settled and not yet paid per facility, with age, at the period's end
+          report trial-balance|balance-sheet|income --admdvs A --period YYYY-MM [--fund F --xlsx r.xlsx]
+                                                        科目余额表, 会社保01表, 会社保02表 per fund book
+          finance-export --admdvs A --period YYYY-MM --out DIR
+                                                        every finance workbook of the period as XLSX
         database: env BATCHSETTLE_DB (a connection string); without it a private PostgreSQL under <checkout>/.data/pg
         """;
 
@@ -73,7 +91,7 @@ public static class CliApp
             {
                 "load" => await LoadAsync(CliArgs.Parse(rest), o, clock, ct),
                 "run" => await RunBatchAsync(CliArgs.Parse(rest), o, e, clock, ct),
-                "export" => await ExportAsync(CliArgs.Parse(rest), o, ct),
+                "export" => await ExportAsync(CliArgs.Parse(rest, "excel-csv"), o, e, ct),
                 "explain" => await ExplainAsync(CliArgs.Parse(rest), o, e, ct),
                 "reconcile" => await ReconcileAsync(CliArgs.Parse(rest, "subsidies"), o, e, ct),
                 "generate" => await GenerateCommand.RunAsync(rest.ToArray()),
@@ -81,6 +99,14 @@ public static class CliApp
                 "assist-apply" => await AssistApplyCommand.RunAsync(CliArgs.Parse(rest), o, clock, ct),
                 "dashboard" => await DashboardCommand.RunAsync(rest.ToArray()),
                 "db" => await DbAsync(CliArgs.Parse(rest), o, ct),
+                "period" => await FinanceCommand.PeriodAsync(CliArgs.Parse(rest), o, e, clock, ct),
+                "payments" => await FinanceCommand.PaymentsAsync(CliArgs.Parse(rest), o, e, clock, ct),
+                "advance" => await FinanceCommand.AdvanceAsync(CliArgs.Parse(rest), o, clock, ct),
+                "year-end" => await FinanceCommand.YearEndAsync(CliArgs.Parse(rest), o, clock, ct),
+                "statements" => await FinanceCommand.StatementsAsync(CliArgs.Parse(rest), o, clock, ct),
+                "outstanding" => await FinanceCommand.OutstandingAsync(CliArgs.Parse(rest), o, clock, ct),
+                "report" => await FinanceCommand.ReportAsync(CliArgs.Parse(rest), o, clock, ct),
+                "finance-export" => await FinanceCommand.ExportAsync(CliArgs.Parse(rest), o, clock, ct),
                 "worker" => await WorkerCommand.RunAsync(rest.ToArray(), ct),
                 "trigger" => await WorkerCommand.TriggerAsync(rest.ToArray(), o, ct),
                 _ => throw new UsageException($"unknown verb '{args[0]}'"),
@@ -92,7 +118,7 @@ public static class CliApp
             e.WriteLine(Usage);
             return 2;
         }
-        catch (Exception x) when (x is LoadException or RunFailedException or InvalidOperationException or NpgsqlException
+        catch (Exception x) when (x is LoadException or RunFailedException or InvalidOperationException or NpgsqlException or FinanceException
                                        or IOException or UnauthorizedAccessException or FormatException)
         {
             e.WriteLine($"batchsettle: {x.Message}");
@@ -175,7 +201,7 @@ public static class CliApp
         return 1;
     }
 
-    private static async Task<int> ExportAsync(CliArgs a, TextWriter o, CancellationToken ct)
+    private static async Task<int> ExportAsync(CliArgs a, TextWriter o, TextWriter e, CancellationToken ct)
     {
         string? batchArg = a.Get("batch");
         string? runArg = a.Get("run");
@@ -204,15 +230,21 @@ public static class CliApp
         }
         string batch = batchArg ?? throw new UsageException("missing --batch");
         if (results is null && resets is null) throw new UsageException("missing --results");
+        bool excelCsv = a.Flag("excel-csv");
         a.EnsureAllUsed();
         await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
-        var x = new BatchExporter(ds);
-        // A mistyped batch writes nothing (and leaves existing files alone): it does not exist, say so.
-        if (!await x.BatchExistsAsync(batch, ct)) throw new LoadException($"batch {batch} does not exist (no claims staged, no run, no ledger lines); nothing exported");
-        int n = 0;
+        if (await FinanceCommand.BatchProblemAsync(ds, batch, ct) is { } problem)
+        {
+            e.WriteLine($"batchsettle: {problem}; nothing exported");
+            return 1;
+        }
+        var x = new BatchExporter(ds, excelCsv);
+        long n = 0;
         if (results is not null)
         {
-            n = await x.ExportResultsAsync(batch, results, ct);
+            n = results.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase)
+                ? await new FinanceExporter(ds).ResultsAsync(batch, results, ct)
+                : await x.ExportResultsAsync(batch, results, ct);
             o.WriteLine($"{results}: {n} results");
         }
         if (resets is not null)
@@ -224,11 +256,9 @@ public static class CliApp
         }
         if (ledger is not null) o.WriteLine($"{ledger}: {await x.ExportLedgerAsync(batch, ledger, ct)} ledger lines");
         if (alerts is not null) o.WriteLine($"{alerts}: {await x.ExportAlertsAsync(batch, alerts, ct)} alerts");
-        if (n == 0)
+        if (n == 0 && batch.StartsWith("subsidy-", StringComparison.Ordinal))
         {
-            o.WriteLine(batch.StartsWith("subsidy-", StringComparison.Ordinal)
-                ? $"note: {batch} holds premium subsidies: ledger lines only, no settlement results"
-                : $"note: batch {batch} has no results (has it been run?)");
+            o.WriteLine($"note: {batch} holds premium subsidies: ledger lines only, no settlement results");
         }
         return 0;
     }
@@ -262,6 +292,11 @@ public static class CliApp
             throw new UsageException($"{batch} holds category-I assistance applications (YK-MA-09), not a claim batch");
         }
         await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        if (await FinanceCommand.BatchProblemAsync(ds, batch, ct) is { } problem)
+        {
+            e.WriteLine($"batchsettle: {problem}; nothing to reconcile");
+            return 1;
+        }
         var r = await new Reconciler(ds).ReconcileAsync(batch, ct);
         o.Write(r.Format());
         if (r.Balanced)

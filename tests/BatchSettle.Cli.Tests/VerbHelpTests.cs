@@ -18,6 +18,14 @@ public sealed class VerbHelpTests
     [InlineData("worker")]
     [InlineData("trigger")]
     [InlineData("db")]
+    [InlineData("period")]
+    [InlineData("payments")]
+    [InlineData("advance")]
+    [InlineData("year-end")]
+    [InlineData("statements")]
+    [InlineData("outstanding")]
+    [InlineData("report")]
+    [InlineData("finance-export")]
     public async Task RunAsync_VerbWithHelp_PrintsItsUsageAndExitsZero(string verb)
     {
         var output = new StringWriter();

@@ -6,8 +6,13 @@ using NpgsqlTypes;
 
 namespace BatchSettle.Data.Export;
 
-/// <summary>Writes a batch's results, ledger and alerts as CSV in the contract's shapes (CONTRACT.md Outputs 1–3).</summary>
-public sealed class BatchExporter(NpgsqlDataSource dataSource)
+/// <summary>
+/// Writes a batch's results, ledger and alerts as CSV in the contract's shapes (CONTRACT.md Outputs 1–3). With
+/// <paramref name="excelFriendly"/> (opt-in, not the contract's format) the file starts with a UTF-8 BOM, so Excel reads
+/// the Chinese text, and every id and code cell is written as <c>="…"</c>, so Excel keeps a 22-digit setl_id or a
+/// 16-digit psn_no as text instead of rounding it to 15 digits.
+/// </summary>
+public sealed class BatchExporter(NpgsqlDataSource dataSource, bool excelFriendly = false)
 {
     public const string ResultsHeader =
         "setl_id,psn_no,batch_id,admdvs,insutype,med_type,status,reason,medfee_sumamt,fulamt_ownpay_amt,overlmt_selfpay," +
@@ -36,14 +41,18 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
                   ORDER BY setl_id COLLATE "C")
             TO STDOUT (FORMAT BINARY)
             """, ct);
-        await using var w = new AtomicCsv(path);
+        await using var w = new AtomicCsv(path, excelFriendly);
         await w.WriteLineAsync(ResultsHeader);
         int n = 0;
         var sb = new StringBuilder(256);
         while (await exp.StartRowAsync(ct) >= 0)
         {
             sb.Clear();
-            for (int i = 0; i < 8; i++) AppendTextCell(sb, await Text(exp, ct), i == 0);
+            for (int i = 0; i < 8; i++)
+            {
+                string? v = await Text(exp, ct);
+                if (i < 6) AppendIdCell(sb, v, i == 0); else AppendTextCell(sb, v, false);
+            }
             // Input amounts as given (null when the loader could not read them).
             for (int i = 0; i < 5; i++) AppendCell(sb, Money(await Long(exp, ct)), false);
             // Calculated columns: null (empty cell) on a quarantined row, which was not settled (CONTRACT.md Output 1).
@@ -68,7 +77,7 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
                   FROM ledger_line WHERE batch_id = {Lit(batchId)} ORDER BY entry_id, line_no)
             TO STDOUT (FORMAT BINARY)
             """, ct);
-        await using var w = new AtomicCsv(path);
+        await using var w = new AtomicCsv(path, excelFriendly);
         await w.WriteLineAsync(LedgerHeader);
         int n = 0;
         var sb = new StringBuilder(200);
@@ -76,14 +85,14 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
         while (await exp.StartRowAsync(ct) >= 0)
         {
             sb.Clear();
-            sb.Append(ic, $"{await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)}");
-            AppendTextCell(sb, await Text(exp, ct), false);
+            AppendIdCell(sb, (await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)).ToString(ic), true);
+            AppendIdCell(sb, await Text(exp, ct), false);
             AppendCell(sb, (await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)).ToString(ic), false);
             var posted = await exp.ReadAsync<DateTime>(NpgsqlDbType.TimestampTz, ct);
             AppendCell(sb, posted.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", ic), false);
             AppendTextCell(sb, await Text(exp, ct), false);
-            AppendTextCell(sb, await Text(exp, ct), false);
-            AppendTextCell(sb, await Text(exp, ct), false);
+            AppendIdCell(sb, await Text(exp, ct), false);
+            AppendIdCell(sb, await Text(exp, ct), false);
             AppendCell(sb, FenMath.FormatYuan(await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)), false);
             AppendCell(sb, FenMath.FormatYuan(await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)), false);
             await w.WriteLineAsync(sb.ToString());
@@ -103,7 +112,7 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
                   WHERE r.batch_id = {Lit(batchId)} ORDER BY a.psn_no COLLATE "C", a.year, a.threshold)
             TO STDOUT (FORMAT BINARY)
             """, ct);
-        await using var w = new AtomicCsv(path);
+        await using var w = new AtomicCsv(path, excelFriendly);
         await w.WriteLineAsync(AlertsHeader);
         int n = 0;
         var sb = new StringBuilder(128);
@@ -111,11 +120,11 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
         while (await exp.StartRowAsync(ct) >= 0)
         {
             sb.Clear();
-            AppendTextCell(sb, await exp.ReadAsync<string>(NpgsqlDbType.Text, ct), true);
+            AppendIdCell(sb, await exp.ReadAsync<string>(NpgsqlDbType.Text, ct), true);
             AppendCell(sb, (await exp.ReadAsync<int>(NpgsqlDbType.Integer, ct)).ToString(ic), false);
             AppendCell(sb, FenMath.FormatYuan(await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)), false);
             AppendCell(sb, FenMath.FormatYuan(await exp.ReadAsync<long>(NpgsqlDbType.Bigint, ct)), false);
-            AppendTextCell(sb, await exp.ReadAsync<string>(NpgsqlDbType.Text, ct), false);
+            AppendIdCell(sb, await exp.ReadAsync<string>(NpgsqlDbType.Text, ct), false);
             await w.WriteLineAsync(sb.ToString());
             n++;
         }
@@ -145,13 +154,13 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
         private readonly StreamWriter _w;
         private bool _done;
 
-        public AtomicCsv(string path)
+        public AtomicCsv(string path, bool bom)
         {
             _path = Path.GetFullPath(path);
             string? dir = Path.GetDirectoryName(_path);
             if (dir is not null) Directory.CreateDirectory(dir);
             _tmp = Path.Combine(dir ?? ".", $".{Path.GetFileName(_path)}.{Environment.ProcessId}.tmp");
-            _w = new StreamWriter(_tmp, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+            _w = new StreamWriter(_tmp, append: false, new UTF8Encoding(bom)) { NewLine = "\n" };
         }
 
         public Task WriteLineAsync(string line) => _w.WriteLineAsync(line);
@@ -170,6 +179,16 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource)
             await _w.DisposeAsync();
             try { File.Delete(_tmp); } catch (IOException) { }
         }
+    }
+
+    /// <summary>
+    /// An id or code cell: formula-escaped text as the contract's CSV, or protected as ="…" in the Excel-friendly variant
+    /// (Excel then keeps every digit of a 22-digit setl_id instead of reading it as a number).
+    /// </summary>
+    private void AppendIdCell(StringBuilder sb, string? v, bool first)
+    {
+        if (excelFriendly && !string.IsNullOrEmpty(v)) AppendCell(sb, "=\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"", first);
+        else AppendTextCell(sb, v, first);
     }
 
     /// <summary>A calculated column of settlement_result, null on a quarantined row.</summary>

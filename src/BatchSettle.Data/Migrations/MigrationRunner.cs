@@ -12,7 +12,7 @@ namespace BatchSettle.Data.Migrations;
 /// <summary>
 /// Applies sql/NNN_*.sql in order, each in its own transaction, recorded in schema_migrations, under a session
 /// advisory lock so two processes never migrate at once; then publishes the accumulator slot names and loads
-/// sql/policy/params.csv into policy_param, refusing a changed row with an existing id.
+/// sql/policy/params.csv into policy_param and sql/finance/chart.csv into account_chart, refusing a changed row with an existing id.
 /// </summary>
 public sealed partial class MigrationRunner
 {
@@ -92,6 +92,7 @@ public sealed partial class MigrationRunner
             }
             await PublishSlotNamesAsync(conn, ct);
             await LoadPolicyAsync(conn, ct);
+            await Finance.ChartOfAccounts.LoadAsync(conn, Path.Combine(_sqlDir, "finance", "chart.csv"), _log, ct);
             // After every migration run: the runtime role's grants for every table there is now (the rule is in
             // migration 051 and sql/README.md), so tables added by later migrations get them without a step of their own.
             if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition(

@@ -1,0 +1,134 @@
+using BatchSettle.Data.Finance;
+using BatchSettle.Data.Tests.Infrastructure;
+using Dapper;
+using Npgsql;
+
+namespace BatchSettle.Data.Tests.Finance;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PeriodTests(PostgresFixture pg)
+{
+    [Fact]
+    public async Task Close_ThenPostings_RefusedByDatabaseTriggers()
+    {
+        await using var w = await FinanceWorld.CreateAsync(pg);
+        await w.RunMonthAsync("2025-03");
+        var r = await w.Periods.CloseAsync(FinanceWorld.A, "2025-03", "tester");
+        Assert.True(r.Closed, r.Format());
+        await using var c = await w.Ds.OpenConnectionAsync();
+
+        // Sub-ledger: a line filed under March's batch, written straight to the table (no application code involved).
+        var e1 = await Assert.ThrowsAsync<PostgresException>(() => c.ExecuteAsync(
+            """
+            INSERT INTO ledger_line (entry_id, line_no, setl_id, run_id, batch_id, kind, posted_at, account, fund_pay_type, fixmedins_code, debit, credit)
+            SELECT entry_id, 99, setl_id, run_id, batch_id, kind, posted_at, account, fund_pay_type, fixmedins_code, debit, credit
+            FROM ledger_line WHERE batch_id = '210500-2025-03' ORDER BY entry_id LIMIT 1
+            """));
+        Assert.Contains("closed", e1.MessageText, StringComparison.Ordinal);
+
+        // Fund book: a voucher dated in March.
+        await using (var tx = await c.BeginTransactionAsync())
+        {
+            var e2 = await Assert.ThrowsAsync<PostgresException>(() => Vouchers.PostAsync(c, tx, "210500-390100", new DateOnly(2025, 3, 31), "payment", "late",
+                [new VoucherLineIn("500101", 100, 0), new VoucherLineIn("1004", 0, 100)], DateTimeOffset.UnixEpoch, "t"));
+            Assert.Contains("closed", e2.MessageText, StringComparison.Ordinal);
+        }
+
+        // A closed period never reopens, and is never deleted.
+        await Assert.ThrowsAsync<PostgresException>(() => c.ExecuteAsync("UPDATE accounting_period SET status = 'open', closed_at = NULL WHERE period = '2025-03'"));
+        await Assert.ThrowsAsync<PostgresException>(() => c.ExecuteAsync("DELETE FROM accounting_period"));
+
+        // Re-running the batch's settlement cannot slip lines in either: the run's COPY is refused by the same trigger.
+        Assert.Equal("closed", await c.ExecuteScalarAsync<string>("SELECT status FROM accounting_period WHERE admdvs = '210500' AND period = '2025-03'"));
+        Assert.Equal(1, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_action WHERE action = 'period close' AND outcome = 'closed'"));
+    }
+
+    [Fact]
+    public async Task RuntimeRole_CannotDisableTheGuard()
+    {
+        await using var w = await FinanceWorld.CreateAsync(pg);
+        await w.RunMonthAsync("2025-03");
+        Assert.True((await w.Periods.CloseAsync(FinanceWorld.A, "2025-03", "tester")).Closed);
+        await using var c = await w.Ds.OpenConnectionAsync();
+        string role = "bs_rt_" + Guid.NewGuid().ToString("N")[..8];
+        await c.ExecuteAsync($"CREATE ROLE {role} NOLOGIN; GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO {role}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}");
+        await c.ExecuteAsync($"SET ROLE {role}");
+        try
+        {
+            var disable = await Assert.ThrowsAsync<PostgresException>(() => c.ExecuteAsync("ALTER TABLE ledger_line DISABLE TRIGGER ledger_line_period_guard"));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, disable.SqlState);
+            var replica = await Assert.ThrowsAsync<PostgresException>(() => c.ExecuteAsync("SET session_replication_role = replica"));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, replica.SqlState);
+            var post = await Assert.ThrowsAsync<PostgresException>(() => c.ExecuteAsync(
+                """
+                INSERT INTO ledger_line (entry_id, line_no, setl_id, run_id, batch_id, kind, posted_at, account, fund_pay_type, fixmedins_code, debit, credit)
+                VALUES (-1, 1, NULL, 1, '210500-2025-03', 'settlement', now(), 'benefit_expense', '390100', 'H0', 1, 0)
+                """));
+            Assert.Contains("closed", post.MessageText, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await c.ExecuteAsync("RESET ROLE");
+        }
+    }
+
+    [Fact]
+    public async Task LateReversal_LandsInOpenPeriod_ClosedFiguresDoNotMove()
+    {
+        await using var w = await FinanceWorld.CreateAsync(pg);
+        await w.RunMonthAsync("2025-03");
+        Assert.True((await w.Periods.CloseAsync(FinanceWorld.A, "2025-03", "tester")).Closed);
+        var statementsBefore = await Statements.IssuedAsync(w.Ds, FinanceWorld.A, "2025-03");
+        await using var c = await w.Ds.OpenConnectionAsync();
+        const string SubLedgerMarch = "SELECT COALESCE(sum(credit - debit), 0)::bigint FROM ledger_line WHERE acct_admdvs = '210500' AND acct_period = '2025-03' AND account = 'payable_facility'";
+        long marchBefore = await c.ExecuteScalarAsync<long>(SubLedgerMarch);
+        var outstandingMarchBefore = (await w.Clearing.OutstandingAsync(FinanceWorld.A, new DateOnly(2025, 3, 31))).Sum(l => l.Outstanding);
+
+        await w.RunMonthAsync("2025-04");
+
+        var rev = (await c.QueryAsync<(string Period, string Kind, long Amount)>(
+            "SELECT acct_period, kind, sum(credit - debit)::bigint FROM ledger_line WHERE setl_id = 'R2504-0001-0' AND account = 'payable_facility' GROUP BY 1, 2")).Single();
+        Assert.Equal(("2025-04", "reversal"), (rev.Period, rev.Kind));
+        Assert.True(rev.Amount < 0);
+        Assert.Equal(marchBefore, await c.ExecuteScalarAsync<long>(SubLedgerMarch));
+        Assert.Equal(statementsBefore, await Statements.IssuedAsync(w.Ds, FinanceWorld.A, "2025-03"));
+        Assert.Equal(outstandingMarchBefore, (await w.Clearing.OutstandingAsync(FinanceWorld.A, new DateOnly(2025, 3, 31))).Sum(l => l.Outstanding));
+        // The reversal is on April's statement, as a reversal of H1's residents' fund.
+        var april = await Statements.BuildAsync(c, null, FinanceWorld.A, "2025-04", default);
+        var h1 = april.Single(s => s.Facility == "H1" && s.FundPayType == "390100" && s.MedGroup == "住院");
+        Assert.Equal(1, h1.Reversals);
+        Assert.Equal(rev.Amount, h1.ReversalAmount);
+    }
+
+    [Fact]
+    public async Task Close_RefusesUnknownPeriod_AndCorrectionsGoToOpenPeriod()
+    {
+        await using var w = await FinanceWorld.CreateAsync(pg);
+        await Assert.ThrowsAsync<FinanceException>(() => w.Periods.CloseAsync(FinanceWorld.A, "2025-03", "tester"));
+        await w.RunMonthAsync("2025-03");
+        await Assert.ThrowsAsync<FinanceException>(() => w.Periods.CloseAsync(FinanceWorld.A, "2025-09", "tester"));
+        await Assert.ThrowsAsync<FinanceException>(() => w.Periods.CloseAsync("110000", "2025-03", "tester"));
+        Assert.True((await w.Periods.CloseAsync(FinanceWorld.A, "2025-03", "tester")).Closed);
+        Assert.True((await w.Periods.CloseAsync(FinanceWorld.A, "2025-03", "tester")).AlreadyClosed);
+
+        // A payment in April, then corrected by red ink in April: linked, same accounts and sides, amounts negated.
+        var file = await w.PayEverythingFileAsync("2025-03", new DateOnly(2025, 4, 15), "BNK-A-");
+        var (rows, bad) = Clearing.ReadFile(file);
+        Assert.Empty(bad);
+        var outcomes = await w.Clearing.RecordPaymentsAsync(FinanceWorld.A, rows, file, "tester");
+        Assert.All(outcomes, o => Assert.True(o.Recorded, o.Message));
+        long original = outcomes[0].VoucherId!.Value;
+        long red = await Vouchers.ReverseAsync(w.Ds, original, new DateOnly(2025, 4, 20), "冲销 wrong payment", w.Time, "tester");
+        await using var c = await w.Ds.OpenConnectionAsync();
+        Assert.Equal(0L, await c.ExecuteScalarAsync<long>(
+            "SELECT sum(debit) FROM voucher_line WHERE voucher_id IN (@original, @red)", new { original, red }));
+        Assert.Equal(original, await c.ExecuteScalarAsync<long>("SELECT corrects_voucher_id FROM voucher WHERE voucher_id = @red", new { red }));
+
+        await w.RunMonthAsync("2025-04");
+        Assert.True((await w.Periods.CloseAsync(FinanceWorld.A, "2025-04", "tester")).Closed);
+        // A correction dated in the closed April is refused by the database; in May it posts.
+        await Assert.ThrowsAsync<PostgresException>(() => Vouchers.ReverseAsync(w.Ds, red, new DateOnly(2025, 4, 30), "x", w.Time, "tester"));
+        long blue = await Vouchers.ReverseAsync(w.Ds, red, new DateOnly(2025, 5, 2), "冲销红字（补记）", w.Time, "tester");
+        Assert.Equal("2025-05", await c.ExecuteScalarAsync<string>("SELECT period FROM voucher WHERE voucher_id = @blue", new { blue }));
+    }
+}
