@@ -4,6 +4,7 @@ using BatchSettle.Core.Domain;
 using BatchSettle.Core.Policy;
 using BatchSettle.Core.Settlement;
 using Dapper;
+using Hangfire.PostgreSql;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,10 +13,20 @@ namespace BatchSettle.Data.Migrations;
 /// <summary>
 /// Applies sql/NNN_*.sql in order, each in its own transaction, recorded in schema_migrations, under a session
 /// advisory lock so two processes never migrate at once; then publishes the accumulator slot names and loads
-/// sql/policy/params.csv into policy_param, refusing a changed row with an existing id.
+/// sql/policy/params.csv into policy_param, refusing a changed row with an existing id; and installs or upgrades
+/// Hangfire's schema (<see cref="HangfireSchema"/>) under the same lock, so workers never race to create it.
 /// </summary>
 public sealed partial class MigrationRunner
 {
+    /// <summary>The schema Hangfire's PostgreSQL storage keeps its jobs, queues, sets and servers in.</summary>
+    public const string HangfireSchema = "hangfire";
+
+    /// <summary>
+    /// The Hangfire schema version Hangfire.PostgreSql 1.21.1 installs (its Install.v23.sql). The installer stops
+    /// silently at the first script that fails, so the runner checks it got at least this far.
+    /// </summary>
+    public const int HangfireSchemaVersion = 23;
+
     /// <summary>pg_advisory_lock key: "BSMIGRAT" as ASCII.</summary>
     private const long LockKey = 0x42534D4947524154;
 
@@ -81,10 +92,30 @@ public sealed partial class MigrationRunner
             }
             await PublishSlotNamesAsync(conn, ct);
             await LoadPolicyAsync(conn, ct);
+            await InstallHangfireAsync(conn, ct);
         }
         finally
         {
             await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@k)", new { k = LockKey }, cancellationToken: CancellationToken.None));
+        }
+    }
+
+    /// <summary>
+    /// Hangfire's own tables, from the scripts inside Hangfire.PostgreSql (idempotent: each script checks the stored
+    /// version). Done here, under the migration lock, because two installers on an empty database collide (one fails
+    /// with a duplicate schema), and the workers start their storage with PrepareSchemaIfNecessary off.
+    /// </summary>
+    private static async Task InstallHangfireAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        PostgreSqlObjectsInstaller.Install(conn, HangfireSchema);
+        int? version = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(
+            $"SELECT max(version) FROM \"{HangfireSchema}\".\"schema\"", cancellationToken: ct));
+        if (version is null || version < HangfireSchemaVersion)
+        {
+            throw new InvalidOperationException(
+                $"Hangfire's schema stopped at version {version?.ToString(CultureInfo.InvariantCulture) ?? "none"}, " +
+                $"expected {HangfireSchemaVersion}: see the log for the failed install script");
         }
     }
 
