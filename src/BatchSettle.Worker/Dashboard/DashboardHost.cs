@@ -1,3 +1,4 @@
+using BatchSettle.Worker.Dashboard.Jobs;
 using BatchSettle.Worker.Telemetry;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -37,10 +38,12 @@ public static class DashboardHost
                     app.UseRouting();
                     app.UseAuthentication();
                     app.UseAuthorization();
+                    app.UseMiddleware<HangfireAuditMiddleware>();
                     app.UseEndpoints(endpoints =>
                     {
                         endpoints.MapGet("/", () => TypedResults.Redirect(DashboardEndpoints.BasePath + "/"));
                         endpoints.MapBatchSettleDashboard();
+                        endpoints.MapBatchSettleHangfire();
                     });
                 }));
 

@@ -6,7 +6,6 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Quartz.Diagnostics;
 
 namespace BatchSettle.Worker.Telemetry;
 
@@ -77,28 +76,26 @@ public static class TelemetrySetup
         });
     }
 
-    /// <summary>Subscribes to the product's spans and Quartz's own (tests attach an in-memory exporter to the same list).</summary>
+    /// <summary>Subscribes to the product's spans (the job spans of JobTelemetryFilter included) (tests attach an in-memory exporter to the same list).</summary>
     public static TracerProviderBuilder AddSources(TracerProviderBuilder tracing)
     {
         ArgumentNullException.ThrowIfNull(tracing);
         return tracing
             .AddSource(BatchSettleTelemetry.Name)
-            .AddSource(QuartzInstrumentation.ActivitySourceName)
             .AddSource("Microsoft.AspNetCore");
     }
 
-    /// <summary>Subscribes to the product's instruments and Quartz's own.</summary>
+    /// <summary>Subscribes to the product's instruments.</summary>
     public static MeterProviderBuilder AddMeters(MeterProviderBuilder meters)
     {
         ArgumentNullException.ThrowIfNull(meters);
         return meters
             .AddMeter(BatchSettleTelemetry.Name)
-            .AddMeter(QuartzInstrumentation.MeterName)
             .AddMeter("Microsoft.AspNetCore.Hosting");
     }
 
     /// <summary>
-    /// Registers telemetry for a host: started when the host starts (before Quartz, so its first spans are caught),
+    /// Registers telemetry for a host: started when the host starts (before the Hangfire server, so its first spans are caught),
     /// flushed and disposed when the host stops.
     /// </summary>
     public static IServiceCollection AddBatchSettleTelemetry(this IServiceCollection services, IConfiguration configuration)
