@@ -15,10 +15,14 @@ COPY src/BannedSymbols.Core.txt src/
 # Project files alone, so the restore layer is cached until a dependency changes.
 COPY src/BatchSettle.Core/BatchSettle.Core.csproj src/BatchSettle.Core/
 COPY src/BatchSettle.Data/BatchSettle.Data.csproj src/BatchSettle.Data/
-COPY src/BatchSettle.Worker/BatchSettle.Worker.csproj src/BatchSettle.Worker/
-RUN dotnet restore src/BatchSettle.Worker/BatchSettle.Worker.csproj
+COPY src/BatchSettle.ServiceDefaults/BatchSettle.ServiceDefaults.csproj src/BatchSettle.ServiceDefaults/
+COPY src/BatchSettle.Generator/BatchSettle.Generator.csproj src/BatchSettle.Generator/
+COPY src/BatchSettle.Jobs/BatchSettle.Jobs.csproj src/BatchSettle.Jobs/
+COPY src/BatchSettle.Dashboard/BatchSettle.Dashboard.csproj src/BatchSettle.Dashboard/
+COPY src/BatchSettle.Cli/BatchSettle.Cli.csproj src/BatchSettle.Cli/
+RUN dotnet restore src/BatchSettle.Cli/BatchSettle.Cli.csproj
 COPY src/ src/
-RUN dotnet publish src/BatchSettle.Worker/BatchSettle.Worker.csproj -c Release --no-restore \
+RUN dotnet publish src/BatchSettle.Cli/BatchSettle.Cli.csproj -c Release --no-restore \
         -o /app/publish -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime

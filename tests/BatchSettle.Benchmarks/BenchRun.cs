@@ -95,7 +95,7 @@ internal static class BenchRun
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
         if (ChildInline is { } inline) psi.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = inline;
-        // The worker's runtime settings (BatchSettle.Worker.csproj: no tiered compilation; the non-concurrent GC is in
+        // The worker's runtime settings (src/BatchSettle.Cli/BatchSettle.Cli.csproj: no tiered compilation; the non-concurrent GC is in
         // this project's own file). Set for the child only: the calculator micro-benchmark keeps the default tiering.
         psi.Environment["DOTNET_TieredCompilation"] = "0";
         psi.ArgumentList.Add(typeof(BenchRun).Assembly.Location);

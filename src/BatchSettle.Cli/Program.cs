@@ -1,0 +1,1 @@
+return await BatchSettle.Cli.CliApp.RunAsync(args);

@@ -1,0 +1,62 @@
+using System.Globalization;
+using BatchSettle.Core.Domain;
+using BatchSettle.Data.Infrastructure;
+using BatchSettle.Data.Subsidies;
+
+namespace BatchSettle.Cli;
+
+/// <summary>
+/// <c>batchsettle subsidies --year Y --admdvs A</c> (post premium subsidies, POLICY.md §11) and
+/// <c>batchsettle reconcile --subsidies --year Y --admdvs A</c> (check them against the ledger).
+/// </summary>
+internal static class SubsidiesCommand
+{
+    /// <summary>
+    /// Posts what can be posted; exit 0, or 1 when person-years were left unposted because a policy parameter is missing
+    /// (the policy data must be completed, then a rerun posts exactly those). Unreadable hardship cells are named and do
+    /// not fail the command, as quarantined claims do not fail a run.
+    /// </summary>
+    public static async Task<int> RunAsync(CliArgs a, TextWriter o, TextWriter e, TimeProvider time, CancellationToken ct)
+    {
+        var (region, year) = RegionYear(a);
+        a.EnsureAllUsed();
+        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        var report = await new SubsidyPoster(ds, time).PostAsync(region, year, Environment.UserName, ct);
+        o.Write(report.Format());
+        if (report.MissingParam == 0) return 0;
+        e.WriteLine($"batchsettle: {report.MissingParam} person-years of {report.Admdvs} {year} not posted: a policy parameter is missing");
+        return 1;
+    }
+
+    public static async Task<int> ReconcileAsync(CliArgs a, TextWriter o, TextWriter e, CancellationToken ct)
+    {
+        var (region, year) = RegionYear(a);
+        a.EnsureAllUsed();
+        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        var r = await new SubsidyReconciler(ds).ReconcileAsync(Codes.Admdvs(region), year, ct);
+        o.Write(r.Format());
+        if (r.Balanced)
+        {
+            o.WriteLine($"subsidies {r.Admdvs} {year}: premium_subsidy and ledger agree; every entry balances");
+            return 0;
+        }
+        foreach (var d in r.Differences) e.WriteLine($"DIFFERENCE {d}");
+        e.WriteLine($"batchsettle: subsidies {r.Admdvs} {year} do not reconcile ({r.Differences.Count} differences)");
+        return 1;
+    }
+
+    private static (Region Region, int Year) RegionYear(CliArgs a)
+    {
+        string y = a.Required("year");
+        string admdvs = a.Required("admdvs");
+        if (!int.TryParse(y, NumberStyles.None, CultureInfo.InvariantCulture, out int year) || year is < 2000 or > 2100)
+        {
+            throw new UsageException($"--year must be a year such as 2024, got '{y}'");
+        }
+        if (!SubsidyLedger.TryRegion(admdvs, out var region))
+        {
+            throw new UsageException($"--admdvs must be 210500 (Benxi) or 210800 (Yingkou), got '{admdvs}'");
+        }
+        return (region, year);
+    }
+}

@@ -1,0 +1,16 @@
+namespace BatchSettle.Dashboard;
+
+/// <summary>The two dashboard roles and the authorization policies built on them.</summary>
+public static class DashboardRoles
+{
+    /// <summary>Sees everything, changes nothing.</summary>
+    public const string Viewer = "viewer";
+
+    /// <summary>Also triggers batches and schedules, retries failed runs and cancels running ones.</summary>
+    public const string Operator = "operator";
+
+    public const string ViewPolicy = "dashboard.view";
+    public const string ActPolicy = "dashboard.act";
+
+    public static bool IsKnown(string role) => role is Viewer or Operator;
+}

@@ -1,0 +1,34 @@
+namespace BatchSettle.Dashboard;
+
+/// <summary>Configuration section <c>Dashboard</c>.</summary>
+public sealed class DashboardOptions
+{
+    public const string Section = "Dashboard";
+
+    /// <summary>Who may look and who may act. Empty: anyone may look, nobody may act.</summary>
+    public List<DashboardUserOptions> Users { get; init; } = [];
+
+    /// <summary>How often the progress sampler records claims done per running run.</summary>
+    public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often live views (server-sent events) push a fresh snapshot.</summary>
+    public TimeSpan LiveInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Default and largest page of a keyset-paginated list.</summary>
+    public int PageSize { get; set; } = 25;
+
+    /// <summary>Batches triggered in a process that settles them itself (<c>dashboard --run-batches</c>): partitions of a new run.</summary>
+    public int RunPartitions { get; set; } = 4;
+
+    /// <summary>Partitions settled at once by such a process.</summary>
+    public int RunParallelism { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+
+    /// <summary>Claims per chunk transaction for such a process.</summary>
+    public int RunChunkClaims { get; set; } = 10_000;
+
+    /// <summary>
+    /// A pause after each chunk commit of such a process (default none): pacing, so that a demo or a browser test can
+    /// watch a small batch move instead of seeing it finish before the page opens. Production leaves it at zero.
+    /// </summary>
+    public TimeSpan RunChunkPause { get; set; } = TimeSpan.Zero;
+}

@@ -1,0 +1,13 @@
+namespace BatchSettle.Dashboard;
+
+/// <summary>A claim a run set aside, and why (table <c>quarantine</c>).</summary>
+public sealed record QuarantineItem
+{
+    public long QuarantineId { get; init; }
+    /// <summary>Null for a staging row whose setl_id could not be read.</summary>
+    public string? SetlId { get; init; }
+    public string? SourceFile { get; init; }
+    public long? SourceLine { get; init; }
+    public string? Field { get; init; }
+    public string Reason { get; init; } = "";
+}

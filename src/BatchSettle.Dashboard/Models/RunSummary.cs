@@ -1,0 +1,21 @@
+namespace BatchSettle.Dashboard;
+
+/// <summary>One row of the runs list and the head of a run's page (table <c>run</c> plus partition progress).</summary>
+public sealed record RunSummary
+{
+    public long RunId { get; init; }
+    public string BatchId { get; init; } = "";
+    public string Status { get; init; } = "";
+    public int Attempt { get; init; }
+    public int Partitions { get; init; }
+    public string? RequestedBy { get; init; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime? StartedAt { get; init; }
+    public DateTime? FinishedAt { get; init; }
+    public string? Error { get; init; }
+    public long ClaimsTotal { get; init; }
+    public long ClaimsDone { get; init; }
+    public long Settled { get; init; }
+    public long Rejected { get; init; }
+    public long Quarantined { get; init; }
+}

@@ -1,4 +1,0 @@
-namespace BatchSettle.Worker.Dashboard;
-
-/// <summary>Who the dashboard is talking to.</summary>
-public sealed record Me(string Name, string Role, bool CanAct);

@@ -1,1 +1,0 @@
-return await BatchSettle.Worker.Cli.CliApp.RunAsync(args);

@@ -1,9 +1,0 @@
-using Hangfire;
-
-namespace BatchSettle.Worker.Scheduling;
-
-/// <summary>Hangfire resolves a recurring job's stored zone id through this: the fallback for images without tzdata.</summary>
-public sealed class RegionTimeZoneResolver : ITimeZoneResolver
-{
-    public TimeZoneInfo GetTimeZoneById(string timeZoneId) => RegionSchedule.ResolveTimeZone(timeZoneId);
-}
