@@ -152,7 +152,8 @@ public sealed class WorkerFaultTests(ClusterFixture fixture, ITestOutputHelper o
         try
         {
             await TriggerAsync(cs);
-            Assert.True(await probe.WaitForProgressAsync(Batch, 200, RunTimeout), Failure("no progress", [first]));
+            // Stopped early (one chunk committed somewhere), so partitions are surely still in hand when it lands.
+            Assert.True(await probe.WaitForProgressAsync(Batch, 60, RunTimeout), Failure("no progress", [first]));
             Assert.Equal(0, await first.StopAsync(TimeSpan.FromSeconds(40)));
             Assert.Contains("handed back to the queue", first.Log(), StringComparison.Ordinal);
 
