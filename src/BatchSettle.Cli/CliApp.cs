@@ -1,3 +1,4 @@
+using System.Globalization;
 using BatchSettle.Data.Embedded;
 using BatchSettle.Data.Export;
 using BatchSettle.Data.Explain;
@@ -19,12 +20,17 @@ public static class CliApp
           load --persons P.csv --claims C.csv           CSV into staging; prints counts; bad rows named
           run --batch B [--partitions N] [--parallel N] [--chunk N]
                                                         settle one batch; exit 0 on success
-          export --batch B --results r.csv [--ledger l.csv] [--alerts a.csv]
+          export --batch B --results r.csv [--ledger l.csv] [--alerts a.csv] [--zero-claim-resets z.csv]
+          export --batch B | --run R --zero-claim-resets z.csv
+                                                        CI-06 zero-claim resets for the registry (psn_no,year,insutype,setl_id,date,action)
           explain <setl_id>                             the calculation of one claim
           reconcile --batch B                           results vs ledger per fund and facility; trial balance
           reconcile --subsidies --year Y --admdvs A     premium subsidies vs ledger per category; trial balance
           generate --persons N --claims M --seed S --out DIR [--month YYYY-MM]
           subsidies --year Y --admdvs A                 post premium subsidies (POLICY.md §11) once per person-year
+          subsidies --reverse --psn P --year Y --reason R
+                                                        red-ink reversal of P's posted subsidy of year Y (once)
+          subsidies --repost --psn P --year Y           post it again from the registry as it is now, after a reversal
           assist-apply --psn P --date YYYY-MM-DD         category-I assistance application (YK-MA-09): decide, post once, explain
           dashboard [--urls U] [--run-batches]          the operations dashboard (http://127.0.0.1:5080/dashboard/)
           worker [--node-id ID] [--partitions N] [--parallelism N] [--dashboard] [--Worker:Key=value]
@@ -71,7 +77,7 @@ public static class CliApp
                 "explain" => await ExplainAsync(CliArgs.Parse(rest), o, e, ct),
                 "reconcile" => await ReconcileAsync(CliArgs.Parse(rest, "subsidies"), o, e, ct),
                 "generate" => await GenerateCommand.RunAsync(rest.ToArray()),
-                "subsidies" => await SubsidiesCommand.RunAsync(CliArgs.Parse(rest), o, e, clock, ct),
+                "subsidies" => await SubsidiesCommand.RunAsync(CliArgs.Parse(rest, "reverse", "repost"), o, e, clock, ct),
                 "assist-apply" => await AssistApplyCommand.RunAsync(CliArgs.Parse(rest), o, clock, ct),
                 "dashboard" => await DashboardCommand.RunAsync(rest.ToArray()),
                 "db" => await DbAsync(CliArgs.Parse(rest), o, ct),
@@ -166,15 +172,49 @@ public static class CliApp
 
     private static async Task<int> ExportAsync(CliArgs a, TextWriter o, CancellationToken ct)
     {
-        string batch = a.Required("batch");
-        string results = a.Required("results");
+        string? batchArg = a.Get("batch");
+        string? runArg = a.Get("run");
+        string? resets = a.Get("zero-claim-resets");
+        string? results = a.Get("results");
         string? ledger = a.Get("ledger");
         string? alerts = a.Get("alerts");
+        if (runArg is not null)
+        {
+            // Per run: only the CI-06 reset list (results, ledger and alerts are per batch, CONTRACT.md).
+            if (batchArg is not null) throw new UsageException("give --batch or --run, not both");
+            if (resets is null || results is not null || ledger is not null || alerts is not null)
+            {
+                throw new UsageException("export --run R writes only --zero-claim-resets FILE");
+            }
+            if (!long.TryParse(runArg, NumberStyles.None, CultureInfo.InvariantCulture, out long runId))
+            {
+                throw new UsageException($"--run must be a run id, got '{runArg}'");
+            }
+            a.EnsureAllUsed();
+            await using var rds = await BatchSettleDatabase.OpenAsync(o, ct);
+            var list = await new ZeroClaimResetExport(rds).ListAsync(null, runId, ct);
+            await ZeroClaimResetExport.WriteCsvAsync(resets, list, ct);
+            o.WriteLine($"{resets}: {list.Count} zero-claim resets of run {runId}");
+            return 0;
+        }
+        string batch = batchArg ?? throw new UsageException("missing --batch");
+        if (results is null && resets is null) throw new UsageException("missing --results");
         a.EnsureAllUsed();
         await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
         var x = new BatchExporter(ds);
-        int n = await x.ExportResultsAsync(batch, results, ct);
-        o.WriteLine($"{results}: {n} results");
+        int n = 0;
+        if (results is not null)
+        {
+            n = await x.ExportResultsAsync(batch, results, ct);
+            o.WriteLine($"{results}: {n} results");
+        }
+        if (resets is not null)
+        {
+            var list = await new ZeroClaimResetExport(ds).ListAsync(batch, null, ct);
+            await ZeroClaimResetExport.WriteCsvAsync(resets, list, ct);
+            o.WriteLine($"{resets}: {list.Count} zero-claim resets");
+            if (results is null) n = await ZeroClaimResetExport.ResultCountAsync(ds, batch, ct);
+        }
         if (ledger is not null) o.WriteLine($"{ledger}: {await x.ExportLedgerAsync(batch, ledger, ct)} ledger lines");
         if (alerts is not null) o.WriteLine($"{alerts}: {await x.ExportAlertsAsync(batch, alerts, ct)} alerts");
         if (n == 0)

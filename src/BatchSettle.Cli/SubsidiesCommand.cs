@@ -6,7 +6,8 @@ using BatchSettle.Data.Subsidies;
 namespace BatchSettle.Cli;
 
 /// <summary>
-/// <c>batchsettle subsidies --year Y --admdvs A</c> (post premium subsidies, POLICY.md §11) and
+/// <c>batchsettle subsidies --year Y --admdvs A</c> (post premium subsidies, POLICY.md §11),
+/// <c>batchsettle subsidies --reverse / --repost --psn P --year Y</c> (correct one) and
 /// <c>batchsettle reconcile --subsidies --year Y --admdvs A</c> (check them against the ledger).
 /// </summary>
 internal static class SubsidiesCommand
@@ -18,6 +19,8 @@ internal static class SubsidiesCommand
     /// </summary>
     public static async Task<int> RunAsync(CliArgs a, TextWriter o, TextWriter e, TimeProvider time, CancellationToken ct)
     {
+        bool reverse = a.Flag("reverse"), repost = a.Flag("repost");
+        if (reverse || repost) return await CorrectAsync(a, reverse, repost, o, time, ct);
         var (region, year) = RegionYear(a);
         a.EnsureAllUsed();
         await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
@@ -26,6 +29,33 @@ internal static class SubsidiesCommand
         if (report.MissingParam == 0) return 0;
         e.WriteLine($"batchsettle: {report.MissingParam} person-years of {report.Admdvs} {year} not posted: a policy parameter is missing");
         return 1;
+    }
+
+    /// <summary>
+    /// <c>subsidies --reverse --psn P --year Y --reason R</c>: the red-ink reversal of the person-year's posting in
+    /// force; <c>subsidies --repost --psn P --year Y</c>: post it again from the registry as it is now, only after a
+    /// reversal (Data/Subsidies/SubsidyCorrection). Nothing to reverse, already reversed, or a repost while a posting is
+    /// in force: a message naming it, nothing posted, exit 1.
+    /// </summary>
+    private static async Task<int> CorrectAsync(CliArgs a, bool reverse, bool repost, TextWriter o, TimeProvider time, CancellationToken ct)
+    {
+        if (reverse && repost) throw new UsageException("give --reverse or --repost, not both");
+        string psn = a.Required("psn");
+        string y = a.Required("year");
+        if (!int.TryParse(y, NumberStyles.None, CultureInfo.InvariantCulture, out int year) || year is < 2000 or > 2100)
+        {
+            throw new UsageException($"--year must be a year such as 2024, got '{y}'");
+        }
+        string? reason = reverse ? a.Required("reason") : null;
+        if (reverse && string.IsNullOrWhiteSpace(reason)) throw new UsageException("--reason must say why the subsidy is reversed");
+        a.EnsureAllUsed();
+        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        var fix = new SubsidyCorrection(ds, time);
+        var r = reverse
+            ? await fix.ReverseAsync(psn, year, reason!, Environment.UserName, ct)
+            : await fix.RepostAsync(psn, year, Environment.UserName, ct);
+        o.Write(r.Format());
+        return 0;
     }
 
     public static async Task<int> ReconcileAsync(CliArgs a, TextWriter o, TextWriter e, CancellationToken ct)

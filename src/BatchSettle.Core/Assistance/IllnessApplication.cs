@@ -228,6 +228,15 @@ public static class IllnessApplication
             return Refuse(r, "nothing to grant: the window's burden does not exceed the deductible, or the caps are used up");
         }
         r.Granted = true;
+        // YK-MA-03: what is paid in a year counts against that year's caps, whatever category; the grant's year shares
+        // therefore join the year's running totals of assistance paid (docs/INTERPRETATIONS.md §8 "YK-MA-09").
+        foreach (var (year, (basic, tilted)) in r.ByYear)
+        {
+            if (basic == 0 && tilted == 0) continue;
+            r.Steps.Add(new("YK-MA-03", string.Create(CultureInfo.InvariantCulture,
+                $"{year}: basic {FenMath.FormatYuan(basic)} and tilted {FenMath.FormatYuan(tilted)} join {year}'s assistance paid totals (assist_basic_paid, assist_tilt_paid) for the claims settled after the grant"),
+                basic + tilted, basic + tilted, []));
+        }
         return r;
     }
 

@@ -4,6 +4,7 @@ using BatchSettle.Core.Assistance;
 using BatchSettle.Core.Domain;
 using BatchSettle.Core.Money;
 using BatchSettle.Core.Policy;
+using BatchSettle.Core.Settlement;
 using BatchSettle.Data.Migrations;
 using Dapper;
 using Npgsql;
@@ -67,6 +68,7 @@ public sealed class AssistanceApplicationService(NpgsqlDataSource dataSource, Ti
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@c, hashtext(@psnNo))",
             new { c = LockClass, psnNo }, tx, cancellationToken: ct));
+        await RefuseDuringRunAsync(conn, tx, psnNo, ct);
         var policy = new PolicySet(await PolicyRows.ReadAllAsync(conn, ct));
 
         var person = await conn.QuerySingleOrDefaultAsync<PersonRow>(new CommandDefinition(
@@ -106,13 +108,19 @@ public sealed class AssistanceApplicationService(NpgsqlDataSource dataSource, Ti
             if (window is { } w)
             {
                 claims.AddRange(await WindowClaimsAsync(conn, tx, psnNo, w.From, w.To, ct));
+                // Everything paid in the year counts against its caps (YK-MA-03): the claims' assistance and what earlier
+                // grants (of another identity period) added to the year.
                 foreach (var y in await conn.QueryAsync<(int Year, long Basic, long Tilted)>(new CommandDefinition(
                     $"""
-                    SELECT extract(year FROM c.enddate)::int, sum(r.maf_pay - r.maf_tilted_pay)::bigint, sum(r.maf_tilted_pay)::bigint
-                    FROM settlement_result r JOIN staging_claim c ON c.claim_seq = r.claim_seq
-                    WHERE r.psn_no = @psnNo AND r.status = 'settled'
-                      AND c.enddate >= make_date(@y0, 1, 1) AND c.enddate <= make_date(@y1, 12, 31)
-                    GROUP BY 1
+                    SELECT y, sum(b)::bigint, sum(t)::bigint FROM (
+                        SELECT extract(year FROM c.enddate)::int AS y, r.maf_pay - r.maf_tilted_pay AS b, r.maf_tilted_pay AS t
+                        FROM settlement_result r JOIN staging_claim c ON c.claim_seq = r.claim_seq
+                        WHERE r.psn_no = @psnNo AND r.status = 'settled'
+                          AND c.enddate >= make_date(@y0, 1, 1) AND c.enddate <= make_date(@y1, 12, 31)
+                        UNION ALL
+                        SELECT g.year, g.basic, g.tilted FROM assistance_application_year g
+                        WHERE g.psn_no = @psnNo AND g.year BETWEEN @y0 AND @y1) p
+                    GROUP BY y
                     """, new { psnNo, y0 = w.From.Year, y1 = w.To.Year }, tx, cancellationToken: ct)))
                 {
                     paid[y.Year] = (y.Basic, y.Tilted);
@@ -145,11 +153,69 @@ public sealed class AssistanceApplicationService(NpgsqlDataSource dataSource, Ti
         if (entryId is { } entry)
         {
             await AssistanceLedger.PostAsync(conn, tx, entry, id, person.Admdvs, result.Basic, result.Tilted, decidedAt, ct);
+            await FeedRunningTotalsAsync(conn, tx, id, psnNo, result, ct);
         }
         await tx.CommitAsync(ct);
         return new ApplicationDecision(id, psnNo, person.Admdvs, applicationDate, result.Granted, result.Reason, result.Basic,
             result.Tilted, result.WindowFrom == default ? null : result.WindowFrom, result.WindowTo == default ? null : result.WindowTo,
             entryId, trace);
+    }
+
+    /// <summary>
+    /// A grant moves the accumulators of the claims settled after it; a run that is settling the person's claims read
+    /// them before and would write its own values over the grant's. So an application waits for any run that is
+    /// starting (the runner's UPDATE / INSERT of its run row conflicts with this lock until the application commits)
+    /// and refuses, naming the batch, while a run with claims of the person is 'running' (a crashed run counts until
+    /// it is resumed to its end or cancelled).
+    /// </summary>
+    private static async Task RefuseDuringRunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string psnNo, CancellationToken ct)
+    {
+        await conn.ExecuteAsync(new CommandDefinition("LOCK TABLE run IN SHARE ROW EXCLUSIVE MODE", transaction: tx, cancellationToken: ct));
+        string? busy = await conn.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
+            """
+            SELECT r.batch_id FROM run r
+            WHERE r.status = 'running'
+              AND EXISTS (SELECT 1 FROM staging_claim c WHERE c.batch_id = r.batch_id AND c.psn_no COLLATE "C" = @psnNo)
+            ORDER BY r.run_id LIMIT 1
+            """, new { psnNo }, tx, cancellationToken: ct));
+        if (busy is not null)
+        {
+            throw new InvalidOperationException(
+                $"batch {busy} has claims of {psnNo} and its run is in progress (status running): apply after the run has ended, " +
+                "so that a grant reaches the running totals of the claims settled after it; nothing was decided or posted");
+        }
+    }
+
+    /// <summary>
+    /// YK-MA-09 → YK-MA-03 (docs/INTERPRETATIONS.md §8): each calendar year's share of the grant is added to that
+    /// person-year's assist_basic_paid / assist_tilt_paid accumulator slots (what is paid in the year counts against
+    /// the year's caps, whatever category), in the grant's transaction, and recorded in assistance_application_year.
+    /// The assistance bases are not moved: the window's burden was assisted under category I's own deductible, and the
+    /// per-claim bases only count burden settled under a per-claim category (YK-MA-10).
+    /// </summary>
+    private static async Task FeedRunningTotalsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long applicationId, string psnNo,
+        IllnessApplicationResult result, CancellationToken ct)
+    {
+        foreach (var (year, (basic, tilted)) in result.ByYear)
+        {
+            if (basic == 0 && tilted == 0) continue;
+            await conn.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO assistance_application_year (application_id, psn_no, year, basic, tilted) VALUES (@applicationId, @psnNo, @year, @basic, @tilted)",
+                new { applicationId, psnNo, year, basic, tilted }, tx, cancellationToken: ct));
+            var stored = await conn.QuerySingleOrDefaultAsync<long[]?>(new CommandDefinition(
+                "SELECT acc FROM accumulator WHERE psn_no = @psnNo AND year = @year FOR UPDATE",
+                new { psnNo, year }, tx, cancellationToken: ct));
+            // Stored arrays may be shorter than the slot count (trailing zero slots are not written; a missing slot is 0).
+            var acc = new long[Math.Max(stored?.Length ?? 0, AccSlot.AssistTiltPaid + 1)];
+            stored?.CopyTo(acc, 0);
+            acc[AccSlot.AssistBasicPaid] = checked(acc[AccSlot.AssistBasicPaid] + basic);
+            acc[AccSlot.AssistTiltPaid] = checked(acc[AccSlot.AssistTiltPaid] + tilted);
+            await conn.ExecuteAsync(new CommandDefinition(
+                stored is null
+                    ? "INSERT INTO accumulator (psn_no, year, acc, run_id) VALUES (@psnNo, @year, @acc, @applicationId)"
+                    : "UPDATE accumulator SET acc = @acc WHERE psn_no = @psnNo AND year = @year",
+                new { psnNo, year, acc, applicationId }, tx, cancellationToken: ct));
+        }
     }
 
     /// <summary>

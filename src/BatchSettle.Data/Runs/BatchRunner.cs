@@ -187,7 +187,12 @@ public sealed partial class BatchRunner
                        COALESCE(sum(hifmi_pay), 0) AS t390200,
                        COALESCE(sum(hifob_pay), 0) AS t330100,
                        COALESCE(sum(maf_pay), 0) AS t610100,
-                       COALESCE(sum(psn_part_amt) FILTER (WHERE status = 'settled'), 0) AS psn
+                       COALESCE(sum(psn_part_amt) FILTER (WHERE status = 'settled'), 0) AS psn,
+                       -- CI-06: +1 / −1 in slot zero_claim_incentive_reset (migration 047).
+                       count(*) FILTER (WHERE status = 'settled' AND acc_delta[(SELECT idx + 1 FROM accumulator_slot
+                                                 WHERE name = 'zero_claim_incentive_reset')] = 1) AS zero_resets,
+                       count(*) FILTER (WHERE status = 'settled' AND acc_delta[(SELECT idx + 1 FROM accumulator_slot
+                                                 WHERE name = 'zero_claim_incentive_reset')] = -1) AS zero_undos
                 FROM settlement_result WHERE run_id = @runId)
             UPDATE run SET
                 status = CASE WHEN @error IS NOT NULL AND EXISTS (
@@ -198,7 +203,8 @@ public sealed partial class BatchRunner
                 finished_at = @now, error = @error,
                 claims_total = t.claims, settled = t.settled, rejected = t.rejected, quarantined = t.quarantined,
                 assumed_params = t.assumed, total_310100 = t.t310100, total_390100 = t.t390100,
-                total_390200 = t.t390200, total_330100 = t.t330100, total_610100 = t.t610100, total_psn_part = t.psn
+                total_390200 = t.t390200, total_330100 = t.t330100, total_610100 = t.t610100, total_psn_part = t.psn,
+                zero_claim_resets = t.zero_resets, zero_claim_reset_undos = t.zero_undos
             FROM t WHERE run.run_id = @runId
             """, new { runId, error, now }, commandTimeout: 0, cancellationToken: ct));
         var summary = (await ReadSummaryAsync(runId, ct)) with { Duration = duration };
@@ -217,7 +223,8 @@ public sealed partial class BatchRunner
             SELECT run_id AS RunId, batch_id AS BatchId, status, attempt, claims_total AS Claims, settled, rejected,
                    quarantined, assumed_params AS AssumedParams, total_310100 AS Total310100, total_390100 AS Total390100,
                    total_390200 AS Total390200, total_330100 AS Total330100, total_610100 AS Total610100,
-                   total_psn_part AS TotalPsnPart, error
+                   total_psn_part AS TotalPsnPart, zero_claim_resets AS ZeroClaimResets,
+                   zero_claim_reset_undos AS ZeroClaimResetUndos, error
             FROM run WHERE run_id = @runId
             """, new { runId }, cancellationToken: ct));
     }

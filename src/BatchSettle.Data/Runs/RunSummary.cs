@@ -24,6 +24,10 @@ public sealed record RunSummary
     public long Total330100 { get; init; }
     public long Total610100 { get; init; }
     public long TotalPsnPart { get; init; }
+    /// <summary>CI-06: settled claims of the run that reset the banked zero-claim incentive (export --zero-claim-resets).</summary>
+    public long ZeroClaimResets { get; init; }
+    /// <summary>CI-06: reversals in the run that rolled such a reset back.</summary>
+    public long ZeroClaimResetUndos { get; init; }
     public TimeSpan Duration { get; init; }
     public string? Error { get; init; }
 
@@ -49,6 +53,7 @@ public sealed record RunSummary
         sb.Append(ic, $"  fund 330100 large amount      {FenMath.FormatYuan(Total330100),16}\n");
         sb.Append(ic, $"  fund 610100 assistance        {FenMath.FormatYuan(Total610100),16}\n");
         sb.Append(ic, $"  personal share                {FenMath.FormatYuan(TotalPsnPart),16}\n");
+        sb.Append(ic, $"  zero-claim resets: {ZeroClaimResets}{(ZeroClaimResetUndos > 0 ? $" ({ZeroClaimResetUndos} undone by reversals)" : "")}\n");
         if (Error is not null) sb.Append(ic, $"  error: {Error}\n");
         return sb.ToString();
     }

@@ -25,6 +25,8 @@ public static class SubsidyLedger
     public const string PremiumReceivable = "premium_receivable";
 
     public const string Kind = "subsidy";
+    /// <summary>The red-ink reversal of a subsidy entry: the same accounts and sides, amounts negated (SubsidyCorrection).</summary>
+    public const string ReversalKind = "subsidy_reversal";
     public const string FundPayType = "610100";
 
     /// <summary>The ledger_line.batch_id of a region-year's subsidy entries; never a claim batch id.</summary>

@@ -18,7 +18,7 @@ namespace BatchSettle.Data.Subsidies;
 public sealed class SubsidyPoster(NpgsqlDataSource dataSource, TimeProvider time)
 {
     /// <summary>pg_advisory_xact_lock first key: "PS01" as ASCII.</summary>
-    private const int LockClass = 0x50533031;
+    internal const int LockClass = 0x50533031;
 
     /// <summary>How many unreadable rows the report names.</summary>
     private const int MaxNamed = 20;
@@ -34,7 +34,7 @@ public sealed class SubsidyPoster(NpgsqlDataSource dataSource, TimeProvider time
             new { c = LockClass, k = (int)region * 10_000 + year }, tx, cancellationToken: ct));
         var policy = new PolicySet(await PolicyRows.ReadAllAsync(conn, ct));
         report.AlreadyPosted = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT count(*) FROM premium_subsidy WHERE admdvs = @admdvs AND year = @year", new { admdvs, year }, tx, cancellationToken: ct));
+            "SELECT count(DISTINCT psn_no) FROM premium_subsidy WHERE admdvs = @admdvs AND year = @year", new { admdvs, year }, tx, cancellationToken: ct));
 
         var rows = new List<Posting>();
         await foreach (var (psnNo, paidDate, hardship) in CandidatesAsync(conn, admdvs, year, ct))
@@ -63,7 +63,7 @@ public sealed class SubsidyPoster(NpgsqlDataSource dataSource, TimeProvider time
             // Compute took the premium from ps.premium (it was given none); keep the number with the row.
             long premium = policy.Find(r.PremiumParamId)?.Value
                 ?? throw new InvalidOperationException($"premium parameter {r.PremiumParamId} vanished");
-            rows.Add(new Posting(psnNo, onDate, r, premium));
+            rows.Add(new Posting(psnNo, onDate, r, premium, 1));
             SubsidyReport.Add(report.New, r.Category.ToString(), r.Amount, r.CityAmount, r.CountyAmount);
             if (r.Assumed) report.PostedAssumed++;
         }
@@ -88,17 +88,27 @@ public sealed class SubsidyPoster(NpgsqlDataSource dataSource, TimeProvider time
                 }, tx, cancellationToken: ct));
             await WriteAsync(conn, tx, rows, admdvs, year, report.RunId.Value, report.BatchId, postedAt, ct);
         }
+        await OnBooksAsync(conn, tx, report, ct);
+        report.Split |= rows.Exists(r => r.Result.SplitParamId != 0);
+        await tx.CommitAsync(ct);
+        return report;
+    }
+
+    /// <summary>The region-year's postings in force (a reversed posting is off the books), per category.</summary>
+    internal static async Task OnBooksAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SubsidyReport report, CancellationToken ct)
+    {
+        var args = new { admdvs = report.Admdvs, year = report.Year };
         report.OnBooks.AddRange(await conn.QueryAsync<CategoryTotal>(new CommandDefinition(
             """
             SELECT category, count(*) AS Count, sum(amount)::bigint AS Amount, sum(city_amount)::bigint AS City,
                    sum(county_amount)::bigint AS County
-            FROM premium_subsidy WHERE admdvs = @admdvs AND year = @year GROUP BY category ORDER BY category
-            """, new { admdvs, year }, tx, cancellationToken: ct)));
+            FROM premium_subsidy s WHERE admdvs = @admdvs AND year = @year
+              AND NOT EXISTS (SELECT 1 FROM premium_subsidy_reversal v WHERE v.original_entry_id = s.entry_id)
+            GROUP BY category ORDER BY category
+            """, args, tx, cancellationToken: ct)));
         report.Split = await conn.ExecuteScalarAsync<bool?>(new CommandDefinition(
             "SELECT bool_or(split_param_id IS NOT NULL) FROM premium_subsidy WHERE admdvs = @admdvs AND year = @year",
-            new { admdvs, year }, tx, cancellationToken: ct)) ?? rows.Exists(r => r.Result.SplitParamId != 0);
-        await tx.CommitAsync(ct);
-        return report;
+            args, tx, cancellationToken: ct)) ?? false;
     }
 
     /// <summary>Resident person-years of the region with a hardship cell and no subsidy posted, by binary COPY OUT.</summary>
@@ -128,19 +138,19 @@ public sealed class SubsidyPoster(NpgsqlDataSource dataSource, TimeProvider time
     /// Binary COPY of the computed rows into a temp table, then one INSERT ... SELECT into premium_subsidy (entry ids
     /// from ledger_entry_seq in psn_no order) and one INSERT ... SELECT of their ledger lines.
     /// </summary>
-    private static async Task WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<Posting> rows, string admdvs, int year,
+    internal static async Task WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<Posting> rows, string admdvs, int year,
         long runId, string batchId, DateTimeOffset postedAt, CancellationToken ct)
     {
         await conn.ExecuteAsync(new CommandDefinition(
             """
             CREATE TEMP TABLE tmp_subsidy (psn_no text, category text, identity_date date, premium bigint, pct_bp int,
                 amount bigint, city_amount bigint, county_amount bigint, pct_param_id int, premium_param_id int,
-                split_param_id int, assumed_params bool) ON COMMIT DROP
+                split_param_id int, assumed_params bool, posting_no int) ON COMMIT DROP
             """, transaction: tx, cancellationToken: ct));
         await using (var imp = await conn.BeginBinaryImportAsync(
             """
             COPY tmp_subsidy (psn_no, category, identity_date, premium, pct_bp, amount, city_amount, county_amount,
-                pct_param_id, premium_param_id, split_param_id, assumed_params) FROM STDIN (FORMAT BINARY)
+                pct_param_id, premium_param_id, split_param_id, assumed_params, posting_no) FROM STDIN (FORMAT BINARY)
             """, ct))
         {
             foreach (var p in rows)
@@ -159,6 +169,7 @@ public sealed class SubsidyPoster(NpgsqlDataSource dataSource, TimeProvider time
                 await WriteIdAsync(imp, r.PremiumParamId, ct);
                 await WriteIdAsync(imp, r.SplitParamId, ct);
                 await imp.WriteAsync(r.Assumed, NpgsqlDbType.Boolean, ct);
+                await imp.WriteAsync(p.PostingNo, NpgsqlDbType.Integer, ct);
             }
             await imp.CompleteAsync(ct);
         }
@@ -166,10 +177,10 @@ public sealed class SubsidyPoster(NpgsqlDataSource dataSource, TimeProvider time
             """
             INSERT INTO premium_subsidy (psn_no, year, admdvs, category, rule_id, identity_date, premium, pct_bp, amount,
                 city_amount, county_amount, pct_param_id, premium_param_id, split_param_id, assumed_params, entry_id, run_id,
-                posted_at)
+                posted_at, posting_no)
             SELECT t.psn_no, @year, @admdvs, t.category, @rule, t.identity_date, t.premium, t.pct_bp, t.amount,
                    t.city_amount, t.county_amount, t.pct_param_id, t.premium_param_id, t.split_param_id, t.assumed_params,
-                   nextval('ledger_entry_seq'), @runId, @postedAt
+                   nextval('ledger_entry_seq'), @runId, @postedAt, t.posting_no
             FROM (SELECT * FROM tmp_subsidy ORDER BY psn_no COLLATE "C") t
             """, new { year, admdvs, rule = PremiumSubsidy.RuleId, runId, postedAt }, tx, cancellationToken: ct));
         if (inserted != rows.Count)
@@ -200,5 +211,6 @@ public sealed class SubsidyPoster(NpgsqlDataSource dataSource, TimeProvider time
     private static Task WriteIdAsync(NpgsqlBinaryImporter imp, int id, CancellationToken ct) =>
         id == 0 ? imp.WriteNullAsync(ct) : imp.WriteAsync(id, NpgsqlDbType.Integer, ct);
 
-    private sealed record Posting(string PsnNo, DateOnly IdentityDate, PremiumSubsidyResult Result, long Premium);
+    /// <summary>One person-year to post; <paramref name="PostingNo"/> 1, or the next after a reversed posting (a repost).</summary>
+    internal sealed record Posting(string PsnNo, DateOnly IdentityDate, PremiumSubsidyResult Result, long Premium, int PostingNo);
 }

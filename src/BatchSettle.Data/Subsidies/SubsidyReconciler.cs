@@ -8,7 +8,8 @@ namespace BatchSettle.Data.Subsidies;
 
 /// <summary>
 /// Checks a region-year's premium subsidies against the ledger to the fen (POLICY.md §10 and §11): per category the
-/// premium_subsidy amounts against the entries' debits and credits; per entry its lines against its row (split lines
+/// premium_subsidy amounts, net of their red-ink reversals (premium_subsidy_reversal, negative), against the entries'
+/// debits and credits; per entry its lines against its row (split lines
 /// against city / county); every subsidy line of the region-year belongs to a row and vice versa; and the trial balance
 /// (debits = credits) per entry and per subsidy run.
 /// </summary>
@@ -21,7 +22,7 @@ public sealed class SubsidyReconciler(NpgsqlDataSource dataSource)
         var report = new SubsidyReconcileReport(admdvs, year, batchId);
         var p = new
         {
-            admdvs, year, batchId, kind = SubsidyLedger.Kind, fund = SubsidyLedger.FundPayType,
+            admdvs, year, batchId, kind = SubsidyLedger.Kind, reversalKind = SubsidyLedger.ReversalKind, fund = SubsidyLedger.FundPayType,
             expense = SubsidyLedger.Expense, city = SubsidyLedger.ExpenseCity, county = SubsidyLedger.ExpenseCounty,
             receivable = SubsidyLedger.PremiumReceivable,
         };
@@ -29,14 +30,21 @@ public sealed class SubsidyReconciler(NpgsqlDataSource dataSource)
         // Per category: the table's amounts against the ledger lines of the rows' entries.
         report.Categories.AddRange(await conn.QueryAsync<SubsidyCategoryCheck>(new CommandDefinition(
             """
-            WITH l AS (SELECT entry_id, sum(debit)::bigint AS debits,
+            WITH s AS (
+                SELECT psn_no, year, category, amount, city_amount, county_amount, split_param_id, entry_id, @kind AS kind, 1 AS n
+                FROM premium_subsidy WHERE admdvs = @admdvs AND year = @year
+                UNION ALL
+                SELECT v.psn_no, v.year, v.category, v.amount, v.city_amount, v.county_amount, p.split_param_id, v.entry_id,
+                       @reversalKind, -1
+                FROM premium_subsidy_reversal v JOIN premium_subsidy p ON p.entry_id = v.original_entry_id
+                WHERE v.admdvs = @admdvs AND v.year = @year),
+                 l AS (SELECT entry_id, sum(debit)::bigint AS debits,
                               COALESCE(sum(credit) FILTER (WHERE account = @receivable), 0)::bigint AS receivable,
                               sum(credit)::bigint AS credits
                        FROM ledger_line WHERE batch_id = @batchId GROUP BY entry_id)
-            SELECT s.category AS Category, count(*) AS Count, sum(s.amount)::bigint AS Amount,
+            SELECT s.category AS Category, sum(s.n)::bigint AS Count, sum(s.amount)::bigint AS Amount,
                    COALESCE(sum(l.debits), 0)::bigint AS Debits, COALESCE(sum(l.credits), 0)::bigint AS Credits
-            FROM premium_subsidy s LEFT JOIN l ON l.entry_id = s.entry_id
-            WHERE s.admdvs = @admdvs AND s.year = @year
+            FROM s LEFT JOIN l ON l.entry_id = s.entry_id
             GROUP BY s.category ORDER BY s.category
             """, p, cancellationToken: ct)));
         foreach (var c in report.Categories)
@@ -50,35 +58,46 @@ public sealed class SubsidyReconciler(NpgsqlDataSource dataSource)
         // Per entry: each row's lines must be exactly what SubsidyLedger posts for it.
         report.Differences.AddRange(await conn.QueryAsync<string>(new CommandDefinition(
             """
-            WITH l AS (SELECT entry_id,
+            WITH s AS (
+                SELECT psn_no, year, category, amount, city_amount, county_amount, split_param_id, entry_id, @kind AS kind, 1 AS n
+                FROM premium_subsidy WHERE admdvs = @admdvs AND year = @year
+                UNION ALL
+                SELECT v.psn_no, v.year, v.category, v.amount, v.city_amount, v.county_amount, p.split_param_id, v.entry_id,
+                       @reversalKind, -1
+                FROM premium_subsidy_reversal v JOIN premium_subsidy p ON p.entry_id = v.original_entry_id
+                WHERE v.admdvs = @admdvs AND v.year = @year),
+                 l AS (SELECT entry_id,
                               COALESCE(sum(debit) FILTER (WHERE account = @expense), 0) AS expense,
                               COALESCE(sum(debit) FILTER (WHERE account = @city), 0) AS city,
                               COALESCE(sum(debit) FILTER (WHERE account = @county), 0) AS county,
                               COALESCE(sum(credit) FILTER (WHERE account = @receivable), 0) AS receivable,
                               sum(debit) AS debits, sum(credit) AS credits,
-                              bool_and(kind = @kind AND fund_pay_type = @fund) AS shape_ok
-                       FROM ledger_line WHERE batch_id = @batchId GROUP BY entry_id)
-            SELECT 'subsidy ' || s.psn_no || ' ' || s.year || ' (entry ' || s.entry_id || '): ' ||
-                   CASE WHEN l.entry_id IS NULL THEN 'no ledger entry'
+                              bool_and(fund_pay_type = @fund) AS fund_ok, min(kind) AS kind_min, max(kind) AS kind_max
+                       FROM ledger_line WHERE batch_id = @batchId GROUP BY entry_id),
+                 j AS (SELECT s.*, l.entry_id AS l_entry, l.expense, l.city, l.county, l.receivable, l.debits, l.credits,
+                              (l.fund_ok AND l.kind_min = s.kind AND l.kind_max = s.kind) AS shape_ok
+                       FROM s LEFT JOIN l ON l.entry_id = s.entry_id)
+            SELECT CASE WHEN s.n < 0 THEN 'reversal of subsidy ' ELSE 'subsidy ' END || s.psn_no || ' ' || s.year || ' (entry ' || s.entry_id || '): ' ||
+                   CASE WHEN s.l_entry IS NULL THEN 'no ledger entry'
                         ELSE 'amount ' || s.amount || ' city ' || s.city_amount || ' county ' || s.county_amount ||
-                             ' fen; ledger expense ' || l.expense || ' city ' || l.city || ' county ' || l.county ||
-                             ' receivable ' || l.receivable || ' fen' ||
-                             CASE WHEN l.shape_ok THEN '' ELSE ' (a line of another kind or fund)' END END
-            FROM premium_subsidy s LEFT JOIN l ON l.entry_id = s.entry_id
-            WHERE s.admdvs = @admdvs AND s.year = @year
-              AND (l.entry_id IS NULL OR NOT l.shape_ok
-                   OR l.receivable <> s.amount OR l.credits <> s.amount OR l.debits <> s.amount
-                   OR (s.split_param_id IS NULL AND l.expense <> s.amount)
-                   OR (s.split_param_id IS NOT NULL AND (l.city <> s.city_amount OR l.county <> s.county_amount)))
+                             ' fen; ledger expense ' || s.expense || ' city ' || s.city || ' county ' || s.county ||
+                             ' receivable ' || s.receivable || ' fen' ||
+                             CASE WHEN s.shape_ok THEN '' ELSE ' (a line of another kind or fund)' END END
+            FROM j s
+            WHERE (s.l_entry IS NULL OR NOT s.shape_ok
+                   OR s.receivable <> s.amount OR s.credits <> s.amount OR s.debits <> s.amount
+                   OR (s.split_param_id IS NULL AND s.expense <> s.amount)
+                   OR (s.split_param_id IS NOT NULL AND (s.city <> s.city_amount OR s.county <> s.county_amount)))
             ORDER BY s.psn_no COLLATE "C" LIMIT 100
             """, p, cancellationToken: ct)));
 
         // Every line of the region-year's subsidy batch belongs to a posted row, and entries balance.
         report.Differences.AddRange(await conn.QueryAsync<string>(new CommandDefinition(
             """
-            SELECT 'ledger entry ' || l.entry_id || ' in ' || @batchId || ' has no premium_subsidy row'
+            SELECT 'ledger entry ' || l.entry_id || ' in ' || @batchId || ' has no premium_subsidy or premium_subsidy_reversal row'
             FROM ledger_line l WHERE l.batch_id = @batchId
               AND NOT EXISTS (SELECT 1 FROM premium_subsidy s WHERE s.entry_id = l.entry_id AND s.admdvs = @admdvs AND s.year = @year)
+              AND NOT EXISTS (SELECT 1 FROM premium_subsidy_reversal v WHERE v.entry_id = l.entry_id AND v.admdvs = @admdvs AND v.year = @year)
             GROUP BY l.entry_id
             UNION ALL
             SELECT 'entry ' || entry_id || ' unbalanced: debits ' || sum(debit) || ' fen, credits ' || sum(credit) || ' fen'
