@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# BatchSettle worker image: the `batchsettle` CLI / Quartz worker / dashboard, talking to an external PostgreSQL.
+# BatchSettle worker image: the `batchsettle` CLI / Hangfire worker / dashboard, talking to an external PostgreSQL.
 #   docker build -t batchsettle .
 #   docker run --rm -e BATCHSETTLE_DB='Host=db;Database=batchsettle;Username=bs;Password=...' batchsettle run --batch 210500-2025-03
 # The image has no PostgreSQL of its own: the CLI's embedded-database fallback needs initdb, so BATCHSETTLE_DB is
@@ -22,14 +22,19 @@ COPY src/BatchSettle.Dashboard/BatchSettle.Dashboard.csproj src/BatchSettle.Dash
 COPY src/BatchSettle.Cli/BatchSettle.Cli.csproj src/BatchSettle.Cli/
 RUN dotnet restore src/BatchSettle.Cli/BatchSettle.Cli.csproj
 COPY src/ src/
+# Framework-dependent, separate assemblies, nothing trimmed or merged: the LGPL libraries (Hangfire, Hangfire.PostgreSql)
+# must stay replaceable DLLs (THIRD-PARTY-NOTICES.md).
 RUN dotnet publish src/BatchSettle.Cli/BatchSettle.Cli.csproj -c Release --no-restore \
-        -o /app/publish -p:UseAppHost=false
+        -o /app/publish -p:UseAppHost=false -p:SelfContained=false -p:PublishSingleFile=false -p:PublishTrimmed=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app/publish ./
 # Migrations and policy parameters: the migrations runner looks for sql/ next to batchsettle.dll.
 COPY sql/ ./sql/
+# Third-party notices and the GPL/LGPL texts the LGPL libraries require to travel with the product.
+COPY THIRD-PARTY-NOTICES.md ./
+COPY licenses/ ./licenses/
 ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 \
     DOTNET_gcServer=1
 # The .NET images ship an unprivileged user; its UID is in $APP_UID.

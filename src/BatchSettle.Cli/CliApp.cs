@@ -36,8 +36,8 @@ public static class CliApp
           assist-apply --psn P --date YYYY-MM-DD         category-I assistance application (YK-MA-09): decide, post once, explain
           dashboard [--urls U] [--run-batches]          the operations dashboard (http://127.0.0.1:5080/dashboard/)
           worker [--node-id ID] [--partitions N] [--parallelism N] [--dashboard] [--Worker:Key=value]
-                                                clustered Quartz worker; Ctrl-C/SIGTERM stops after the current chunk
-          trigger --batch B                             queue batch B on the worker cluster now
+                                                a Hangfire worker; Ctrl-C/SIGTERM stops after the current chunk
+          trigger --batch B                             queue batch B for the workers now (once; says if queued, running or settled)
           db stop                                       stop the embedded PostgreSQL
           period list [--admdvs A]                      accounting periods (region, YYYY-MM) and their state
           period close --admdvs A --period YYYY-MM      close a month: every run posted, books balance, statements = results = sub-ledger

@@ -7,15 +7,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Quartz;
-using Quartz.Impl;
 
 namespace BatchSettle.Cli;
 
 /// <summary>
-/// The <c>worker</c> and <c>trigger</c> verbs. <c>worker</c> is a long-running host that joins the cluster of workers
-/// sharing the database and settles whatever partitions it acquires until Ctrl-C or SIGTERM, then stops at the next
-/// chunk boundary. <c>trigger --batch B</c> queues a batch in the shared job store for whichever worker is free.
+/// The <c>worker</c> and <c>trigger</c> verbs. <c>worker</c> is a long-running host — a Hangfire server on the product's
+/// database — that settles whatever partition jobs it fetches until Ctrl-C or SIGTERM, then stops at the next chunk
+/// boundary and hands them back to the queue. <c>trigger --batch B</c> queues a batch for whichever worker is free.
 /// </summary>
 public static class WorkerCommand
 {
@@ -50,7 +48,7 @@ public static class WorkerCommand
     /// <summary>
     /// Runs the worker until the process is asked to stop. <paramref name="args"/> are what follows the verb:
     /// <c>--node-id</c>, <c>--partitions</c>, <c>--parallelism</c>, or any setting as <c>--Worker:Key=value</c>.
-    /// The schema must be migrated (sql/010 and 011 included) before this is called.
+    /// The schema (Hangfire's included) must be migrated before this is called.
     /// </summary>
     public static Task<int> RunAsync(string[] args, string connectionString, CancellationToken cancellationToken = default) =>
         RunAsync(args, connectionString, configureServices: null, cancellationToken);
@@ -87,11 +85,11 @@ public static class WorkerCommand
             using var host = builder.Build();
             var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorkerOptions>>().Value;
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BatchSettle.Worker")
-                .NodeStarting(options.NodeId, options.Partitions, options.DegreeOfParallelism, options.CheckinInterval);
+                .NodeStarting(options.NodeId, options.Partitions, options.DegreeOfParallelism, options.InvisibilityTimeout);
             await host.RunAsync(cancellationToken);
             return 0;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or SchedulerException or FormatException)
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
         {
             await Console.Error.WriteLineAsync($"batchsettle worker: {ex.Message}");
             return 1;
@@ -99,9 +97,9 @@ public static class WorkerCommand
     }
 
     /// <summary>
-    /// <c>trigger --batch B</c>: queues batch B to run now on the cluster. Talks to the job store through a scheduler
-    /// that is never started (no thread pool, no check-in, no recovery): it only stores a trigger. Idempotent — a batch
-    /// already queued stays queued once; a batch already settled is recognised by the worker and left alone.
+    /// <c>trigger --batch B</c>: queues batch B to run now on whichever worker is free, through Hangfire's client (no
+    /// server is started here). Idempotent, and says what it did: a batch already queued or running stays as it is, a
+    /// batch already settled is left alone.
     /// </summary>
     public static async Task<int> TriggerAsync(string[] args, string connectionString, TextWriter output, CancellationToken cancellationToken = default)
     {
@@ -116,35 +114,18 @@ public static class WorkerCommand
         }
 
         var requestedBy = ReadOption(args, "--requested-by") ?? $"cli:{Environment.UserName}";
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
-        var worker = new WorkerOptions { NodeId = "trigger-" + WorkerOptions.DefaultNodeId() };
-        services.AddQuartz(JobKeys.SchedulerName, q =>
-        {
-            q.ConfigureScheduler(s => s.InstanceId = worker.NodeId);
-            q.UseThreadPool<ZeroSizeThreadPool>();
-            q.UsePersistentStore(store => JobsServiceCollectionExtensions.ConfigureStore(store, connectionString, worker));
-        });
-
-        await using var provider = services.BuildServiceProvider();
-        // A named scheduler's parts are keyed services under its name.
-        var factory = provider.GetRequiredKeyedService<ISchedulerFactory>(JobKeys.SchedulerName);
-        var scheduler = await factory.GetScheduler(cancellationToken);
-        try
-        {
-            var result = await ClusterQueue.EnqueueBatchRunAsync(scheduler, batchId!, requestedBy, cancellationToken);
-            await output.WriteLineAsync(result.Outcome == ScheduleOutcome.Kept
-                ? $"batch {batchId} was already queued; it will run once"
-                : $"batch {batchId} queued; a worker will start it");
-            return 0;
-        }
-        finally
-        {
-            await scheduler.Shutdown(waitForJobsToComplete: false, cancellationToken);
-        }
+        var worker = new WorkerOptions();
+        await using var dataSource = BatchSettleDatabase.CreateDataSource(connectionString, "batchsettle-trigger");
+        await using var hangfireDataSource = HangfireStorage.CreateDataSource(connectionString, maxPoolSize: 2);
+        var storage = HangfireStorage.Create(hangfireDataSource, worker);
+        HangfireStorage.Configure(Hangfire.GlobalConfiguration.Configuration);
+        var queue = new BatchQueue(new Hangfire.BackgroundJobClient(storage), storage, dataSource, TimeProvider.System);
+        var result = await queue.EnqueueAsync(batchId!, requestedBy, cancellationToken);
+        await output.WriteLineAsync(result.Message);
+        return 0;
     }
 
-    /// <summary>The connection string, after the schema (Quartz's tables included) is migrated: Quartz validates it at start.</summary>
+    /// <summary>The connection string, after the schema (Hangfire's included) is migrated: the worker's storage does not install it.</summary>
     private static async Task<string> OpenAndMigrateAsync(CancellationToken cancellationToken)
     {
         var connectionString = await BatchSettleDatabase.ResolveConnectionStringAsync(cancellationToken);

@@ -25,8 +25,6 @@ internal static partial class DashboardApi
         api.MapGet("/runs/{runId:long}", GetRun);
         api.MapGet("/runs/{runId:long}/live", StreamRun);
         api.MapGet("/runs/{runId:long}/quarantine", GetQuarantine);
-        api.MapGet("/schedules", GetSchedules);
-        api.MapGet("/nodes", GetNodes);
         api.MapGet("/audit", GetAudit);
         api.MapGet("/settlements/{setlId}", GetSettlement);
 
@@ -34,7 +32,6 @@ internal static partial class DashboardApi
         act.MapPost("/batches/{batchId}/trigger", TriggerBatch);
         act.MapPost("/runs/{runId:long}/retry", RetryRun);
         act.MapPost("/runs/{runId:long}/cancel", CancelRun);
-        act.MapPost("/schedules/{group}/{name}/trigger", TriggerSchedule);
         return api;
     }
 
@@ -84,12 +81,6 @@ internal static partial class DashboardApi
         return TypedResults.Ok(await store.QuarantineAsync(runId, after, PageSize(options.Value, limit), cancellationToken));
     }
 
-    private static async Task<Ok<ScheduleList>> GetSchedules(Schedules schedules, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await schedules.ListAsync(cancellationToken));
-
-    private static async Task<Ok<IReadOnlyList<NodeInfo>>> GetNodes(DashboardStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await store.NodesAsync(cancellationToken));
-
     private static async Task<Ok<AuditPage>> GetAudit(
         DashboardStore store, IOptions<DashboardOptions> options, CancellationToken cancellationToken, long? after = null, int? limit = null) =>
         TypedResults.Ok(await store.AuditTrailAsync(after, PageSize(options.Value, limit), cancellationToken));
@@ -111,10 +102,6 @@ internal static partial class DashboardApi
     private static async Task<Results<Ok<ActionOutcome>, Conflict<ActionOutcome>, NotFound>> CancelRun(
         long runId, RunControl control, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         DecideOrNotFound(await control.CancelRunAsync(runId, Actor.From(user), cancellationToken));
-
-    private static async Task<Results<Ok<ActionOutcome>, Conflict<ActionOutcome>, NotFound>> TriggerSchedule(
-        string group, string name, Schedules schedules, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        DecideOrNotFound(await schedules.TriggerNowAsync(group, name, Actor.From(user), cancellationToken));
 
     private static Results<Ok<ActionOutcome>, Conflict<ActionOutcome>> Decide(ActionOutcome outcome) =>
         outcome.Accepted ? TypedResults.Ok(outcome) : TypedResults.Conflict(outcome);

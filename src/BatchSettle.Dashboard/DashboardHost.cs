@@ -1,3 +1,4 @@
+using BatchSettle.Dashboard.Jobs;
 using BatchSettle.ServiceDefaults;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -40,10 +41,12 @@ public static class DashboardHost
                     app.UseRouting();
                     app.UseAuthentication();
                     app.UseAuthorization();
+                    app.UseMiddleware<HangfireAuditMiddleware>();
                     app.UseEndpoints(endpoints =>
                     {
                         endpoints.MapGet("/", () => TypedResults.Redirect(DashboardEndpoints.BasePath + "/"));
                         endpoints.MapBatchSettleDashboard();
+                        endpoints.MapBatchSettleHangfire();
                     });
                 }));
 

@@ -9,7 +9,7 @@ namespace BatchSettle.Dashboard;
 /// <summary>
 /// Serves the dashboard from inside a host that is not a web host (the <c>worker</c> verb's generic host): a hosted
 /// service that starts the dashboard's own web host next to the jobs and stops it with them. The dashboard shares the
-/// outer host's database, scheduler and batch launcher, so its trigger, retry and trigger-now act on this node.
+/// outer host's database, Hangfire storage and batch launcher.
 /// </summary>
 internal sealed class DashboardServer(IServiceProvider outer, IConfiguration configuration, ILogger<DashboardServer> logger) : IHostedService, IAsyncDisposable
 {
@@ -21,7 +21,7 @@ internal sealed class DashboardServer(IServiceProvider outer, IConfiguration con
         host = DashboardHost.CreateHostBuilder(["--urls", urls], services =>
         {
             services.AddSingleton(outer.GetRequiredService<NpgsqlDataSource>());
-            services.AddSingleton<IDashboardScheduler>(new ForwardedScheduler(outer));
+            services.AddSingleton(outer.GetRequiredService<Hangfire.JobStorage>());
             if (outer.GetService<IBatchLauncher>() is { } launcher)
             {
                 services.AddSingleton(launcher);
@@ -52,10 +52,5 @@ internal sealed class DashboardServer(IServiceProvider outer, IConfiguration con
         {
             host?.Dispose();
         }
-    }
-
-    private sealed class ForwardedScheduler(IServiceProvider outer) : IDashboardScheduler
-    {
-        public Quartz.ISchedulerFactory? Factory => DashboardScheduler.Find(outer);
     }
 }

@@ -1,3 +1,4 @@
+using BatchSettle.Dashboard.Jobs;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,8 +13,9 @@ public static class DashboardServices
     /// <summary>
     /// Adds the dashboard's services. Pair with <see cref="DashboardEndpoints.MapBatchSettleDashboard"/>. Uses the
     /// host's <see cref="NpgsqlDataSource"/> when it has one; otherwise registers one from <c>BATCHSETTLE_DB</c> or
-    /// <c>ConnectionStrings:BatchSettle</c>. An <see cref="IBatchLauncher"/> and a Quartz <c>ISchedulerFactory</c> in
-    /// the container enable the trigger, retry and trigger-now actions.
+    /// <c>ConnectionStrings:BatchSettle</c>. An <see cref="IBatchLauncher"/> in the container enables the trigger and
+    /// retry actions. Hangfire's dashboard is served beside the pages (<see cref="HangfireDashboard"/>), on the host's
+    /// Hangfire storage when it has one.
     /// </summary>
     public static IServiceCollection AddBatchSettleDashboard(this IServiceCollection services, IConfiguration configuration)
     {
@@ -25,10 +27,9 @@ public static class DashboardServices
         services.TryAddSingleton(_ => NpgsqlDataSource.Create(ConnectionString(configuration)));
         services.TryAddSingleton<DashboardStore>();
         services.TryAddSingleton<RunControl>();
-        services.TryAddSingleton<Schedules>();
-        services.TryAddSingleton<IDashboardScheduler, DashboardScheduler>();
         services.TryAddSingleton<SettlementExplainer>();
         services.AddHostedService<ProgressSampler>();
+        services.AddBatchSettleHangfireDashboard(() => ConnectionString(configuration));
 
         services.AddAuthentication(BasicAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);
@@ -41,7 +42,7 @@ public static class DashboardServices
     /// <summary>
     /// Serves the dashboard from a generic (non-web) host, e.g. the worker: its own web server on
     /// <c>Dashboard:Urls</c> (default <see cref="DashboardHost.DefaultUrls"/>), sharing this host's
-    /// <see cref="NpgsqlDataSource"/>, Quartz scheduler and <see cref="IBatchLauncher"/>.
+    /// <see cref="NpgsqlDataSource"/>, Hangfire storage and <see cref="IBatchLauncher"/>.
     /// </summary>
     public static IServiceCollection AddBatchSettleDashboardServer(this IServiceCollection services)
     {

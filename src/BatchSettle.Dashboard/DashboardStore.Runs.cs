@@ -75,7 +75,7 @@ internal sealed partial class DashboardStore
         var rows = await conn.QueryAsync<PartitionProgress>(new CommandDefinition(
             """
             SELECT part_no AS PartNo, status AS Status, owner AS Owner, coalesce(claims_done, 0) AS ClaimsDone,
-                   coalesce(claims_total, 0) AS ClaimsTotal, coalesce(chunks, 0) AS Chunks, updated_at AS UpdatedAt, error AS Error
+                   coalesce(claims_total, 0) AS ClaimsTotal, coalesce(chunks, 0) AS Chunks, updated_at AS UpdatedAt, error AS Error, job_id AS JobId
             FROM run_partition WHERE run_id = @runId ORDER BY part_no
             """,
             new { runId }, cancellationToken: cancellationToken));

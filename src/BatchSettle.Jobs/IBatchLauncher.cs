@@ -2,7 +2,7 @@ namespace BatchSettle.Jobs;
 
 /// <summary>
 /// Starts settling a batch on behalf of an operator. The host that can run batches registers one (the worker: through
-/// its Quartz scheduler, so the cluster picks the run up); a view-only dashboard has none and refuses the action.
+/// Hangfire, so any free worker picks the run up); a view-only dashboard has none and refuses the action.
 /// </summary>
 public interface IBatchLauncher
 {

@@ -5,20 +5,20 @@ namespace BatchSettle.Jobs;
 /// <summary>The scheduler's log lines, one place, event ids 5000-5099.</summary>
 internal static partial class LogMessages
 {
-    [LoggerMessage(5000, LogLevel.Information, "Node {NodeId} starting: {Partitions} partitions per new run, {Parallelism} at once, check-in every {Checkin}")]
-    public static partial void NodeStarting(this ILogger logger, string nodeId, int partitions, int parallelism, TimeSpan checkin);
+    [LoggerMessage(5000, LogLevel.Information, "Node {NodeId} starting: {Partitions} partitions per new run, {Parallelism} at once, invisibility timeout {Invisibility}")]
+    public static partial void NodeStarting(this ILogger logger, string nodeId, int partitions, int parallelism, TimeSpan invisibility);
 
     [LoggerMessage(5001, LogLevel.Information, "Month-end {Admdvs} fired (scheduled {Scheduled:o}): queuing batch {BatchId}")]
     public static partial void MonthEndFired(this ILogger logger, string admdvs, DateTimeOffset scheduled, string batchId);
 
-    [LoggerMessage(5002, LogLevel.Information, "Batch {BatchId} queued by {RequestedBy} ({Outcome})")]
+    [LoggerMessage(5002, LogLevel.Information, "Batch {BatchId} requested by {RequestedBy}: {Outcome}")]
     public static partial void BatchQueued(this ILogger logger, string batchId, string requestedBy, string outcome);
 
     [LoggerMessage(5003, LogLevel.Information, "Batch {BatchId} already settled by run {RunId} ({State}); nothing to do")]
     public static partial void BatchAlreadySettled(this ILogger logger, string batchId, long runId, RunState state);
 
-    [LoggerMessage(5004, LogLevel.Information, "Run {RunId} of batch {BatchId} (attempt {Attempt}): scheduling {Count} unfinished partitions")]
-    public static partial void RunScheduling(this ILogger logger, long runId, string batchId, int attempt, int count);
+    [LoggerMessage(5004, LogLevel.Information, "Run {RunId} of batch {BatchId} (attempt {Attempt}): {Count} unfinished partitions, {Queued} partition jobs queued")]
+    public static partial void RunScheduling(this ILogger logger, long runId, string batchId, int attempt, int count, int queued);
 
     [LoggerMessage(5005, LogLevel.Information, "Partition {RunId}/{PartNo} starting on {NodeId}{Recovery}")]
     public static partial void PartitionStarting(this ILogger logger, long runId, int partNo, string nodeId, string recovery);
@@ -26,7 +26,7 @@ internal static partial class LogMessages
     [LoggerMessage(5006, LogLevel.Information, "Partition {RunId}/{PartNo} done on {NodeId} in {Elapsed}")]
     public static partial void PartitionDone(this ILogger logger, long runId, int partNo, string nodeId, TimeSpan elapsed);
 
-    [LoggerMessage(5007, LogLevel.Information, "Partition {RunId}/{PartNo} stopped at a chunk boundary for shutdown; handed back for recovery")]
+    [LoggerMessage(5007, LogLevel.Information, "Partition {RunId}/{PartNo} stopped at a chunk boundary; handed back to the queue")]
     public static partial void PartitionHandedBack(this ILogger logger, long runId, int partNo);
 
     [LoggerMessage(5008, LogLevel.Error, "Partition {RunId}/{PartNo} failed on {NodeId}: {Reason}")]
@@ -38,15 +38,21 @@ internal static partial class LogMessages
     [LoggerMessage(5010, LogLevel.Information, "Run {RunId} finished: {State}")]
     public static partial void RunFinished(this ILogger logger, long runId, RunState state);
 
-    [LoggerMessage(5011, LogLevel.Warning, "Could not remove the partition jobs of finished run {RunId}; they are inert and can be deleted later")]
-    public static partial void PartitionJobCleanupFailed(this ILogger logger, Exception exception, long runId);
+    [LoggerMessage(5011, LogLevel.Warning, "Run {RunId} not closed now ({Message}); the reconciler will close it")]
+    public static partial void CloseDeferred(this ILogger logger, long runId, string message);
 
-    [LoggerMessage(5012, LogLevel.Warning, "Heartbeat of node {NodeId} not written: {Message}")]
-    public static partial void HeartbeatFailed(this ILogger logger, string nodeId, string message);
+    [LoggerMessage(5012, LogLevel.Warning, "Failure of partition {RunId}/{PartNo} not recorded ({Message}); the reconciler will look again")]
+    public static partial void FailureNotRecorded(this ILogger logger, long runId, int partNo, string message);
 
     [LoggerMessage(5013, LogLevel.Error, "Batch {BatchId} could not be started: {Reason}")]
     public static partial void BatchStartFailed(this ILogger logger, Exception exception, string batchId, string reason);
 
-    [LoggerMessage(5014, LogLevel.Information, "Month-end schedule for region {Admdvs} is switched off on this node; not queuing {BatchId}")]
-    public static partial void MonthEndDisabled(this ILogger logger, string admdvs, string batchId);
+    [LoggerMessage(5014, LogLevel.Information, "Reconcile: closed run {RunId}, whose partitions had all ended")]
+    public static partial void ReconcileClosed(this ILogger logger, long runId);
+
+    [LoggerMessage(5015, LogLevel.Warning, "Reconcile: run {RunId} had {Count} unfinished partitions without a live job; queued again")]
+    public static partial void ReconcileRequeued(this ILogger logger, long runId, int count);
+
+    [LoggerMessage(5016, LogLevel.Information, "Month-end schedules: {Enabled} registered, {Disabled} removed; reconcile every '{ReconcileCron}'")]
+    public static partial void SchedulesRegistered(this ILogger logger, string enabled, string disabled, string reconcileCron);
 }

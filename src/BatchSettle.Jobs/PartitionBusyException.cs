@@ -2,7 +2,7 @@ namespace BatchSettle.Jobs;
 
 /// <summary>
 /// Another process holds the partition (the runner's advisory lock): not a failure of the partition, so it is not
-/// marked failed; the firing is retried later by Quartz and then finds the partition finished or free.
+/// marked failed; Hangfire retries the job later (see PartitionJob), and it then finds the partition finished or free.
 /// </summary>
 public sealed class PartitionBusyException : Exception
 {

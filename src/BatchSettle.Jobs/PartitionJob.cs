@@ -1,42 +1,49 @@
-using System.Globalization;
+using BatchSettle.Data.Telemetry;
+using Dapper;
+using Hangfire;
+using Hangfire.Server;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Quartz;
+using Npgsql;
 
 namespace BatchSettle.Jobs;
 
 /// <summary>
-/// Settles one partition of a run through the runner, then offers the run to the finaliser. Durable and requesting
-/// recovery (see <see cref="ClusterQueue.EnqueuePartitionAsync"/>): when its node dies, a live node fires it again and
-/// the runner resumes from the checkpoint; when its node stops gracefully, the runner stops at the next chunk
-/// boundary and Quartz hands the firing back for recovery. No concurrent execution per (run, partition).
+/// Settles one partition of a run from its checkpoint, then offers the run to the finaliser. Hangfire delivers it at
+/// least once — a killed worker's job is fetched again after the invisibility timeout, a stopped worker's is requeued —
+/// and the partition's advisory lock and checkpoints make every delivery after the first harmless.
 /// </summary>
-[DisallowConcurrentExecution]
-[RetryPolicy(5, "00:00:30", 2, MaxDelay = "00:05:00", Jitter = 0.2)]
+/// <remarks>Hangfire stores this type's name with every job: never rename it while such jobs may be queued.</remarks>
 public sealed class PartitionJob(
     IRunCoordinator coordinator,
     RunFinaliser finaliser,
     WorkerResilience resilience,
-    PartitionActivity activity,
+    NpgsqlDataSource dataSource,
     TimeProvider timeProvider,
     IOptions<WorkerOptions> options,
-    ILogger<PartitionJob> logger) : IJob
+    ILogger<PartitionJob> logger)
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Only "someone else holds this partition" is retried by Hangfire (later, when the holder has finished or gone);
+    /// transient database faults are retried with <see cref="TransientFaults"/>' one policy (in the chunk, and around
+    /// the partition when its session is lost); anything else fails the job and the partition, with the reason, and
+    /// a requeue or a new trigger resumes from the checkpoint.
+    /// </summary>
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [30, 60, 120, 300, 300], OnlyOn = [typeof(PartitionBusyException)])]
+    [JobDisplayName("Settle run {0} partition {1}")]
+    public async Task RunAsync(long runId, int partNo, PerformContext? context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var data = context.MergedJobDataMap;
-        var runId = long.Parse(data.GetString(JobKeys.RunIdKey) ?? "", NumberStyles.None, CultureInfo.InvariantCulture);
-        var partNo = int.Parse(data.GetString(JobKeys.PartNoKey) ?? "", NumberStyles.None, CultureInfo.InvariantCulture);
         var nodeId = options.Value.NodeId;
-        var pipeline = resilience.Pipeline;
-
         var started = timeProvider.GetTimestamp();
-        activity.Enter(runId, partNo);
+        var batchId = await StartingAsync(runId, partNo, nodeId, cancellationToken);
+        // This job's share of the run: job -> run -> partition -> chunk in the trace.
+        using var runSpan = BatchSettleTelemetry.StartRun(runId, batchId);
         try
         {
-            logger.PartitionStarting(runId, partNo, nodeId, context.Recovering ? " (recovered from a node that stopped)" : "");
-            await pipeline.ExecuteAsync(
+            // Transient faults inside a chunk are retried by the runner; one that breaks the partition's own session
+            // (its advisory lock's connection, cut by a database restart) is retried here, from the checkpoint, with
+            // the same policy. Hangfire's retry is kept for the one condition it suits: a partition held elsewhere.
+            await resilience.Pipeline.ExecuteAsync(
                 (state, ct) => state.coordinator.RunPartitionAsync(state.runId, state.partNo, state.nodeId, ct),
                 (coordinator, runId, partNo, nodeId),
                 cancellationToken);
@@ -44,34 +51,59 @@ public sealed class PartitionJob(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // A shutdown: the runner stopped between chunks with its checkpoint committed. Letting the cancellation
-            // out is what makes Quartz hand the firing back for recovery instead of completing it.
+            // A stop (or the job deleted on the dashboard): the runner stopped between chunks with its checkpoint
+            // committed and the partition back to pending. Letting the cancellation out makes Hangfire requeue it.
             logger.PartitionHandedBack(runId, partNo);
             throw;
         }
-        catch (PartitionBusyException ex)
+        catch (PartitionBusyException)
         {
-            // Someone else holds it (a firing recovered while the original was still alive): leave it to them.
-            // Throwing lets the retry policy look again later, when the holder has finished or gone.
-            throw new JobExecutionException(ex.Message, ex);
+            throw;
         }
         catch (Exception ex)
         {
-            // Not transient, or transient past the retry limit: the partition cannot finish now. Record why, so the
-            // run ends failed with the reason visible; the committed chunks stay and a retry resumes after them.
             var reason = Reason(ex);
             logger.PartitionFailed(ex, runId, partNo, nodeId, reason);
-            await pipeline.ExecuteAsync(
-                (state, ct) => state.coordinator.FailPartitionAsync(state.runId, state.partNo, state.nodeId, state.reason, ct),
-                (coordinator, runId, partNo, nodeId, reason),
-                CancellationToken.None);
-        }
-        finally
-        {
-            activity.Exit(runId, partNo);
+            try
+            {
+                await coordinator.FailPartitionAsync(runId, partNo, nodeId, reason, CancellationToken.None);
+                await finaliser.TryCompleteAsync(runId, CancellationToken.None);
+            }
+            catch (Exception recordFailure) when (TransientFaults.IsTransient(recordFailure))
+            {
+                // The database is gone too: the partition stays as the runner left it; the reconciler closes the run.
+                logger.FailureNotRecorded(runId, partNo, recordFailure.Message);
+            }
+
+            throw;
         }
 
-        await finaliser.TryCompleteAsync(context.Scheduler, runId, cancellationToken);
+        await finaliser.TryCompleteAsync(runId, CancellationToken.None);
+    }
+
+    /// <summary>Logs the start, saying so when the partition was left running by another worker; returns the batch id.</summary>
+    private async Task<string> StartingAsync(long runId, int partNo, string nodeId, CancellationToken cancellationToken)
+    {
+        (string? BatchId, string? Status, string? Owner) row = default;
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            row = await connection.QueryFirstOrDefaultAsync<(string? BatchId, string? Status, string? Owner)>(new CommandDefinition(
+                """
+                SELECT r.batch_id, p.status, p.owner FROM run r JOIN run_partition p ON p.run_id = r.run_id
+                WHERE r.run_id = @runId AND p.part_no = @partNo
+                """, new { runId, partNo }, cancellationToken: cancellationToken));
+        }
+        catch (Exception ex) when (TransientFaults.IsTransient(ex))
+        {
+            // Only the log line loses its detail; the runner retries its own database work.
+        }
+
+        var takeOver = row.Status == "running" && row.Owner is not null && row.Owner != nodeId
+            ? $" (taken over from {row.Owner}, which stopped or died)"
+            : "";
+        logger.PartitionStarting(runId, partNo, nodeId, takeOver);
+        return row.BatchId ?? "";
     }
 
     private static string Reason(Exception ex)

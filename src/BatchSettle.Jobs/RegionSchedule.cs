@@ -6,7 +6,7 @@ public sealed class RegionSchedule
     /// <summary>Whether the month-end run of this region is scheduled at all.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Quartz cron expression (seconds first). The batch settled is the month before the scheduled fire time.</summary>
+    /// <summary>Cron expression, five fields or six with seconds first (Hangfire's Cronos). The batch settled is the month before the scheduled fire time.</summary>
     public string Cron { get; set; } = WorkerOptions.DefaultMonthEndCron;
 
     /// <summary>IANA (or Windows) zone id the cron expression is read in.</summary>

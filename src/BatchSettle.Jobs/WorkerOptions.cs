@@ -11,17 +11,16 @@ public sealed class WorkerOptions
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Worker";
 
-    /// <summary>Quartz's schedule for the month-end run: 02:00 on the 1st, settling the month before.</summary>
+    /// <summary>The month-end schedule (seconds first): 02:00 on the 1st, settling the month before.</summary>
     public const string DefaultMonthEndCron = "0 0 2 1 * ?";
 
     /// <summary>China has one zone and no daylight saving; month-end is reckoned on its calendar.</summary>
     public const string DefaultTimeZone = "Asia/Shanghai";
 
     /// <summary>
-    /// This process's id in the cluster: Quartz's scheduler instance id, the owner written on the partitions it settles
-    /// and the key of its <c>node_heartbeat</c> row. Must be unique among the workers sharing a database; the default,
-    /// host name and process id, is unique per process, so a restarted worker is a new node and its predecessor's
-    /// unfinished partitions are recovered like any dead node's.
+    /// This process's id among the workers: the owner written on the partitions it settles and the name of its Hangfire
+    /// server (shown on the Servers page as <c>name:pid:guid</c>). Should be unique among the workers sharing a
+    /// database; the default, host name and process id, is unique per process.
     /// </summary>
     public string NodeId { get; set; } = DefaultNodeId();
 
@@ -37,28 +36,37 @@ public sealed class WorkerOptions
     /// </summary>
     public TimeSpan ChunkPause { get; set; } = TimeSpan.Zero;
 
-    /// <summary>How many partitions this process settles at once (Quartz thread pool size, one job per partition).</summary>
+    /// <summary>How many partitions this process settles at once (its partition server's Hangfire workers; control jobs have their own).</summary>
     public int DegreeOfParallelism { get; set; } = Math.Max(1, Environment.ProcessorCount);
 
-    /// <summary>How often this node checks in with the cluster (qrtz_scheduler_state).</summary>
-    public TimeSpan CheckinInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long a partition job fetched by a worker stays invisible to the others while that worker is alive to say so
+    /// (Hangfire.PostgreSql's sliding invisibility: the worker refreshes the job's fetch time every fifth of this).
+    /// A killed worker stops refreshing, and its partition is fetched again by a live worker 0.8-1.0 times this after
+    /// the kill, then resumes from its checkpoint. Five minutes in production: long enough that a worker stalled by a
+    /// long GC pause, a saturated database or a VM migration is not taken for dead (being taken for dead costs a second
+    /// fetch that the partition's advisory lock then turns away, and a retry later), short enough that a month-end
+    /// run loses minutes, not the night, when a machine dies. Tests use seconds.
+    /// </summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often an idle worker asks the queue for work (Hangfire.PostgreSql's QueuePollInterval).</summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the recurring schedules (month-end, reconcile) are checked: their resolution.</summary>
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often this worker's row on Hangfire's Servers page is refreshed.</summary>
+    public TimeSpan ServerHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>After how long without a heartbeat a server is removed from the Servers page (its jobs are not affected).</summary>
+    public TimeSpan ServerTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// How long past a missed check-in the other nodes wait before they recover this node's partitions. A dead node's
-    /// work waits interval + threshold to be taken over; a live node that pauses longer than that is recovered while
-    /// still working (the partition's checkpoint, not Quartz, keeps that from double-settling anything).
+    /// The safety net's schedule (Hangfire cron): closes runs whose partitions all ended and re-queues partitions of
+    /// running runs that lost their job. Every minute by default.
     /// </summary>
-    public TimeSpan CheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>
-    /// How long an idle node waits before asking the job store for due triggers again. A node is woken at once by the
-    /// triggers it schedules itself, but learns of other nodes' only by asking, so this bounds how long a partition
-    /// queued by one node waits for an idle peer. Quartz's own default (30 s) is tuned for sparse schedules.
-    /// </summary>
-    public TimeSpan IdleWaitTime { get; set; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>How often the node_heartbeat row is refreshed.</summary>
-    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public string ReconcileCron { get; set; } = "* * * * *";
 
     /// <summary>
     /// How long a graceful stop (Ctrl-C, SIGTERM) waits for the partitions in hand to reach their next chunk boundary.
@@ -115,24 +123,48 @@ public sealed class WorkerOptions
             throw new InvalidOperationException($"Worker:DegreeOfParallelism must be 1-256, not {DegreeOfParallelism}.");
         }
 
-        if (IdleWaitTime < TimeSpan.FromSeconds(1))
+        if (InvisibilityTimeout < TimeSpan.FromSeconds(2))
         {
-            throw new InvalidOperationException("Worker:IdleWaitTime must be at least one second (Quartz's minimum).");
+            throw new InvalidOperationException($"Worker:InvisibilityTimeout must be at least 2 seconds, not {InvisibilityTimeout}.");
         }
 
-        if (CheckinInterval <= TimeSpan.Zero || CheckinMisfireThreshold <= TimeSpan.Zero || HeartbeatInterval <= TimeSpan.Zero)
+        if (QueuePollInterval < TimeSpan.FromMilliseconds(50))
         {
-            throw new InvalidOperationException("Worker:CheckinInterval, CheckinMisfireThreshold and HeartbeatInterval must be positive.");
+            throw new InvalidOperationException("Worker:QueuePollInterval must be at least 50 ms (Hangfire.PostgreSql's minimum).");
+        }
+
+        if (SchedulePollingInterval <= TimeSpan.Zero || ServerHeartbeatInterval <= TimeSpan.Zero || ServerTimeout <= ServerHeartbeatInterval)
+        {
+            throw new InvalidOperationException(
+                "Worker:SchedulePollingInterval and ServerHeartbeatInterval must be positive, and ServerTimeout longer than the heartbeat.");
+        }
+
+        if (!LooksLikeCron(ReconcileCron))
+        {
+            throw new InvalidOperationException($"Worker:ReconcileCron '{ReconcileCron}' is not a cron expression.");
         }
 
         foreach (var (admdvs, schedule) in Schedules)
         {
-            if (schedule.Enabled && !Quartz.CronExpression.TryParse(schedule.Cron, out _))
+            if (schedule.Enabled && !LooksLikeCron(schedule.Cron))
             {
-                throw new InvalidOperationException($"Worker:Schedules:{admdvs}:Cron '{schedule.Cron}' is not a Quartz cron expression.");
+                throw new InvalidOperationException(
+                    $"Worker:Schedules:{admdvs}:Cron '{schedule.Cron}' is not a cron expression (5 fields, or 6 with seconds first).");
             }
 
             _ = RegionSchedule.ResolveTimeZone(schedule.TimeZone);
         }
+    }
+
+    /// <summary>
+    /// The shape Hangfire accepts (5 fields, or 6 with seconds first, of digits, names and * / , - ? L W #). Hangfire
+    /// parses the expression itself when the schedule is declared, and a worker whose expression it refuses does not
+    /// start (<see cref="RecurringSchedules"/> names the setting); this catches the obvious mistakes earlier.
+    /// </summary>
+    private static bool LooksLikeCron(string? cron)
+    {
+        var fields = (cron ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length is 5 or 6
+               && fields.All(f => f.All(c => char.IsAsciiLetterOrDigit(c) || c is '*' or '/' or ',' or '-' or '?' or '#'));
     }
 }

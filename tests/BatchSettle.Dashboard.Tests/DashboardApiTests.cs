@@ -246,18 +246,6 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
     }
 
     [Fact]
-    public async Task Nodes_AndSchedules_AnswerWithoutAWorker()
-    {
-        await using var db = await fixture.NewDatabaseAsync();
-        await using var factory = new DashboardFactory(db);
-        using var client = factory.ClientAs(DashboardFactory.Viewer);
-
-        Assert.NotNull(await client.GetFromJsonAsync<List<NodeInfo>>("/dashboard/api/nodes"));
-        var schedules = await client.GetFromJsonAsync<ScheduleList>("/dashboard/api/schedules");
-        Assert.False(schedules!.CanTrigger);
-    }
-
-    [Fact]
     public async Task Page_Index_IsServedFromTheAssemblyWithAStrictContentSecurityPolicy()
     {
         await using var db = await fixture.NewDatabaseAsync();

@@ -1,21 +1,59 @@
-using Quartz;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.InMemory;
+using Hangfire.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace BatchSettle.Jobs.Tests;
 
+/// <summary>The recurring jobs a worker declares, checked on Hangfire's in-memory storage (no database, no server).</summary>
 public sealed class MonthEndScheduleTests
 {
     [Fact]
-    public void DefaultSchedule_MidMarch_NextFires0200On1AprilBeijing_AndSettlesMarch()
+    public async Task RecurringSchedules_DefaultConfig_MonthEndPerRegionAt0200On1stBeijing_StrictOnControlQueue_PlusReconcile()
+    {
+        using var storage = new InMemoryStorage();
+        HangfireStorage.Configure(GlobalConfiguration.Configuration);
+        var manager = new RecurringJobManager(storage, JobFilterProviders.Providers, new RegionTimeZoneResolver());
+        var schedules = new RecurringSchedules(manager, Options.Create(new WorkerOptions()), NullLogger<RecurringSchedules>.Instance);
+
+        await schedules.StartAsync(CancellationToken.None);
+
+        using var connection = storage.GetConnection();
+        var jobs = connection.GetRecurringJobs().ToDictionary(j => j.Id);
+        Assert.Equal(["month-end:210500", "month-end:210800", ReconcileJob.RecurringId], jobs.Keys.Order().ToArray());
+        var zone = RegionSchedule.ResolveTimeZone(WorkerOptions.DefaultTimeZone);
+        foreach (var admdvs in new[] { "210500", "210800" })
+        {
+            var job = jobs[$"month-end:{admdvs}"];
+            Assert.Equal(WorkerOptions.DefaultMonthEndCron, job.Cron);
+            Assert.Equal(HangfireStorage.ControlQueue, job.Job.Queue);
+            Assert.Equal(WorkerOptions.DefaultTimeZone, job.TimeZoneId);
+            var hash = connection.GetAllEntriesFromHash($"recurring-job:month-end:{admdvs}");
+            Assert.Equal(MisfireHandlingMode.Strict, Enum.Parse<MisfireHandlingMode>(hash["Misfire"]));
+            Assert.Equal(typeof(MonthEndJob), job.Job.Type);
+            Assert.Equal(admdvs, job.Job.Args[0]);
+            var next = TimeZoneInfo.ConvertTime(new DateTimeOffset(DateTime.SpecifyKind(job.NextExecution!.Value, DateTimeKind.Utc)), zone);
+            Assert.Equal((1, 2, 0, 0), (next.Day, next.Hour, next.Minute, next.Second));
+            Assert.Equal(TimeSpan.FromHours(8), next.Offset);
+        }
+
+        // A region switched off is removed on the next start.
+        var off = new WorkerOptions();
+        off.Schedules["210800"].Enabled = false;
+        await new RecurringSchedules(manager, Options.Create(off), NullLogger<RecurringSchedules>.Instance).StartAsync(CancellationToken.None);
+        Assert.DoesNotContain(connection.GetRecurringJobs(), j => j.Id == "month-end:210800");
+    }
+
+    [Fact]
+    public void PreviousMonth_OfThe0200On1AprilBeijingOccurrence_IsMarch_ThoughUtcIsStill31March()
     {
         var zone = RegionSchedule.ResolveTimeZone(WorkerOptions.DefaultTimeZone);
-        var cron = new CronExpression(WorkerOptions.DefaultMonthEndCron, zone);
-
-        var next = cron.GetNextValidTimeAfter(new DateTimeOffset(2025, 3, 15, 12, 0, 0, TimeSpan.Zero));
-
-        Assert.NotNull(next);
-        Assert.Equal(new DateTimeOffset(2025, 4, 1, 2, 0, 0, TimeSpan.FromHours(8)), next.Value);
-        Assert.Equal("210500-2025-03", BatchIds.PreviousMonth("210500", next.Value, zone));
+        var occurrence = new DateTimeOffset(2025, 4, 1, 2, 0, 0, TimeSpan.FromHours(8));
+        Assert.Equal(31, occurrence.UtcDateTime.Day);
+        Assert.Equal("210500-2025-03", BatchIds.PreviousMonth("210500", DateTimeOffset.FromUnixTimeSeconds(occurrence.ToUnixTimeSeconds()), zone));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using BatchSettle.Jobs;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -75,14 +76,24 @@ public sealed class WorkerFaultTests(ClusterFixture fixture, ITestOutputHelper o
         var victimsUnfinished = (await probe.PartitionsAsync(Batch)).Where(p => p.Owner == killedOwner && p.Status != "succeeded")
             .Select(p => p.PartNo).ToList();
         victim.Kill();
+        var killedAt = System.Diagnostics.Stopwatch.StartNew();
         output.WriteLine($"killed {victim.Name} ({killedOwner}) holding partitions {string.Join(',', victimsUnfinished)}");
+
+        // Its partition jobs are fetched again once the invisibility timeout has passed without the dead worker
+        // refreshing them (0.8-1.0 x the timeout after the kill, plus a poll).
+        Assert.True(await RunProbe.WaitUntilAsync(
+            async () => (await probe.PartitionsAsync(Batch)).Any(p => victimsUnfinished.Contains(p.PartNo) && p.Owner != killedOwner),
+            RunTimeout, TimeSpan.FromMilliseconds(100)), Failure("the dead worker's partitions were never taken over", [survivor, victim]));
+        output.WriteLine($"taken over {killedAt.Elapsed.TotalSeconds:F1} s after the kill (invisibility timeout {WorkerProcess.InvisibilityTimeout.TotalSeconds} s)");
+        Assert.True(killedAt.Elapsed < WorkerProcess.InvisibilityTimeout + TimeSpan.FromSeconds(5),
+            $"taken over after {killedAt.Elapsed}, expected within the invisibility timeout {WorkerProcess.InvisibilityTimeout} and a poll");
 
         Assert.True(await probe.WaitForRunEndAsync(Batch, RunTimeout), Failure("run did not end after the kill", [survivor, victim]));
         var partitions = await probe.PartitionsAsync(Batch);
         Assert.All(partitions, p => Assert.Equal("succeeded", p.Status));
-        // Quartz recovery: the survivor took over what the dead node had in hand.
+        // Hangfire's invisibility timeout: the survivor fetched the dead worker's partition jobs again and took over.
         Assert.All(victimsUnfinished, part => Assert.NotEqual(killedOwner, partitions.Single(p => p.PartNo == part).Owner));
-        Assert.Contains("recovered from a node that stopped", survivor.Log(), StringComparison.Ordinal);
+        Assert.Contains($"taken over from {killedOwner}", survivor.Log(), StringComparison.Ordinal);
         Assert.Equal("", (await Snapshot.TakeAsync(cs)).DiffFrom(fixture.Reference));
     }
 
@@ -119,11 +130,15 @@ public sealed class WorkerFaultTests(ClusterFixture fixture, ITestOutputHelper o
         var first = await Snapshot.TakeAsync(cs);
         Assert.Equal("", first.DiffFrom(fixture.Reference));
 
-        // A third request after success: the batch-run job fires, finds the run succeeded and settles nothing.
-        await TriggerAsync(cs);
-        Assert.True(await RunProbe.WaitUntilAsync(
-            () => Task.FromResult((a.Log() + b.Log()).Contains("already settled", StringComparison.Ordinal)), RunTimeout),
-            Failure("the repeated trigger was never handled", [a, b]));
+        // The two requests at once queued one batch-run job: the second said so.
+        Assert.Single(triggers, t => t.Output.Contains($"{Batch} queued (job", StringComparison.Ordinal));
+        Assert.Single(triggers, t => t.Output.Contains("already queued", StringComparison.Ordinal)
+                                     || t.Output.Contains("already running", StringComparison.Ordinal));
+
+        // A third request after success queues nothing and says so.
+        var third = await WorkerProcess.TriggerAsync(cs, Batch);
+        Assert.True(third.ExitCode == 0, third.Output);
+        Assert.Contains("already settled", third.Output, StringComparison.Ordinal);
         Assert.Single(await probe.RunsAsync(Batch));
         Assert.Equal("", (await Snapshot.TakeAsync(cs)).DiffFrom(first));
     }
@@ -137,15 +152,17 @@ public sealed class WorkerFaultTests(ClusterFixture fixture, ITestOutputHelper o
         try
         {
             await TriggerAsync(cs);
-            Assert.True(await probe.WaitForProgressAsync(Batch, 200, RunTimeout), Failure("no progress", [first]));
+            // Stopped early (one chunk committed somewhere), so partitions are surely still in hand when it lands.
+            Assert.True(await probe.WaitForProgressAsync(Batch, 60, RunTimeout), Failure("no progress", [first]));
             Assert.Equal(0, await first.StopAsync(TimeSpan.FromSeconds(40)));
-            Assert.Contains("handed back for recovery", first.Log(), StringComparison.Ordinal);
+            Assert.Contains("handed back to the queue", first.Log(), StringComparison.Ordinal);
 
             // Left resumable: the run is still open and no partition was marked failed by the stop.
             var run = Assert.Single(await probe.RunsAsync(Batch));
             Assert.Equal("running", run.Status);
             Assert.DoesNotContain(await probe.PartitionsAsync(Batch), p => p.Status == "failed");
-            Assert.Equal(0, await probe.ScalarAsync("SELECT count(*) FROM node_heartbeat WHERE stopped_at IS NULL"));
+            // The stopped worker took its server off Hangfire's Servers page.
+            Assert.Equal(0, await probe.ScalarAsync("SELECT count(*) FROM hangfire.server"));
         }
         finally
         {
@@ -195,7 +212,7 @@ public sealed class WorkerFaultTests(ClusterFixture fixture, ITestOutputHelper o
     public async Task MonthEndSchedule_FiresByItself_QueuesThePreviousMonthsBatch()
     {
         var cs = await fixture.NewLoadedDatabaseAsync();
-        var zone = BatchSettle.Jobs.RegionSchedule.ResolveTimeZone("Asia/Shanghai");
+        var zone = RegionSchedule.ResolveTimeZone("Asia/Shanghai");
         // Every 2 s instead of 02:00 on the 1st; the month is reckoned from the scheduled fire time all the same.
         using var w = WorkerProcess.Start(cs, fixture.LogDir, "month-end", extraArgs:
         [
@@ -203,7 +220,7 @@ public sealed class WorkerFaultTests(ClusterFixture fixture, ITestOutputHelper o
             "--Worker:Schedules:210500:Cron=0/2 * * * * ?",
         ]);
         var expected = new[] { DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(30) }
-            .Select(t => BatchSettle.Jobs.BatchIds.PreviousMonth("210500", t, zone)).ToHashSet();
+            .Select(t => BatchIds.PreviousMonth("210500", t, zone)).ToHashSet();
 
         // There is no staging data for that month, so the batch-run job says so: the schedule fired, queued the
         // batch and a worker picked it up — all by itself.
@@ -211,6 +228,59 @@ public sealed class WorkerFaultTests(ClusterFixture fixture, ITestOutputHelper o
             () => Task.FromResult(expected.Any(b => w.Log().Contains($"Batch {b} could not be started", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(60)), Failure("the month-end schedule did not fire", [w]));
         Assert.Contains("Month-end 210500 fired", w.Log(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissedMonthEnds_WhileEveryWorkerWasDown_EachFiresOnce_ForItsOwnMonth()
+    {
+        var cs = await fixture.NewLoadedDatabaseAsync();
+        await using var probe = new RunProbe(cs);
+        var zone = RegionSchedule.ResolveTimeZone(WorkerOptions.DefaultTimeZone);
+
+        // The schedule as a worker declares it (the real default: 02:00 on the 1st, Beijing), then put back three
+        // months as if every worker had been down since: created before, due since the first missed occurrence.
+        var nowLocal = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone);
+        var firstMissed = new DateTimeOffset(nowLocal.Year, nowLocal.Month, 1, 2, 0, 0, TimeSpan.FromHours(8)).AddMonths(-3);
+        var occurrences = Enumerable.Range(0, 5).Select(firstMissed.AddMonths).Where(o => o <= DateTimeOffset.UtcNow).ToList();
+        var expected = occurrences.Select(o => BatchIds.PreviousMonth("210500", o, zone)).ToList();
+        await using (var hangfireDs = HangfireStorage.CreateDataSource(cs, 2))
+        {
+            var storage = HangfireStorage.Create(hangfireDs, new WorkerOptions());
+            HangfireStorage.Configure(Hangfire.GlobalConfiguration.Configuration);
+            var regionOnly = new WorkerOptions();
+            regionOnly.Schedules["210800"].Enabled = false;
+            await new RecurringSchedules(
+                    new Hangfire.RecurringJobManager(storage, Hangfire.Common.JobFilterProviders.Providers, new RegionTimeZoneResolver()),
+                    Microsoft.Extensions.Options.Options.Create(regionOnly),
+                    Microsoft.Extensions.Logging.Abstractions.NullLogger<RecurringSchedules>.Instance)
+                .StartAsync(CancellationToken.None);
+        }
+
+        var due = firstMissed.UtcDateTime;
+        await probe.ExecuteAsync($"""
+            UPDATE hangfire.hash SET value = '{due.AddDays(-1):o}' WHERE key = 'recurring-job:month-end:210500' AND field = 'CreatedAt';
+            UPDATE hangfire.hash SET value = '{due:o}' WHERE key = 'recurring-job:month-end:210500' AND field = 'NextExecution';
+            UPDATE hangfire.set SET score = {firstMissed.ToUnixTimeSeconds()} WHERE key = 'recurring-jobs' AND value = 'month-end:210500';
+            """);
+
+        using var w = WorkerProcess.Start(cs, fixture.LogDir, "missed-month-ends", extraArgs: ["--Worker:Schedules:210500:Enabled=true"]);
+        Assert.True(await RunProbe.WaitUntilAsync(
+            async () => await probe.ScalarAsync("SELECT count(*) FROM batch_request") >= expected.Count, TimeSpan.FromSeconds(60)),
+            Failure($"expected month-ends for {string.Join(", ", expected)}", [w]));
+        // Give a duplicate the time to show up (several schedule polls), then count.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        foreach (var batch in expected)
+        {
+            Assert.Equal(1, await probe.ScalarAsync($"SELECT count(*) FROM batch_request WHERE batch_id = '{batch}'"));
+        }
+
+        Assert.Equal(expected.Count, await probe.ScalarAsync("SELECT count(*) FROM batch_request"));
+        var log = w.Log();
+        Assert.Equal(expected.Count, log.Split("Month-end 210500 fired").Length - 1);
+        foreach (var o in occurrences)
+        {
+            Assert.Contains($"scheduled {o.UtcDateTime:yyyy-MM-ddTHH:mm:ss}", log, StringComparison.Ordinal);
+        }
     }
 
     private static async Task TriggerAsync(string cs)

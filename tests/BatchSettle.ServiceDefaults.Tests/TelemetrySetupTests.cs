@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Xunit;
 
@@ -11,7 +12,7 @@ public sealed class TelemetrySetupTests
     [Fact]
     public void Start_NothingConfigured_CreatesNothing()
     {
-        Assert.Null(TelemetrySetup.Start(Config()));
+        Assert.Empty(new ServiceCollection().AddBatchSettleTelemetry(Config()));
         Assert.Equal((false, false), TelemetrySetup.Enabled(Config()));
     }
 
@@ -34,11 +35,12 @@ public sealed class TelemetrySetupTests
             ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317"), ("OTEL_SDK_DISABLED", "true"))));
 
     [Fact]
-    public void Start_EndpointConfigured_CreatesSdkThatDisposes()
+    public void AddBatchSettleTelemetry_EndpointConfigured_RegistersTracerAndMeterProviders()
     {
-        // Nothing listens on this port; the exporter only sends on flush and gives up quietly.
-        using var sdk = TelemetrySetup.Start(Config(
+        var services = new ServiceCollection().AddLogging().AddBatchSettleTelemetry(Config(
             ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9"), ("OTEL_EXPORTER_OTLP_TIMEOUT", "200")));
-        Assert.NotNull(sdk);
+        using var provider = services.BuildServiceProvider();
+        Assert.NotNull(provider.GetService<OpenTelemetry.Trace.TracerProvider>());
+        Assert.NotNull(provider.GetService<OpenTelemetry.Metrics.MeterProvider>());
     }
 }

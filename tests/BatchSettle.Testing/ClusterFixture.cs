@@ -80,7 +80,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A fresh database, migrated (Quartz's tables included) and loaded with the fixture's persons and claims.</summary>
+    /// <summary>A fresh database, migrated (Hangfire's schema included) and loaded with the fixture's persons and claims.</summary>
     public async Task<string> NewLoadedDatabaseAsync()
     {
         var name = $"w{Interlocked.Increment(ref databases)}_{Guid.NewGuid().ToString("N")[..8]}";

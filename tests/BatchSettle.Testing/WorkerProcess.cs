@@ -6,8 +6,9 @@ namespace BatchSettle.Testing;
 
 /// <summary>
 /// A real <c>batchsettle worker</c> process (the built executable run with <c>dotnet</c>), pointed at a test database
-/// through BATCHSETTLE_DB, its output kept in a log file. Settings are small and fast: 1 s check-in, 2 s before a
-/// silent node is recovered, 50-claim chunks with a short pause so a run lasts long enough to be hit mid-way.
+/// through BATCHSETTLE_DB, its output kept in a log file. Settings are small and fast: a killed worker's partition is
+/// fetched again after <see cref="InvisibilityTimeout"/>, queues are polled every 0.3 s, schedules every second, and
+/// 50-claim chunks with a short pause make a run last long enough to be hit mid-way.
 /// </summary>
 public sealed class WorkerProcess : IDisposable
 {
@@ -40,6 +41,9 @@ public sealed class WorkerProcess : IDisposable
         }
     }
 
+    /// <summary>The tests' invisibility timeout (production: 5 min).</summary>
+    public static readonly TimeSpan InvisibilityTimeout = TimeSpan.FromSeconds(8);
+
     public static WorkerProcess Start(
         string connectionString, string logDir, string name, int parallelism = 2, TimeSpan? chunkPause = null, params string[] extraArgs)
     {
@@ -50,10 +54,10 @@ public sealed class WorkerProcess : IDisposable
             "--parallelism", parallelism.ToString(CultureInfo.InvariantCulture),
             "--Worker:ChunkClaims=" + ClusterFixture.ChunkClaims.ToString(CultureInfo.InvariantCulture),
             "--Worker:ChunkPause=" + (chunkPause ?? TimeSpan.FromMilliseconds(150)).ToString("c", CultureInfo.InvariantCulture),
-            "--Worker:CheckinInterval=00:00:01",
-            "--Worker:CheckinMisfireThreshold=00:00:02",
-            "--Worker:IdleWaitTime=00:00:01",
-            "--Worker:HeartbeatInterval=00:00:01",
+            "--Worker:InvisibilityTimeout=" + InvisibilityTimeout.ToString("c", CultureInfo.InvariantCulture),
+            "--Worker:QueuePollInterval=00:00:00.300",
+            "--Worker:SchedulePollingInterval=00:00:01",
+            "--Worker:ServerHeartbeatInterval=00:00:02",
             "--Worker:TransientRetryDelay=00:00:00.200",
             "--Worker:TransientRetryMaxDelay=00:00:02",
             "--Worker:ShutdownTimeout=00:00:30",
@@ -123,7 +127,7 @@ public sealed class WorkerProcess : IDisposable
         return psi;
     }
 
-    /// <summary>SIGKILL: no shutdown hook, no last heartbeat, half a chunk possibly in flight.</summary>
+    /// <summary>SIGKILL: no shutdown hook, no requeue, half a chunk possibly in flight.</summary>
     public void Kill()
     {
         if (!process.HasExited)

@@ -11,7 +11,6 @@ internal sealed class RunControl(DashboardStore store, IServiceProvider services
     public const string TriggerBatchAction = "trigger_batch";
     public const string RetryRunAction = "retry_run";
     public const string CancelRunAction = "cancel_run";
-    public const string TriggerScheduleAction = "trigger_schedule";
 
     private IBatchLauncher? Launcher => services.GetService<IBatchLauncher>();
 

@@ -269,7 +269,9 @@ async function run(runId) {
     fill(overall, bar(r.claimsDone, r.claimsTotal, r.status, true));
     fill(parts, ...l.partitions.map(p => el('tr', {},
       el('td', { class: 'num' }, p.partNo), el('td', {}, badge(p.status)), el('td', { style: 'width:45%' }, bar(p.claimsDone, p.claimsTotal, p.status)),
-      el('td', { class: 'num' }, n(p.chunks)), el('td', {}, p.owner || '—'), el('td', {}, when(p.updatedAt)), el('td', { class: 'err' }, p.error || ''))));
+      el('td', { class: 'num' }, n(p.chunks)), el('td', {}, p.owner || '—'),
+      el('td', {}, p.jobId ? el('a', { href: `/hangfire/jobs/details/${encodeURIComponent(p.jobId)}`, class: 'job' }, `job ${p.jobId}`) : '—'),
+      el('td', {}, when(p.updatedAt)), el('td', { class: 'err' }, p.error || ''))));
     fill(actions, 
       ['failed', 'cancelled'].includes(r.status) ? actionButton('Retry', 'primary', `/runs/${r.runId}/retry`, `Retry run #${r.runId} of ${r.batchId}?`, () => route()) : null,
       ['queued', 'running'].includes(r.status) ? actionButton('Cancel', 'danger', `/runs/${r.runId}/cancel`, `Cancel run #${r.runId}? It stops at the next chunk boundary.`, null) : null);
@@ -310,7 +312,7 @@ async function run(runId) {
     el('div', { class: 'panel' }, el('h2', { style: 'margin-top:0' }, 'Throughput (claims/s)'), chart)),
   el('div', { class: 'panel' }, el('h2', { style: 'margin-top:0' }, 'Progress'), overall,
     el('table', { id: 'partitions', style: 'margin-top:.8rem' },
-      el('thead', {}, el('tr', {}, ['Part', 'State', 'Progress', 'Chunks', 'Node', 'Updated', 'Error'].map((h, i) => el('th', { class: i === 0 || i === 3 ? 'num' : null }, h)))), parts)),
+      el('thead', {}, el('tr', {}, ['Part', 'State', 'Progress', 'Chunks', 'Node', 'Hangfire job', 'Updated', 'Error'].map((h, i) => el('th', { class: i === 0 || i === 3 ? 'num' : null }, h)))), parts)),
   el('div', { class: 'grid' },
     el('div', { class: 'panel' }, el('h2', { style: 'margin-top:0' }, 'Fund totals'), books),
     el('div', { class: 'panel' }, el('h2', { style: 'margin-top:0' }, 'Quarantined claims'), quarantine)));
@@ -334,32 +336,6 @@ async function run(runId) {
       }
     });
   }
-}
-
-async function schedules() {
-  const s = await get('/schedules');
-  view(el('h1', {}, 'Schedules'),
-    el('p', { class: 'muted' }, s.canTrigger ? 'From this node\'s scheduler.' : 'Read from the job store; this process has no scheduler, so nothing can be fired from here.'),
-    el('table', { id: 'schedules' },
-      el('thead', {}, el('tr', {}, ['Trigger', 'Job', 'Cron', 'State', 'Next fire', 'Previous fire', ''].map(h => el('th', {}, h)))),
-      el('tbody', {}, s.items.length ? s.items.map(t => el('tr', {},
-        el('td', {}, `${t.triggerGroup}.${t.triggerName}`, t.description ? el('div', { class: 'muted' }, t.description) : null),
-        el('td', {}, `${t.jobGroup}.${t.jobName}`), el('td', {}, el('code', {}, t.cron || '—')), el('td', {}, badge(t.state.toLowerCase())),
-        el('td', {}, when(t.nextFireTime)), el('td', {}, when(t.previousFireTime)),
-        el('td', {}, s.canTrigger ? actionButton('Trigger now', 'primary', `/schedules/${encodeURIComponent(t.triggerGroup)}/${encodeURIComponent(t.triggerName)}/trigger`, `Fire ${t.jobName} now?`, null) : null)))
-        : el('tr', {}, el('td', { colspan: 7, class: 'muted' }, 'No triggers.')))));
-}
-
-async function nodes() {
-  const draw = list => view(el('h1', {}, 'Nodes'),
-    el('table', { id: 'nodes' },
-      el('thead', {}, el('tr', {}, ['Node', 'Kind', 'Last seen', 'State', 'Detail'].map(h => el('th', {}, h)))),
-      el('tbody', {}, list.length ? list.map(x => el('tr', {},
-        el('td', {}, x.nodeId), el('td', {}, x.source), el('td', {}, when(x.lastSeen)),
-        el('td', {}, badge(x.state), ' ', x.secondsAgo === null ? '' : dur(x.secondsAgo) + ' ago'),
-        el('td', { class: 'muted' }, x.detail || ''))) : el('tr', {}, el('td', { colspan: 5, class: 'muted' }, 'No nodes have checked in.')))));
-  draw(await get('/nodes'));
-  timers.push(setInterval(async () => draw(await get('/nodes')), 5000));
 }
 
 async function audit(params) {
@@ -404,8 +380,6 @@ async function route() {
     if (!parts.length) await overview();
     else if (parts[0] === 'runs' && parts[1]) await run(parts[1]);
     else if (parts[0] === 'runs') await runs(params);
-    else if (parts[0] === 'schedules') await schedules();
-    else if (parts[0] === 'nodes') await nodes();
     else if (parts[0] === 'audit') await audit(params);
     else if (parts[0] === 'explain') await explain(parts[1] ? decodeURIComponent(parts[1]) : '');
     else view(el('h1', {}, 'Not found'));

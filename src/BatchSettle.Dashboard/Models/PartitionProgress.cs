@@ -11,4 +11,7 @@ public sealed record PartitionProgress
     public int Chunks { get; init; }
     public DateTime? UpdatedAt { get; init; }
     public string? Error { get; init; }
+
+    /// <summary>The Hangfire job last queued for it; its page is /hangfire/jobs/details/{JobId}.</summary>
+    public string? JobId { get; init; }
 }

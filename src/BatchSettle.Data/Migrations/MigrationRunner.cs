@@ -4,6 +4,7 @@ using BatchSettle.Core.Domain;
 using BatchSettle.Core.Policy;
 using BatchSettle.Core.Settlement;
 using Dapper;
+using Hangfire.PostgreSql;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,10 +13,21 @@ namespace BatchSettle.Data.Migrations;
 /// <summary>
 /// Applies sql/NNN_*.sql in order, each in its own transaction, recorded in schema_migrations, under a session
 /// advisory lock so two processes never migrate at once; then publishes the accumulator slot names and loads
-/// sql/policy/params.csv into policy_param and sql/finance/chart.csv into account_chart, refusing a changed row with an existing id.
+/// sql/policy/params.csv into policy_param and sql/finance/chart.csv into account_chart, refusing a changed row with an
+/// existing id; installs or upgrades Hangfire's schema (<see cref="HangfireSchema"/>) under the same lock, so workers
+/// never race to create it; and last gives the runtime role its grants on every table there now is.
 /// </summary>
 public sealed partial class MigrationRunner
 {
+    /// <summary>The schema Hangfire's PostgreSQL storage keeps its jobs, queues, sets and servers in.</summary>
+    public const string HangfireSchema = "hangfire";
+
+    /// <summary>
+    /// The Hangfire schema version Hangfire.PostgreSql 1.21.1 installs (its Install.v23.sql). The installer stops
+    /// silently at the first script that fails, so the runner checks it got at least this far.
+    /// </summary>
+    public const int HangfireSchemaVersion = 23;
+
     /// <summary>pg_advisory_lock key: "BSMIGRAT" as ASCII.</summary>
     private const long LockKey = 0x42534D4947524154;
 
@@ -93,6 +105,7 @@ public sealed partial class MigrationRunner
             await PublishSlotNamesAsync(conn, ct);
             await LoadPolicyAsync(conn, ct);
             await Finance.ChartOfAccounts.LoadAsync(conn, Path.Combine(_sqlDir, "finance", "chart.csv"), _log, ct);
+            await InstallHangfireAsync(conn, ct);
             // After every migration run: the runtime role's grants for every table there is now (the rule is in
             // migration 051 and sql/README.md), so tables added by later migrations get them without a step of their own.
             if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
@@ -120,6 +133,25 @@ public sealed partial class MigrationRunner
             throw new InvalidOperationException(
                 $"the database is not migrated ({string.Join(", ", missing)} missing) and the runtime role {Infrastructure.DbRoles.Runtime} may not change the schema: " +
                 $"set {Infrastructure.BatchSettleDatabase.OwnerEnvVar} to the owner's connection string");
+        }
+    }
+
+    /// <summary>
+    /// Hangfire's own tables, from the scripts inside Hangfire.PostgreSql (idempotent: each script checks the stored
+    /// version). Done here, under the migration lock, because two installers on an empty database collide (one fails
+    /// with a duplicate schema), and the workers start their storage with PrepareSchemaIfNecessary off.
+    /// </summary>
+    private static async Task InstallHangfireAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        PostgreSqlObjectsInstaller.Install(conn, HangfireSchema);
+        int? version = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(
+            $"SELECT max(version) FROM \"{HangfireSchema}\".\"schema\"", cancellationToken: ct));
+        if (version is null || version < HangfireSchemaVersion)
+        {
+            throw new InvalidOperationException(
+                $"Hangfire's schema stopped at version {version?.ToString(CultureInfo.InvariantCulture) ?? "none"}, " +
+                $"expected {HangfireSchemaVersion}: see the log for the failed install script");
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class BatchRunOptions
     /// <summary>Claims per chunk transaction (whole persons, so a chunk may be a little larger).</summary>
     public int ChunkClaims { get; init; } = 10_000;
 
-    /// <summary>Owner recorded on run_partition rows (the node id under Quartz).</summary>
+    /// <summary>Owner recorded on run_partition rows (the worker's node id).</summary>
     public string NodeId { get; init; } = Environment.MachineName;
 
     public string RequestedBy { get; init; } = "cli";

@@ -287,7 +287,7 @@ public sealed partial class BatchRunner
             """, new { now }, commandTimeout: 0, cancellationToken: ct));
         if (error is null) await SealRunAsync(conn, runId, ct);
         var summary = (await ReadSummaryAsync(runId, ct)) with { Duration = duration };
-        // Under Quartz the run has no span of its own (its partitions run as separate jobs): tag only a run span.
+        // In the worker the run has no span of its own (its partitions run as separate jobs): tag only a run span.
         var runSpan = System.Diagnostics.Activity.Current is { OperationName: Telemetry.BatchSettleTelemetry.RunSpan } a ? a : null;
         Telemetry.BatchSettleTelemetry.RecordRunEnd(runSpan, duration, summary.Status);
         return summary;

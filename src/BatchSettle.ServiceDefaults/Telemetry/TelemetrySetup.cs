@@ -1,25 +1,26 @@
+using System.Reflection;
 using BatchSettle.Data.Telemetry;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Quartz.Diagnostics;
 
 namespace BatchSettle.ServiceDefaults;
 
 /// <summary>
 /// Turns OpenTelemetry on from the standard <c>OTEL_*</c> settings, or leaves it off. Off (the default: no OTLP endpoint
-/// and no <c>OTEL_TRACES_EXPORTER</c>/<c>OTEL_METRICS_EXPORTER</c> naming <c>otlp</c>) creates nothing at all, so the
+/// and no <c>OTEL_TRACES_EXPORTER</c>/<c>OTEL_METRICS_EXPORTER</c> naming <c>otlp</c>) registers nothing at all, so the
 /// product's sources and meters have no listener and every instrumentation call returns at once.
 /// </summary>
 /// <remarks>
-/// Built with <see cref="OpenTelemetrySdk.Create"/> because the hosting-extensions package is not on our mirror; the
-/// returned SDK is the one thing to dispose (it flushes the exporters). Endpoint, protocol, headers and timeout are
-/// read by the OTLP exporter itself from the same configuration (<c>OTEL_EXPORTER_OTLP_*</c>), so they are not
-/// repeated here.
+/// The hosting way (OpenTelemetry.Extensions.Hosting): <c>AddOpenTelemetry()</c> on the host's services, whose hosted
+/// service starts the providers with the host and flushes them when it stops; <c>UseOtlpExporter()</c> sends traces,
+/// metrics and logs, reading endpoint, protocol, headers and timeout (<c>OTEL_EXPORTER_OTLP_*</c>, per signal too) from
+/// the host's configuration.
 /// </remarks>
 public static class TelemetrySetup
 {
@@ -41,72 +42,76 @@ public static class TelemetrySetup
             Wants(configuration["OTEL_METRICS_EXPORTER"], anyEndpoint || Has(configuration, "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")));
     }
 
-    /// <summary>
-    /// Starts exporting to OTLP when the configuration asks for it; otherwise returns null having created nothing.
-    /// Dispose the result on shutdown.
-    /// </summary>
-    public static OpenTelemetrySdk? Start(IConfiguration configuration)
-    {
-        var (traces, metrics) = Enabled(configuration);
-        if (!traces && !metrics)
-        {
-            return null;
-        }
-
-        return OpenTelemetrySdk.Create(builder =>
-        {
-            // The exporter and the resource detectors read OTEL_* from the SDK's own IConfiguration; hand it ours so
-            // appsettings and command-line values count as well as the environment.
-            builder.Services.AddSingleton(configuration);
-            builder.ConfigureResource(resource =>
-            {
-                if (string.IsNullOrWhiteSpace(configuration["OTEL_SERVICE_NAME"]))
-                {
-                    resource.AddService(DefaultServiceName);
-                }
-            });
-            if (traces)
-            {
-                builder.WithTracing(tracing => AddSources(tracing).AddOtlpExporter());
-            }
-
-            if (metrics)
-            {
-                builder.WithMetrics(meters => AddMeters(meters).AddOtlpExporter());
-            }
-        });
-    }
-
-    /// <summary>Subscribes to the product's spans and Quartz's own (tests attach an in-memory exporter to the same list).</summary>
+    /// <summary>Subscribes to the product's spans: run, partition, chunk and the Hangfire job spans (one source).</summary>
     public static TracerProviderBuilder AddSources(TracerProviderBuilder tracing)
     {
         ArgumentNullException.ThrowIfNull(tracing);
-        return tracing
-            .AddSource(BatchSettleTelemetry.Name)
-            .AddSource(QuartzInstrumentation.ActivitySourceName)
-            .AddSource("Microsoft.AspNetCore");
+        return tracing.AddSource(BatchSettleTelemetry.Name);
     }
 
-    /// <summary>Subscribes to the product's instruments and Quartz's own.</summary>
+    /// <summary>Subscribes to the product's instruments.</summary>
     public static MeterProviderBuilder AddMeters(MeterProviderBuilder meters)
     {
         ArgumentNullException.ThrowIfNull(meters);
-        return meters
-            .AddMeter(BatchSettleTelemetry.Name)
-            .AddMeter(QuartzInstrumentation.MeterName)
-            .AddMeter("Microsoft.AspNetCore.Hosting");
+        return meters.AddMeter(BatchSettleTelemetry.Name);
     }
 
     /// <summary>
-    /// Registers telemetry for a host: started when the host starts (before Quartz, so its first spans are caught),
-    /// flushed and disposed when the host stops.
+    /// Registers OpenTelemetry for a host when <c>OTEL_*</c> asks for it: resource (service, version, node), our source
+    /// and meter, Npgsql and ASP.NET Core instrumentation, runtime metrics, OTLP for every signal. Hangfire's own
+    /// polling is kept out: its data source filters its commands (HangfireStorage), and its dashboard's
+    /// <c>/hangfire/stats</c> poll is not traced.
     /// </summary>
     public static IServiceCollection AddBatchSettleTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddHostedService(_ => new TelemetryLifetime(Start(configuration)));
+        ArgumentNullException.ThrowIfNull(configuration);
+        var (traces, metrics) = Enabled(configuration);
+        if (!traces && !metrics)
+        {
+            return services;
+        }
+
+        var otel = services.AddOpenTelemetry().ConfigureResource(resource =>
+        {
+            if (string.IsNullOrWhiteSpace(configuration["OTEL_SERVICE_NAME"]))
+            {
+                resource.AddService(DefaultServiceName, serviceVersion: Version, serviceInstanceId: NodeId(configuration));
+            }
+            else
+            {
+                resource.AddService(configuration["OTEL_SERVICE_NAME"]!, serviceVersion: Version, serviceInstanceId: NodeId(configuration));
+            }
+        });
+        if (traces)
+        {
+            otel.WithTracing(tracing => AddSources(tracing)
+                .AddNpgsql()
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsHangfirePoll(context)));
+        }
+
+        if (metrics)
+        {
+            otel.WithMetrics(meters => AddMeters(meters)
+                .AddNpgsqlInstrumentation()
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation());
+        }
+
+        otel.UseOtlpExporter();
         return services;
     }
+
+    /// <summary>The product's version (the executable's informational version).</summary>
+    public static string Version { get; } =
+        (Assembly.GetEntryAssembly() ?? typeof(TelemetrySetup).Assembly).GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? "0.0.0";
+
+    private static string NodeId(IConfiguration configuration) =>
+        configuration["Worker:NodeId"] is { Length: > 0 } node ? node : $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    private static bool IsHangfirePoll(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/hangfire/stats", StringComparison.OrdinalIgnoreCase);
 
     private static bool Has(IConfiguration configuration, string key) =>
         !string.IsNullOrWhiteSpace(configuration[key]);

@@ -4,57 +4,6 @@ namespace BatchSettle.Dashboard;
 
 internal sealed partial class DashboardStore
 {
-    /// <summary>A worker heartbeat older than this is overdue; older than <see cref="StaleAfter"/>, stale.</summary>
-    private static readonly TimeSpan OverdueAfter = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(2);
-
-    /// <summary>Worker heartbeats (table <c>node_heartbeat</c>) and Quartz check-ins (<c>qrtz_scheduler_state</c>).</summary>
-    public async Task<IReadOnlyList<NodeInfo>> NodesAsync(CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        var workers = await OptionalAsync(async () =>
-        {
-            await using var conn = await db.OpenConnectionAsync(cancellationToken);
-            return await conn.QueryAsync<(string Node, DateTime Seen, DateTime? Stopped, string Detail)>(new CommandDefinition(
-                """
-                SELECT node_id, last_seen, stopped_at,
-                       host || ' pid ' || pid || ', ' || version || ', ' || running_partitions || ' partitions running'
-                       || CASE WHEN running <> '' THEN ' (' || running || ')' ELSE '' END
-                FROM node_heartbeat ORDER BY node_id
-                """,
-                cancellationToken: cancellationToken));
-        });
-        var schedulers = await OptionalAsync(async () =>
-        {
-            await using var conn = await db.OpenConnectionAsync(cancellationToken);
-            return await conn.QueryAsync<(string Sched, string Instance, long Checkin, long Interval)>(new CommandDefinition(
-                "SELECT sched_name, instance_name, last_checkin_time, checkin_interval FROM qrtz_scheduler_state ORDER BY instance_name",
-                cancellationToken: cancellationToken));
-        });
-
-        var nodes = new List<NodeInfo>(workers.Count + schedulers.Count);
-        foreach (var w in workers)
-        {
-            var seen = new DateTimeOffset(DateTime.SpecifyKind(w.Seen, DateTimeKind.Utc));
-            var ago = now - seen;
-            var state = w.Stopped is not null ? "stopped" : ago < OverdueAfter ? "alive" : ago < StaleAfter ? "overdue" : "stale";
-            nodes.Add(new NodeInfo(w.Node, "worker", state, seen, ago.TotalSeconds, w.Detail));
-        }
-
-        foreach (var s in schedulers)
-        {
-            // Quartz.NET stores check-in times as UTC ticks and the interval in milliseconds.
-            var seen = s.Checkin > 0 ? new DateTimeOffset(s.Checkin, TimeSpan.Zero) : (DateTimeOffset?)null;
-            var interval = TimeSpan.FromMilliseconds(Math.Max(1_000, s.Interval));
-            var ago = seen is null ? (TimeSpan?)null : now - seen.Value;
-            var state = ago is null ? "stale" : ago < 2 * interval ? "alive" : ago < 4 * interval ? "overdue" : "stale";
-            nodes.Add(new NodeInfo(s.Instance, "quartz", state, seen, ago?.TotalSeconds,
-                $"scheduler {s.Sched}, checks in every {interval.TotalSeconds:0.#}s"));
-        }
-
-        return nodes;
-    }
-
     public async Task AuditAsync(string actor, string role, string action, string target, ActionOutcome outcome, CancellationToken cancellationToken)
     {
         await using var conn = await db.OpenConnectionAsync(cancellationToken);
