@@ -108,8 +108,16 @@ public sealed partial class MigrationRunner
             await InstallHangfireAsync(conn, ct);
             // After every migration run: the runtime role's grants for every table there is now (the rule is in
             // migration 051 and sql/README.md), so tables added by later migrations get them without a step of their own.
+            // Only when something changed: the grant step takes table locks (ALTER ... OWNER, GRANT), which deadlocked
+            // with workers already running when every process start re-applied it.
             if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
-                    "SELECT to_regprocedure('batchsettle_apply_grants()') IS NOT NULL", cancellationToken: ct)))
+                    "SELECT to_regprocedure('batchsettle_apply_grants()') IS NOT NULL AND EXISTS ("
+                    + "SELECT 1 FROM pg_tables t WHERE t.schemaname IN ('public', 'hangfire') AND NOT has_table_privilege("
+                    + "@runtime, quote_ident(t.schemaname) || '.' || quote_ident(t.tablename), 'SELECT') OR (has_table_privilege("
+                    + "@runtime, quote_ident(t.schemaname) || '.' || quote_ident(t.tablename), 'UPDATE') AND EXISTS (SELECT 1 FROM pg_trigger g "
+                    + "JOIN pg_proc p ON p.oid = g.tgfoid WHERE g.tgrelid = (quote_ident(t.schemaname) || '.' || quote_ident(t.tablename))::regclass "
+                    + "AND p.proname = 'refuse_change' AND (g.tgtype & 24) <> 0)))",
+                    new { runtime = Infrastructure.DbRoles.Runtime }, cancellationToken: ct)))
             {
                 await conn.ExecuteAsync(new CommandDefinition("SELECT batchsettle_apply_grants()", commandTimeout: 0, cancellationToken: ct));
             }
