@@ -39,7 +39,7 @@ public sealed class LeastPrivilegeTests(PostgresFixture pg)
             Assert.False(await who.ExecuteScalarAsync<bool>("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
         }
         // The product as the runtime role: migrate (a check only), load, run, reconcile, export.
-        await new Migrations.MigrationRunner(runtime, Migrations.SqlLocator.Find()).MigrateAsync();
+        await new global::BatchSettle.Data.Migrations.MigrationRunner(runtime, global::BatchSettle.Data.Migrations.SqlLocator.Find()).MigrateAsync();
         var loader = new StagingLoader(runtime, Time);
         await loader.LoadPersonsAsync(persons);
         await loader.LoadClaimsAsync(claims);
@@ -163,7 +163,7 @@ public sealed class LeastPrivilegeTests(PostgresFixture pg)
                     FOR EACH ROW EXECUTE FUNCTION refuse_change('history');
                 """);
         }
-        await new Migrations.MigrationRunner(admin, Migrations.SqlLocator.Find()).MigrateAsync();
+        await new global::BatchSettle.Data.Migrations.MigrationRunner(admin, global::BatchSettle.Data.Migrations.SqlLocator.Find()).MigrateAsync();
 
         await using var c = await runtime.OpenConnectionAsync();
         await c.ExecuteAsync("INSERT INTO later_mutable (v) VALUES (1); UPDATE later_mutable SET v = 2; DELETE FROM later_mutable");
