@@ -1,4 +1,5 @@
 using System.Globalization;
+using BatchSettle.Data;
 using BatchSettle.Data.Embedded;
 using BatchSettle.Data.Export;
 using BatchSettle.Data.Explain;
@@ -233,7 +234,7 @@ public static class CliApp
         bool excelCsv = a.Flag("excel-csv");
         a.EnsureAllUsed();
         await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
-        if (await FinanceCommand.BatchProblemAsync(ds, batch, ct) is { } problem)
+        if (await BatchLookup.ProblemAsync(ds, batch, ct) is { } problem)
         {
             e.WriteLine($"batchsettle: {problem}; nothing exported");
             return 1;
@@ -292,7 +293,7 @@ public static class CliApp
             throw new UsageException($"{batch} holds category-I assistance applications (YK-MA-09), not a claim batch");
         }
         await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
-        if (await FinanceCommand.BatchProblemAsync(ds, batch, ct) is { } problem)
+        if (await BatchLookup.ProblemAsync(ds, batch, ct) is { } problem)
         {
             e.WriteLine($"batchsettle: {problem}; nothing to reconcile");
             return 1;

@@ -241,19 +241,6 @@ internal static class FinanceCommand
         return 0;
     }
 
-    /// <summary>Whether a batch id names anything: a run, staged claims or ledger lines.</summary>
-    public static async Task<string?> BatchProblemAsync(NpgsqlDataSource ds, string batch, CancellationToken ct)
-    {
-        await using var c = await ds.OpenConnectionAsync(ct);
-        var (runs, staged, lines) = await c.QuerySingleAsync<(bool, bool, bool)>(new CommandDefinition(
-            """
-            SELECT EXISTS (SELECT 1 FROM run WHERE batch_id = @batch), EXISTS (SELECT 1 FROM staging_claim WHERE batch_id = @batch),
-                   EXISTS (SELECT 1 FROM ledger_line WHERE batch_id = @batch)
-            """, new { batch }, cancellationToken: ct));
-        if (runs || lines) return null;
-        return staged ? $"batch {batch} is loaded but has never been run" : $"batch {batch} does not exist (nothing loaded, run or posted under that id)";
-    }
-
     private static string Y(long fen) => FenMath.FormatYuan(fen);
 
     private static long Yuan(string s, string name) =>

@@ -132,17 +132,6 @@ public sealed class BatchExporter(NpgsqlDataSource dataSource, bool excelFriendl
         return n;
     }
 
-    /// <summary>Whether the batch exists: a run of it, or ledger lines filed under it (subsidy batches).</summary>
-    public async Task<bool> BatchExistsAsync(string batchId, CancellationToken ct = default)
-    {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand(
-            "SELECT EXISTS (SELECT 1 FROM run WHERE batch_id = $1) OR EXISTS (SELECT 1 FROM ledger_line WHERE batch_id = $1) "
-            + "OR EXISTS (SELECT 1 FROM staging_claim WHERE batch_id = $1)", conn);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = batchId });
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
     /// <summary>
     /// A CSV written to a temporary file next to the target and renamed over it only when complete: an export that
     /// fails (or is interrupted) leaves the previous file as it was, never an empty or half file.

@@ -44,7 +44,7 @@ public sealed class ExportSafetyTests(PostgresFixture pg)
         Assert.DoesNotContain(lines.Skip(1), l => l.Split(',').Any(c => c.Length > 0 && c[0] is '=' or '+' or '@'));
         Assert.Equal(["r.csv"], Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
 
-        Assert.True(await x.BatchExistsAsync(TestData.Batch));
-        Assert.False(await x.BatchExistsAsync("210500-2025-0#"));
+        Assert.Null(await BatchLookup.ProblemAsync(ds, TestData.Batch));
+        Assert.Contains("does not exist", await BatchLookup.ProblemAsync(ds, "210500-2025-0#"), StringComparison.Ordinal);
     }
 }
