@@ -87,6 +87,11 @@ BEGIN
     LOOP
         EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', t.nspname, app_role);
         EXECUTE format('REVOKE CREATE ON SCHEMA %I FROM %I', t.nspname, app_role);
+        -- The owner role owns the tables (below), so it must reach their schema: PostgreSQL runs a foreign-key check
+        -- as the referenced table's owner (Hangfire's jobparameter -> job insert failed without this).
+        IF can_own THEN
+            EXECUTE format('GRANT USAGE, CREATE ON SCHEMA %I TO %I', t.nspname, owner_role);
+        END IF;
     END LOOP;
     FOR t IN
         SELECT c.oid, n.nspname, c.relname, c.relkind,
