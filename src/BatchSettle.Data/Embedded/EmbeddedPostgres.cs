@@ -50,6 +50,10 @@ public sealed class EmbeddedPostgres
         Port = Port,
         Username = ServiceUser,
         Password = _secrets.GetValueOrDefault("superuser"),
+        // A data source built from this string keeps the password in its ConnectionString, so whoever derives another
+        // data source from it (the Hangfire storage of an in-process dashboard, a worker process a test starts) can log
+        // in under SCRAM. Local embedded server only.
+        PersistSecurityInfo = true,
         Database = database ?? _options.Database,
         Pooling = true,
         MaxPoolSize = 64,
