@@ -8,7 +8,10 @@ internal sealed partial class DashboardStore
         r.run_id AS RunId, r.batch_id AS BatchId, r.status AS Status, r.attempt AS Attempt, r.partitions AS Partitions,
         r.requested_by AS RequestedBy, r.created_at AS CreatedAt, r.started_at AS StartedAt, r.finished_at AS FinishedAt,
         r.error AS Error,
-        greatest(coalesce(r.claims_total, 0), coalesce(p.total, 0)) AS ClaimsTotal, coalesce(p.done, 0) AS ClaimsDone,
+        greatest(coalesce(r.claims_total, 0), coalesce(p.total, 0)) AS ClaimsTotal,
+        -- Rows the run accounts for outside its partitions (claims the loader rejected, counted when the run ends) are
+        -- done too, or a finished run with a load reject would show one claim short of its total.
+        coalesce(p.done, 0) + greatest(coalesce(r.claims_total, 0) - coalesce(p.total, 0), 0) AS ClaimsDone,
         coalesce(r.settled, 0) AS Settled, coalesce(r.rejected, 0) AS Rejected, coalesce(r.quarantined, 0) AS Quarantined
         """;
 
