@@ -58,7 +58,12 @@ public sealed class HangfireBrowserTests(DashboardFixture fixture)
         // Hangfire's recurring jobs: trigger the reconciler now (an operator sees the buttons).
         await page.GotoAsync(site + "/hangfire/recurring");
         await page.CheckAsync("input.js-jobs-list-checkbox[value='reconcile']");
+        // Hangfire's script reloads the page when the command succeeds: wait for that reload, or the next navigation
+        // races it and is aborted (net::ERR_ABORTED, seen once in four runs).
+        var reloaded = page.WaitForResponseAsync(r => r.Request.IsNavigationRequest
+            && r.Url.EndsWith("/hangfire/recurring", StringComparison.Ordinal));
         await page.ClickAsync("button.js-jobs-list-command[data-url$='/recurring/trigger']");
+        await reloaded;
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await page.ScreenshotAsync(new() { Path = DocsPath("hangfire-recurring.png"), FullPage = true });
         // Its menu leads to our pages.
