@@ -1,7 +1,7 @@
 namespace BatchSettle.Core.Settlement;
 
 /// <summary>
-/// Names of the per-person, per-year accumulator slots of <see cref="PersonYearState"/>. The data layer stores the
+/// Names of the per-person, per-year (v2: per insutype, with person-level slots shared, <see cref="PersonLevel"/>) accumulator slots of <see cref="PersonYearState"/>. The data layer stores the
 /// state as a bigint[] in slot order and publishes <see cref="Names"/> so that SQL and explanations can show them by
 /// name. Add slots at the end; never reorder (stored arrays are positional).
 /// </summary>
@@ -71,6 +71,36 @@ public static class AccSlot
 
     /// <summary>True for slots a reversal leaves as they are (an alert pushed, a lane assigned).</summary>
     public static bool Sticky(int slot) => slot == AlertsRaised || (slot >= ChronicLaneKey0 && slot < ChronicLaneKey0 + ChronicLanes);
+
+    /// <summary>First of the person-level slots (§8 assistance totals, §9 burden and alerts): <see cref="AssistBase"/>
+    /// ..<see cref="AlertsRaised"/>.</summary>
+    public const int FirstPersonSlot = AssistBase;
+
+    /// <summary>Last of the person-level slots.</summary>
+    public const int LastPersonSlot = AlertsRaised;
+
+    /// <summary>
+    /// (v2) EL-01 two rows in one year: true for the slots a person's resident (390) and employee (310) rows of one year
+    /// share — the §8 assistance running totals and the §9 early-warning burden and alerts are the person's across both
+    /// rows; every other slot (§6 pooled fund: admission counts, caps, deductibles, chronic lanes; §7 大病 / 大额; the
+    /// claim count) belongs to one insutype's row (POLICY.md EL-01; docs/INTERPRETATIONS.md §4). The data layer keeps
+    /// one state per (psn_no, year, insutype) and copies these slots to the person's other row of the year.
+    /// </summary>
+    public static bool PersonLevel(int slot) => slot >= FirstPersonSlot && slot <= LastPersonSlot;
+
+    /// <summary>Copies the person-level slots (<see cref="PersonLevel"/>) of <paramref name="from"/> into
+    /// <paramref name="to"/>; true when any of them changed.</summary>
+    public static bool CopyPersonLevel(in PersonYearState from, ref PersonYearState to)
+    {
+        bool changed = false;
+        for (int i = FirstPersonSlot; i <= LastPersonSlot; i++)
+        {
+            if (to[i] == from[i]) continue;
+            to[i] = from[i];
+            changed = true;
+        }
+        return changed;
+    }
 
     /// <summary>Slots 20.. are the engine's own (e.g. chronic-disease monthly usage); see <see cref="Names"/>.</summary>
     public const int FirstEngineSlot = 20;

@@ -32,11 +32,25 @@ public sealed partial class SettlementEngine
         int pid = 0;
         // EL-05: a Benxi student row of the 2024 centralised period also covers 2023-09-01..2023-12-31.
         if (ps.Year == cl.Year + 1 && ps.EnrolKind == EnrolKind.Student && cl.InsuType == InsuType.Resident
+            && cl.Region == Region.Benxi
             && Opt(ref c, ParamKeys.ElStudentPriorStartMonth) is { EffectiveTo: { } to } sp && to.Year == ps.Year)
         {
             start = new DateOnly(cl.Year, checked((int)sp.Value), 1);
             rule = Rules.El05;
             pid = sp.Id;
+        }
+        // EL-02 (v2) Yingkou students (营政发〔2019〕16号 第十一条(二) [001:40], from 2020): a row of year Y paid on or after
+        // 1 September of Y−1 also covers the claims of Y−1 that begin on or after that day (the runner passes it only
+        // when the person has no row for Y−1). The claim settles in Y−1: its year, parameters and running totals are
+        // Y−1's (the runner keys the accumulators by the claim's year).
+        else if (ps.Year == cl.Year + 1 && ps.EnrolKind == EnrolKind.Student && cl.InsuType == InsuType.Resident
+            && cl.Region == Region.Yingkou
+            && Opt(ref c, ParamKeys.ElStudentPriorStartMonth) is { EffectiveTo: null } ysp
+            && ps.PaidDate >= new DateOnly(cl.Year, checked((int)ysp.Value), 1))
+        {
+            start = new DateOnly(cl.Year, checked((int)ysp.Value), 1);
+            rule = Rules.El02;
+            pid = ysp.Id;
         }
         else if (ps.Year != cl.Year)
         {
@@ -138,7 +152,8 @@ public sealed partial class SettlementEngine
                 if (cover is null) return Missing(out rule);
                 pid = cover.Id;
                 rule = oldRule;
-                if (ps.PaidDate <= ps.Birth.AddMonths(checked((int)cover.Value)))
+                // (v2 counting, §4) within N months of birth: before the same day N months later.
+                if (ps.PaidDate < ps.Birth.AddMonths(checked((int)cover.Value)))
                 {
                     start = ps.Birth;
                     return true;
@@ -147,7 +162,7 @@ public sealed partial class SettlementEngine
                 {
                     var pay = P(ref c, ParamKeys.ElNewbornPayMonths);
                     if (pay is null) return Missing(out rule);
-                    if (ps.PaidDate <= ps.Birth.AddMonths(checked((int)pay.Value)))
+                    if (ps.PaidDate < ps.Birth.AddMonths(checked((int)pay.Value)))
                     {
                         pid = pay.Id;
                         start = Max(ps.PaidDate, jan1);
@@ -160,8 +175,12 @@ public sealed partial class SettlementEngine
             {
                 var p = P(ref c, benxi ? ParamKeys.ElJobLossMonths : ParamKeys.ElJobLossDays);
                 if (p is null) return Missing(out rule);
-                var limit = benxi ? end.AddMonths(checked((int)p.Value)) : end.AddDays(checked((int)p.Value));
-                if (ps.PaidDate <= limit)
+                // (v2 counting, §4) "within N months / days" of P = the day after prev_cover_end: before the same day N
+                // months later (month-end clamped), before P + N days. Later: the waiting period of the regime in force
+                // (EL-02 60 days, EL-03 calendar months for Benxi rows up to 2024, EL-04 from 2025).
+                var from = end.AddDays(1);
+                var limit = benxi ? from.AddMonths(checked((int)p.Value)) : from.AddDays(checked((int)p.Value));
+                if (ps.PaidDate < limit)
                 {
                     pid = p.Id;
                     rule = oldRule;
@@ -175,6 +194,23 @@ public sealed partial class SettlementEngine
                 rule = Rules.El02;
                 start = Max(new DateOnly(ps.PaidDate.Year, ps.PaidDate.Month, 1).AddMonths(1), jan1);
                 return true;
+            case EnrolKind.Student when !benxi:
+            {
+                // EL-02 (v2) Yingkou students (第十一条(二) [001:40]): paid before the row's year → January 1 (a break still
+                // brings the waiting period); paid in its own year on or after 1 September (first enrolment, the
+                // enrolment year counting as paid from 1 September) → 1 September, no waiting period. Paid in its own
+                // year before September: outside the students' collection period → the waiting period (interpreted).
+                if (ps.BrokenYears > 0) return Waiting(ref c, out start, out rule, out pid);
+                if (ps.PaidDate < jan1) return true;
+                var sm = P(ref c, ParamKeys.ElStudentPriorStartMonth);
+                if (sm is null) return Missing(out rule);
+                var sept1 = new DateOnly(ps.Year, checked((int)sm.Value), 1);
+                if (ps.PaidDate < sept1) return Waiting(ref c, out start, out rule, out pid);
+                start = sept1;
+                rule = Rules.El02;
+                pid = sm.Id;
+                return true;
+            }
             case EnrolKind.Centralised or EnrolKind.Student when ps.BrokenYears <= 0:
                 return true;
             default:

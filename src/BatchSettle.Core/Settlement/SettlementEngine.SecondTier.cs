@@ -121,13 +121,16 @@ public sealed partial class SettlementEngine
             AccSlot.LargeAmountBase, b0, b0 + excess);
         var dl = P(ref c, ParamKeys.LaDeadlineMonth);
         if (dl is null) return false;
-        // EL-06: premium paid by the deadline → from January 1; later → from the 1st of the month after payment.
+        // EL-06: premium paid by the deadline → from January 1; later → from the 1st of the month after payment. Tested on
+        // the service start, and (v2) for a stay across New Year on January 1 of its settlement year: on
+        // max(begndate, January 1) — the settlement year's premium decides, the previous year's plays no part.
         bool covered = false;
         if (ps.LargeAmountPaidDate is { } paidOn)
         {
-            var deadline = new DateOnly(ps.Year, checked((int)dl.Value), 1).AddMonths(1).AddDays(-1);
-            var from = paidOn <= deadline ? new DateOnly(ps.Year, 1, 1) : new DateOnly(paidOn.Year, paidOn.Month, 1).AddMonths(1);
-            covered = from <= cl.BeginDate;
+            var jan1 = new DateOnly(cl.Year, 1, 1);
+            var deadline = new DateOnly(cl.Year, checked((int)dl.Value), 1).AddMonths(1).AddDays(-1);
+            var from = paidOn <= deadline ? jan1 : new DateOnly(paidOn.Year, paidOn.Month, 1).AddMonths(1);
+            covered = from <= Max(cl.BeginDate, jan1);
         }
         if (!covered)
         {
