@@ -115,7 +115,9 @@ internal static class Naive
         // The same rows the runner writes: every result column, a quarantine row per quarantined claim, the ledger
         // lines of each settled claim, an alert when a threshold is crossed, and each person-year's accumulators
         // once the person's claims are done. Running totals are kept in memory between claims, as the runner does.
-        var states = new Dictionary<(string, int), PersonYearState>();
+        // (v2) Keyed (psn_no, year, insutype) as the runner's: the person-level slots are copied to the other insutype's
+        // state of the year after every claim (AccSlot.PersonLevel).
+        var states = new Dictionary<(string, int, string), PersonYearState>();
         var errors = new List<(string Field, string Reason)>();
         var trace = new TraceBuffer(256);
         var lines = new List<LedgerLine>();
@@ -146,7 +148,8 @@ internal static class Naive
                            r.preselfpay_amt AS Preselfpay, r.inscp_scp_amt AS Inscp, r.act_pay_dedc AS ActPayDedc,
                            r.hifp_pay AS HifpPay, r.pool_prop_bp AS PoolPropBp, r.hifmi_pay AS HifmiPay, r.hifob_pay AS HifobPay,
                            r.maf_pay AS MafPay, r.maf_tilted_pay AS MafTiltedPay, r.fund_pay_sumamt AS FundPaySumamt,
-                           r.psn_part_amt AS PsnPartAmt, r.assumed_params AS AssumedParams, r.acc_delta AS AccDelta
+                           r.psn_part_amt AS PsnPartAmt, r.assumed_params AS AssumedParams, r.acc_delta AS AccDelta,
+                           r.insutype AS Insutype
                     FROM naive_result r JOIN staging_claim c ON c.claim_seq = r.claim_seq WHERE c.setl_id = @of
                     """, new { of }, tx);
                 bool reversed = await conn.ExecuteScalarAsync<bool>(
@@ -160,8 +163,14 @@ internal static class Naive
             string? traceText = null;
             if (errors.Count == 0)
             {
-                var key = (x.psn_no, orig?.Year ?? claim.Year);
-                states.TryGetValue(key, out var st);
+                var key = (x.psn_no, orig?.Year ?? claim.Year, x.insutype);
+                if (!states.TryGetValue(key, out var st))
+                {
+                    foreach (var (k, other) in states)
+                    {
+                        if (k.Item1 == key.Item1 && k.Item2 == key.Item2) AccSlot.CopyPersonLevel(in other, ref st);
+                    }
+                }
                 var before = st;
                 trace.Clear();
                 if (orig is not null)
@@ -176,6 +185,12 @@ internal static class Naive
                 }
                 if (res.Status == SettlementStatus.Quarantined) st = before;
                 states[key] = st;
+                foreach (var k in states.Keys.ToList())
+                {
+                    if (k.Item1 != key.Item1 || k.Item2 != key.Item2 || k.Item3 == key.Item3) continue;
+                    var other = states[k];
+                    if (AccSlot.CopyPersonLevel(in st, ref other)) states[k] = other;
+                }
                 var d = default(PersonYearState);
                 SettlementEngine.ComputeDelta(before, st, ref d);
                 int len = AccSlot.Count;
@@ -280,17 +295,17 @@ internal static class Naive
     /// <summary>Upserts the running totals held in memory, one row per person-year; <paramref name="forget"/> when the
     /// person's claims are done.</summary>
     private static async Task FlushAccumulatorsAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
-        Dictionary<(string, int), PersonYearState> states, bool forget)
+        Dictionary<(string, int, string), PersonYearState> states, bool forget)
     {
-        foreach (var ((psnNo, year), st) in states)
+        foreach (var ((psnNo, year, insutype), st) in states)
         {
             var acc = new long[AccSlot.Count];
             for (int i = 0; i < acc.Length; i++) acc[i] = st[i];
             await conn.ExecuteAsync(
                 """
-                INSERT INTO naive_accumulator (psn_no, year, acc, run_id) VALUES (@psnNo, @year, @acc, 1)
-                ON CONFLICT (psn_no, year) DO UPDATE SET acc = excluded.acc, run_id = excluded.run_id
-                """, new { psnNo, year, acc }, tx);
+                INSERT INTO naive_accumulator (psn_no, year, insutype, acc, run_id) VALUES (@psnNo, @year, @insutype, @acc, 1)
+                ON CONFLICT (psn_no, year, insutype) DO UPDATE SET acc = excluded.acc, run_id = excluded.run_id
+                """, new { psnNo, year, insutype, acc }, tx);
         }
         if (forget) states.Clear();
     }

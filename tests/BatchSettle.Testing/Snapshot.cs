@@ -26,7 +26,7 @@ public sealed record Snapshot(IReadOnlyList<string> Results, IReadOnlyList<strin
                        debit, credit)
                 FROM ledger_line ORDER BY entry_id, line_no
                 """),
-            await RowsAsync(ds, "SELECT concat_ws('|', psn_no, year, acc::text) FROM accumulator ORDER BY psn_no, year"));
+            await RowsAsync(ds, "SELECT concat_ws('|', psn_no, year, insutype, acc::text) FROM accumulator ORDER BY psn_no, year, insutype"));
     }
 
     private static async Task<IReadOnlyList<string>> RowsAsync(NpgsqlDataSource ds, string sql)

@@ -202,19 +202,38 @@ public sealed class AssistanceApplicationService(NpgsqlDataSource dataSource, Ti
             await conn.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO assistance_application_year (application_id, psn_no, year, basic, tilted) VALUES (@applicationId, @psnNo, @year, @basic, @tilted)",
                 new { applicationId, psnNo, year, basic, tilted }, tx, cancellationToken: ct));
-            var stored = await conn.QuerySingleOrDefaultAsync<long[]?>(new CommandDefinition(
-                "SELECT acc FROM accumulator WHERE psn_no = @psnNo AND year = @year FOR UPDATE",
-                new { psnNo, year }, tx, cancellationToken: ct));
-            // Stored arrays may be shorter than the slot count (trailing zero slots are not written; a missing slot is 0).
-            var acc = new long[Math.Max(stored?.Length ?? 0, AccSlot.AssistTiltPaid + 1)];
-            stored?.CopyTo(acc, 0);
-            acc[AccSlot.AssistBasicPaid] = checked(acc[AccSlot.AssistBasicPaid] + basic);
-            acc[AccSlot.AssistTiltPaid] = checked(acc[AccSlot.AssistTiltPaid] + tilted);
-            await conn.ExecuteAsync(new CommandDefinition(
-                stored is null
-                    ? "INSERT INTO accumulator (psn_no, year, acc, run_id) VALUES (@psnNo, @year, @acc, @applicationId)"
-                    : "UPDATE accumulator SET acc = @acc WHERE psn_no = @psnNo AND year = @year",
-                new { psnNo, year, acc, applicationId }, tx, cancellationToken: ct));
+            // (v2) One row per (psn_no, year, insutype); assistance totals are person-level (AccSlot.PersonLevel), the same
+            // in each of the person-year's rows, so the grant moves every row of the year.
+            var stored = (await conn.QueryAsync<(string Insutype, long[] Acc)>(new CommandDefinition(
+                "SELECT insutype, acc FROM accumulator WHERE psn_no = @psnNo AND year = @year ORDER BY insutype FOR UPDATE",
+                new { psnNo, year }, tx, cancellationToken: ct))).ToList();
+            if (stored.Count == 0)
+            {
+                // No claim settled yet in the year: the row of the insutype the registry holds for the person (a later
+                // claim of the other insutype takes its person-level slots from it).
+                string insutype = await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
+                    """
+                    SELECT insutype FROM staging_person WHERE psn_no = @psnNo AND year <= @year
+                    ORDER BY year DESC, insutype DESC LIMIT 1
+                    """, new { psnNo, year }, tx, cancellationToken: ct)) ?? "390";
+                stored.Add((insutype, []));
+            }
+            foreach (var (insutype, have) in stored)
+            {
+                // Stored arrays may be shorter than the slot count (trailing zero slots are not written; a missing slot is 0).
+                var acc = new long[Math.Max(have.Length, AccSlot.AssistTiltPaid + 1)];
+                have.CopyTo(acc, 0);
+                acc[AccSlot.AssistBasicPaid] = checked(acc[AccSlot.AssistBasicPaid] + basic);
+                acc[AccSlot.AssistTiltPaid] = checked(acc[AccSlot.AssistTiltPaid] + tilted);
+                await conn.ExecuteAsync(new CommandDefinition(
+                    have.Length == 0 && stored.Count == 1
+                        ? """
+                          INSERT INTO accumulator (psn_no, year, insutype, acc, run_id) VALUES (@psnNo, @year, @insutype, @acc, @applicationId)
+                          ON CONFLICT (psn_no, year, insutype) DO UPDATE SET acc = excluded.acc
+                          """
+                        : "UPDATE accumulator SET acc = @acc WHERE psn_no = @psnNo AND year = @year AND insutype = @insutype",
+                    new { psnNo, year, insutype, acc, applicationId }, tx, cancellationToken: ct));
+            }
         }
     }
 

@@ -397,7 +397,11 @@ public sealed partial class BatchRunner
             r.AccDelta[i] = d;
             dirty |= d != 0;
         }
-        if (dirty) pass.MarkDirty(slot);
+        if (dirty)
+        {
+            pass.MarkDirty(slot);
+            pass.Share(slot);
+        }
         int resultYear = res.Year != 0 ? res.Year : year;
         r.Year = resultYear;
         r.Status = res.Status switch
@@ -544,6 +548,7 @@ public sealed partial class BatchRunner
             AssumedParams = r.AssumedParams,
             SupersededParams = r.SupersededParams,
             AccDelta = r.HasDelta ? delta : null,
+            Insutype = r.Insutype,
         };
     }
 }

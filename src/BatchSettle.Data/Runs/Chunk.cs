@@ -270,11 +270,11 @@ internal sealed class Chunk
     {
         if (AccumulatorCount == 0) return;
         // Kept for the session and emptied at commit: no catalog churn per chunk.
-        Execute(conn, tx, "CREATE TEMP TABLE IF NOT EXISTS tmp_acc (psn_no text, year int, acc bigint[]) ON COMMIT DELETE ROWS");
+        Execute(conn, tx, "CREATE TEMP TABLE IF NOT EXISTS tmp_acc (psn_no text, year int, insutype text, acc bigint[]) ON COMMIT DELETE ROWS");
         // Written like results: the binary COPY format by hand, arrays without trailing zero slots (a reader takes a
         // missing slot as 0).
         var w = _copy;
-        w.Begin(conn, "COPY tmp_acc (psn_no, year, acc) FROM STDIN (FORMAT BINARY)");
+        w.Begin(conn, "COPY tmp_acc (psn_no, year, insutype, acc) FROM STDIN (FORMAT BINARY)");
         try
         {
             Span<long> acc = stackalloc long[AccSlot.Count];
@@ -284,9 +284,10 @@ internal sealed class Chunk
                 int len = AccSlot.Count;
                 while (len > 0 && a.Acc[len - 1] == 0) len--;
                 for (int i = 0; i < len; i++) acc[i] = a.Acc[i];
-                w.StartRow(3);
+                w.StartRow(4);
                 w.Text(a.PsnNo);
                 w.Int(a.Year);
+                w.Text(a.Insutype);
                 w.Longs(acc[..len]);
             }
             w.Complete();
@@ -298,9 +299,9 @@ internal sealed class Chunk
         }
         Execute(conn, tx,
             $"""
-            INSERT INTO accumulator (psn_no, year, acc, run_id)
-            SELECT psn_no, year, acc, {runId} FROM tmp_acc
-            ON CONFLICT (psn_no, year) DO UPDATE SET acc = excluded.acc, run_id = excluded.run_id
+            INSERT INTO accumulator (psn_no, year, insutype, acc, run_id)
+            SELECT psn_no, year, insutype, acc, {runId} FROM tmp_acc
+            ON CONFLICT (psn_no, year, insutype) DO UPDATE SET acc = excluded.acc, run_id = excluded.run_id
             """);
     }
 

@@ -63,10 +63,15 @@ internal struct ClaimRow
     public bool DiseQualified;
     public bool HighValueDrug;
 
-    // Stored accumulators of (psn_no, AccYear): the original's year for a reversal, else enddate's year.
+    // Stored accumulators of (psn_no, AccYear, Insutype): the original's year for a reversal, else enddate's year.
     public int AccYear;
     public bool HasAcc;
     public PersonYearState Acc;
+    // (v2) EL-01 two rows in one year: the stored accumulators of the person's other insutype of AccYear, when there is
+    // such a row (its person-level slots are shared, AccSlot.PersonLevel). AccOther is meaningful only when HasAccOther.
+    public bool HasAccOther;
+    public string? AccOtherInsutype;
+    public PersonYearState AccOther;
 
     // The reversed original's stored result (when it exists in settlement_result).
     public OriginalResult? Original;
@@ -98,6 +103,8 @@ internal sealed class OriginalResult
     public bool AssumedParams;
     public bool SupersededParams;
     public long[]? AccDelta;
+    /// <summary>(v2) The original's insutype: its running totals are that insutype's row (null when not known).</summary>
+    public string? Insutype;
 }
 
 /// <summary>A block of streamed claims, reused: the reader fills it, the settler empties it.</summary>

@@ -137,6 +137,7 @@ internal static class ClaimValidator
         else if (orig.Status != "settled") errors.Add(("reversal_of", $"original claim {of} is {orig.Status}; nothing to reverse"));
         else if (alreadyReversed) errors.Add(("reversal_of", $"original claim {of} is already reversed"));
         else if (orig.AccDelta is null) errors.Add(("reversal_of", $"original claim {of} has no stored accumulator delta"));
+        else if (orig.Insutype is { } it && it != Codes.Insutype(c.InsuType)) errors.Add(("insutype", $"reversal insutype {Codes.Insutype(c.InsuType)} is not the original's ({it}): its running totals are that insutype's row (EL-01)"));
         else CheckNegation(c, orig, errors);
     }
 

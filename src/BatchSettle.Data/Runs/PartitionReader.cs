@@ -40,7 +40,7 @@ internal sealed class PartitionReader(
     string batchId)
 {
     private readonly Cursor<PersonRow> _persons = new(persons, PartitionStream.PersonColumnsAfterKey, static (e, ref p) => PartitionStream.ReadPerson(e, ref p));
-    private readonly Cursor<AccumulatorRow> _accs = new(accumulators, 2, static (e, ref a) => PartitionStream.ReadAccumulator(e, ref a));
+    private readonly Cursor<AccumulatorRow> _accs = new(accumulators, 3, static (e, ref a) => PartitionStream.ReadAccumulator(e, ref a));
     private string? _psn;
 
     public bool Read(ref ClaimRow r)
@@ -135,16 +135,27 @@ internal sealed class PartitionReader(
             r.OriginalAlreadyReversed = rv.AlreadyReversed;
         }
 
-        // A reversal rolls back the original's year; any other claim uses its settlement year.
+        // A reversal rolls back the original's year; any other claim uses its settlement year. (v2) The row of the claim's
+        // insutype; the person's other insutype of that year, if stored, comes along for the shared person-level slots.
         r.AccYear = r.Original is { Year: > 0 } o ? o.Year : year;
         r.HasAcc = false;
         r.Acc = default;
+        r.HasAccOther = false;
+        r.AccOtherInsutype = null;
         foreach (ref readonly var a in _accs.Current)
         {
             if (a.Year != r.AccYear) continue;
-            r.HasAcc = true;
-            r.Acc = a.Acc;
-            break;
+            if (string.Equals(a.Insutype, r.Insutype, StringComparison.Ordinal))
+            {
+                r.HasAcc = true;
+                r.Acc = a.Acc;
+            }
+            else if (!r.HasAccOther)
+            {
+                r.HasAccOther = true;
+                r.AccOtherInsutype = a.Insutype;
+                r.AccOther = a.Acc;
+            }
         }
         return true;
     }

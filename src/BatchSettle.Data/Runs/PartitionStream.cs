@@ -73,11 +73,12 @@ internal static class PartitionStream
         ) TO STDOUT (FORMAT BINARY)
         """;
 
-    /// <summary>Stored accumulators past the checkpoint in psn_no order (the reader keeps its partition's).</summary>
+    /// <summary>Stored accumulators past the checkpoint in psn_no order (the reader keeps its partition's); (v2) one
+    /// row per (psn_no, year, insutype).</summary>
     public static string AccumulatorsSql(string? checkpoint) =>
         $"""
         COPY (
-          SELECT a.psn_no, a.year, a.acc FROM accumulator a
+          SELECT a.psn_no, a.year, a.insutype, a.acc FROM accumulator a
           WHERE true {After("a.psn_no", checkpoint)}
           ORDER BY a.psn_no COLLATE "C", a.year
         ) TO STDOUT (FORMAT BINARY)
@@ -93,7 +94,7 @@ internal static class PartitionStream
                  o.setl_id, o.psn_no, o.status, o.reason, o.year, o.medfee_sumamt, o.fulamt_ownpay_amt,
                  o.overlmt_selfpay, o.preselfpay_amt, o.inscp_scp_amt, o.act_pay_dedc, o.hifp_pay, o.pool_prop_bp,
                  o.hifmi_pay, o.hifob_pay, o.maf_pay, o.maf_tilted_pay, o.fund_pay_sumamt, o.psn_part_amt,
-                 o.assumed_params, o.acc_delta, o.superseded_params
+                 o.assumed_params, o.acc_delta, o.superseded_params, o.insutype
           FROM staging_claim c
           LEFT JOIN settlement_result o ON o.claim_seq = (SELECT max(k) FROM result_claim_seq(c.reversal_of) k)
           WHERE c.reversal_of IS NOT NULL AND c.batch_id = {Literal(batchId)}
@@ -165,7 +166,7 @@ internal static class PartitionStream
     {
         if (e.IsNull)
         {
-            for (int i = 0; i < 22; i++) e.Skip();
+            for (int i = 0; i < 23; i++) e.Skip();
             return null;
         }
         return new OriginalResult
@@ -192,6 +193,7 @@ internal static class PartitionStream
             AssumedParams = e.Read<bool>(NpgsqlDbType.Boolean),
             AccDelta = Longs(e),
             SupersededParams = e.Read<bool>(NpgsqlDbType.Boolean),
+            Insutype = Text(e),
         };
     }
 
@@ -220,10 +222,11 @@ internal static class PartitionStream
 
     public const int PersonColumnsAfterKey = 18;
 
-    /// <summary>Reads an accumulator row's year and array (after psn_no).</summary>
+    /// <summary>Reads an accumulator row's year, insutype and array (after psn_no).</summary>
     public static void ReadAccumulator(NpgsqlBinaryExporter e, ref AccumulatorRow a)
     {
         a.Year = e.Read<int>(NpgsqlDbType.Integer);
+        a.Insutype = e.Read<string>(NpgsqlDbType.Text);
         a.Acc = default;
         if (e.IsNull)
         {

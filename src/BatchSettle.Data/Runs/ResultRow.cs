@@ -60,5 +60,8 @@ internal struct AccumulatorRow
 {
     public string PsnNo;
     public int Year;
+    /// <summary>(v2) Key (psn_no, year, insutype): the per-insurance slots are this insutype's; the person-level slots
+    /// (AccSlot.PersonLevel) are the same in every row of the person-year.</summary>
+    public string Insutype;
     public PersonYearState Acc;
 }
