@@ -16,6 +16,9 @@ UPDATE accumulator a SET insutype = coalesce(
     (SELECT min(p.insutype) FROM staging_person p WHERE p.psn_no = a.psn_no AND p.year = a.year + 1),
     '390');
 
+-- The old key goes first: the copy below is a second row of the same (psn_no, year).
+ALTER TABLE accumulator DROP CONSTRAINT accumulator_pkey;
+
 INSERT INTO accumulator (psn_no, year, insutype, acc, run_id)
 SELECT a.psn_no, a.year, p.insutype, a.acc, a.run_id
 FROM accumulator a
@@ -23,5 +26,4 @@ JOIN (SELECT DISTINCT psn_no, year, insutype FROM staging_person) p
   ON p.psn_no = a.psn_no AND p.year = a.year AND p.insutype <> a.insutype;
 
 ALTER TABLE accumulator ALTER COLUMN insutype SET NOT NULL;
-ALTER TABLE accumulator DROP CONSTRAINT accumulator_pkey;
 ALTER TABLE accumulator ADD PRIMARY KEY (psn_no, year, insutype);

@@ -71,10 +71,13 @@ public sealed class AssistanceApplicationService(NpgsqlDataSource dataSource, Ti
         await RefuseDuringRunAsync(conn, tx, psnNo, ct);
         var policy = new PolicySet(await PolicyRows.ReadAllAsync(conn, ct));
 
+        // (v2) A person may have a 390 and a 310 row in one year (EL-01): the row that holds category I decides (the
+        // identity is the person's; a row without it only says less), else the employee row, deterministically.
         var person = await conn.QuerySingleOrDefaultAsync<PersonRow>(new CommandDefinition(
             """
             SELECT admdvs AS Admdvs, insutype AS Insutype, hardship AS Hardship, year AS Year FROM staging_person
-            WHERE psn_no = @psnNo AND year <= @year ORDER BY year DESC LIMIT 1
+            WHERE psn_no = @psnNo AND year <= @year
+            ORDER BY year DESC, (hardship LIKE '%I:%') DESC, insutype DESC LIMIT 1
             """, new { psnNo, year = applicationDate.Year }, tx, cancellationToken: ct));
         if (person is null)
         {

@@ -126,4 +126,69 @@ public sealed class GrantRunningTotalsTests(PostgresFixture pg)
         Assert.Equal(2_000_000, Slot(accJune, "assist_basic_paid"));
         Assert.Equal(1_800_000, Slot(accJune, "assist_tilt_paid"));
     }
+    [Fact]
+    [Trait("Rule", "YK-MA-09")]
+    public async Task Grant_ToAPersonWithTwoInsutypesInTheYear_MovesBothRowsPersonLevelSlots()
+    {
+        // Y2: Yingkou resident (390, centralised) who joins employee insurance (310 mid_year paid 2025-02-10 → employee
+        // from 2025-03-01); both rows hold I from 2024 and E from 2025-05-01. February resident stay 2,000,000 and March
+        // employee visit 1,000: both rows of 2025 are stored. The application of 2025-05-10 grants I's caps (basic
+        // 20,000, tilted 15,000, as above): assistance paid is the person's (EL-01, §8), so both rows' paid slots move by
+        // exactly that and nothing else moves. A June employee stay then finds E's basic cap (20,000) used by the grant:
+        // basic 0; tilted at most E's 18,000 − 15,000 = 3,000.
+        const string Feb = "210800-2025-02";
+        const string Hardship = "I:2024-01-01;E:2025-05-01";
+        using var data = new TestData();
+        await using var ds = await pg.NewDatabaseAsync();
+        var loader = new StagingLoader(ds, Time);
+        await loader.LoadPersonsAsync(data.Write("persons.csv", TestData.PersonsHeader,
+        [
+            $"Y2,210800,390,1960-05-01,2025,centralised,2024-12-01,,0,0,5,0,,{Hardship},false",
+            $"Y2,210800,310,1960-05-01,2025,mid_year,2025-02-10,,0,0,1,0,2025-02-10,{Hardship},false",
+        ]));
+        await loader.LoadClaimsAsync(data.Write("claims.csv", TestData.ClaimsHeader,
+        [
+            C(Feb, "F-R", "Y2", "2025-02-20", 2_000_000m),
+            Feb + TestData.Claim("F-E", "Y2", "2025-03-10", 1_000m, admdvs: "210800", insutype: "310")[TestData.Batch.Length..],
+        ]));
+        var runner = new BatchRunner(ds, Time);
+        Assert.True((await runner.RunBatchAsync(Feb, new BatchRunOptions { Partitions = 1, Parallelism = 1 })).Succeeded);
+        await using var c = await ds.OpenConnectionAsync();
+        Assert.Equal(["settled", "settled"], await c.QueryAsync<string>("SELECT status FROM settlement_result ORDER BY setl_id"));
+        async Task<Dictionary<string, long[]>> Rows() =>
+            (await c.QueryAsync<(string I, long[] Acc)>("SELECT insutype, acc FROM accumulator WHERE psn_no = 'Y2' AND year = 2025"))
+            .ToDictionary(r => r.I, r => r.Acc);
+        var before = await Rows();
+        Assert.Equal(["310", "390"], before.Keys.Order(StringComparer.Ordinal));
+
+        var d = await new AssistanceApplicationService(ds, Time).ApplyAsync("Y2", new DateOnly(2025, 5, 10));
+        Assert.True(d.Granted, d.Reason);
+        Assert.Equal((2_000_000L, 1_500_000L), (d.Basic, d.Tilted));
+        var after = await Rows();
+        foreach (var insutype in new[] { "390", "310" })
+        {
+            var (b, a) = (before[insutype], after[insutype]);
+            for (int i = 0; i < BatchSettle.Core.Settlement.AccSlot.Count; i++)
+            {
+                string name = BatchSettle.Core.Settlement.AccSlot.Names[i];
+                long moved = (i < a.Length ? a[i] : 0) - (i < b.Length ? b[i] : 0);
+                Assert.Equal(name switch { "assist_basic_paid" => 2_000_000L, "assist_tilt_paid" => 1_500_000L, _ => 0L }, moved);
+            }
+        }
+
+        const string June2 = "210800-2025-06";
+        await loader.LoadClaimsAsync(data.Write("claims2.csv", TestData.ClaimsHeader,
+            [June2 + TestData.Claim("J-E", "Y2", "2025-06-10", 20_000m, admdvs: "210800", insutype: "310")[TestData.Batch.Length..]]));
+        Assert.True((await runner.RunBatchAsync(June2, new BatchRunOptions { Partitions = 1, Parallelism = 1 })).Succeeded);
+        var (maf, tilted) = await c.QuerySingleAsync<(long, long)>("SELECT maf_pay, maf_tilted_pay FROM settlement_result WHERE setl_id = 'J-E'");
+        Assert.Equal(0, maf - tilted);
+        Assert.InRange(tilted, 0, 300_000);
+        var june = await Rows();
+        Assert.Equal(2_000_000, Slot(june["310"], "assist_basic_paid"));
+        for (int i = 0; i < BatchSettle.Core.Settlement.AccSlot.Count; i++)
+        {
+            if (!BatchSettle.Core.Settlement.AccSlot.PersonLevel(i)) continue;
+            Assert.Equal(i < june["390"].Length ? june["390"][i] : 0, i < june["310"].Length ? june["310"][i] : 0);
+        }
+    }
 }
