@@ -31,9 +31,11 @@ public static class CliApp
           reconcile --subsidies --year Y --admdvs A     premium subsidies vs ledger per category; trial balance
           generate --persons N --claims M --seed S --out DIR [--month YYYY-MM]
           subsidies --year Y --admdvs A                 post premium subsidies (POLICY.md §11) once per person-year
-          subsidies --reverse --psn P --year Y --reason R
-                                                        red-ink reversal of P's posted subsidy of year Y (once)
-          subsidies --repost --psn P --year Y           post it again from the registry as it is now, after a reversal
+          subsidies --reverse --psn P --year Y --reason R [--period YYYY-MM]
+                                                        red-ink reversal of P's posted subsidy of year Y (once), in Y-01
+                                                        or, once that is closed, the current open period
+          subsidies --repost --psn P --year Y [--period YYYY-MM]
+                                                        post it again from the registry as it is now, after a reversal
           assist-apply --psn P --date YYYY-MM-DD         category-I assistance application (YK-MA-09): decide, post once, explain
           dashboard [--urls U] [--run-batches]          the operations dashboard (http://127.0.0.1:5080/dashboard/)
           worker [--node-id ID] [--partitions N] [--parallelism N] [--dashboard] [--Worker:Key=value]
