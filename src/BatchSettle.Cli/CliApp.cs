@@ -31,9 +31,11 @@ public static class CliApp
           reconcile --subsidies --year Y --admdvs A     premium subsidies vs ledger per category; trial balance
           generate --persons N --claims M --seed S --out DIR [--month YYYY-MM]
           subsidies --year Y --admdvs A                 post premium subsidies (POLICY.md §11) once per person-year
-          subsidies --reverse --psn P --year Y --reason R
-                                                        red-ink reversal of P's posted subsidy of year Y (once)
-          subsidies --repost --psn P --year Y           post it again from the registry as it is now, after a reversal
+          subsidies --reverse --psn P --year Y --reason R [--period YYYY-MM]
+                                                        red-ink reversal of P's posted subsidy of year Y (once), in Y-01
+                                                        or, once that is closed, the current open period
+          subsidies --repost --psn P --year Y [--period YYYY-MM]
+                                                        post it again from the registry as it is now, after a reversal
           assist-apply --psn P --date YYYY-MM-DD         category-I assistance application (YK-MA-09): decide, post once, explain
           dashboard [--urls U] [--run-batches]          the operations dashboard (http://127.0.0.1:5080/dashboard/)
           worker [--node-id ID] [--partitions N] [--parallelism N] [--dashboard] [--Worker:Key=value]
@@ -43,6 +45,8 @@ public static class CliApp
           period list [--admdvs A]                      accounting periods (region, YYYY-MM) and their state
           period close --admdvs A --period YYYY-MM      close a month: every run posted, books balance, statements = results = sub-ledger
           payments --admdvs A --file payments.csv       record payments to facilities (fixmedins_code,period,fund_pay_type,amount,paid_date,bank_ref)
+          opening-balances --period YYYY-MM --file F    the fund books' 期初余额, once per book, in their first (open) period
+                                                        (admdvs,fund_code,account_code,counterparty,debit,credit; yuan)
           advance pay|return --admdvs A --facility F --fund 310100|330100|390100|610100 --amount Y --date D --bank-ref R
           advance offset --admdvs A --facility F --period YYYY-MM --fund-pay-type T --amount Y --date D
                                                         预付金 paid, returned, or offset against a month's settlement
@@ -102,6 +106,7 @@ public static class CliApp
                 "db" => await DbAsync(CliArgs.Parse(rest), o, ct),
                 "period" => await FinanceCommand.PeriodAsync(CliArgs.Parse(rest), o, e, clock, ct),
                 "payments" => await FinanceCommand.PaymentsAsync(CliArgs.Parse(rest), o, e, clock, ct),
+                "opening-balances" => await FinanceCommand.OpeningBalancesAsync(CliArgs.Parse(rest), o, e, clock, ct),
                 "advance" => await FinanceCommand.AdvanceAsync(CliArgs.Parse(rest), o, clock, ct),
                 "year-end" => await FinanceCommand.YearEndAsync(CliArgs.Parse(rest), o, clock, ct),
                 "statements" => await FinanceCommand.StatementsAsync(CliArgs.Parse(rest), o, clock, ct),

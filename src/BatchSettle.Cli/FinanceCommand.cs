@@ -64,6 +64,33 @@ internal static class FinanceCommand
         return bad.Count + outcomes.Count(x => !x.Recorded) == 0 ? 0 : 1;
     }
 
+    /// <summary><c>opening-balances --period YYYY-MM --file F</c>: the fund books' opening balances (Data/Finance/OpeningBalances).</summary>
+    public static async Task<int> OpeningBalancesAsync(CliArgs a, TextWriter o, TextWriter e, TimeProvider time, CancellationToken ct)
+    {
+        string period = a.Required("period");
+        string file = a.Required("file");
+        a.EnsureAllUsed();
+        FundBooks.PeriodStart(period);
+        if (!File.Exists(file)) throw new FinanceException($"{file}: file not found");
+        var (lines, bad) = OpeningBalances.ReadFile(file);
+        if (bad.Count > 0)
+        {
+            foreach (var b in bad) e.WriteLine($"{file}: {b}");
+            e.WriteLine($"{file}: {bad.Count} problems; nothing posted");
+            return 1;
+        }
+        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        var r = await new OpeningBalances(ds, time).PostAsync(period, lines, Path.GetFileName(file), Actor, ct);
+        foreach (var p in r.Problems) e.WriteLine($"{file}: {p}");
+        if (!r.Posted)
+        {
+            e.WriteLine($"{file}: {r.Problems.Count} problems; nothing posted");
+            return 1;
+        }
+        foreach (var (book, voucher, total) in r.Vouchers) o.WriteLine($"{book} {period}: opening balances posted, voucher {voucher}, {FenMath.FormatYuan(total)} yuan each side");
+        return 0;
+    }
+
     public static async Task<int> AdvanceAsync(CliArgs a, TextWriter o, TimeProvider time, CancellationToken ct)
     {
         string sub = a.Positional.Count == 1 ? a.Positional[0] : throw new UsageException("advance needs 'pay', 'return' or 'offset'");

@@ -48,12 +48,14 @@ internal static class SubsidiesCommand
         }
         string? reason = reverse ? a.Required("reason") : null;
         if (reverse && string.IsNullOrWhiteSpace(reason)) throw new UsageException("--reason must say why the subsidy is reversed");
+        // The accounting period to file the correction in (default: Y-01 while open, else the current open period).
+        string? period = a.Get("period");
         a.EnsureAllUsed();
         await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
         var fix = new SubsidyCorrection(ds, time);
         var r = reverse
-            ? await fix.ReverseAsync(psn, year, reason!, Environment.UserName, ct)
-            : await fix.RepostAsync(psn, year, Environment.UserName, ct);
+            ? await fix.ReverseAsync(psn, year, reason!, Environment.UserName, period, ct)
+            : await fix.RepostAsync(psn, year, Environment.UserName, period, ct);
         o.Write(r.Format());
         return 0;
     }

@@ -32,6 +32,7 @@ internal static partial class DashboardApi
         act.MapPost("/batches/{batchId}/trigger", TriggerBatch);
         act.MapPost("/runs/{runId:long}/retry", RetryRun);
         act.MapPost("/runs/{runId:long}/cancel", CancelRun);
+        api.MapFinanceApi();
         return api;
     }
 

@@ -34,8 +34,9 @@ public static class DashboardServices
         services.AddAuthentication(BasicAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(DashboardRoles.ViewPolicy, p => p.RequireRole(DashboardRoles.Viewer, DashboardRoles.Operator))
-            .AddPolicy(DashboardRoles.ActPolicy, p => p.RequireRole(DashboardRoles.Operator));
+            .AddPolicy(DashboardRoles.ViewPolicy, p => p.RequireRole(DashboardRoles.Viewer, DashboardRoles.Operator, DashboardRoles.Finance))
+            .AddPolicy(DashboardRoles.ActPolicy, p => p.RequireRole(DashboardRoles.Operator))
+            .AddPolicy(DashboardRoles.FinancePolicy, p => p.RequireRole(DashboardRoles.Finance));
         return services;
     }
 

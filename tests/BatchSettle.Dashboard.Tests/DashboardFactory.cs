@@ -10,12 +10,13 @@ namespace BatchSettle.Dashboard.Tests;
 
 /// <summary>
 /// The dashboard host exactly as <c>batchsettle dashboard --run-batches</c> builds it (<see cref="DashboardHost"/>),
-/// on a test database, with two users: <c>view</c> (viewer) and <c>op</c> (operator).
+/// on a test database, with three users: <c>view</c> (viewer), <c>op</c> (operator) and <c>fin</c> (finance).
 /// </summary>
 internal sealed class DashboardFactory(NpgsqlDataSource db, int chunkClaims = 500, int chunkPauseMs = 0) : WebApplicationFactory<Program>
 {
     public const string Viewer = "view";
     public const string Operator = "op";
+    public const string Finance = "fin";
     public const string Password = "s3cret-pass";
 
     protected override IHostBuilder CreateHostBuilder() =>
@@ -32,6 +33,9 @@ internal sealed class DashboardFactory(NpgsqlDataSource db, int chunkClaims = 50
                 ["Dashboard:Users:1:Name"] = Operator,
                 ["Dashboard:Users:1:PasswordHash"] = PasswordCheck.Hash(Password),
                 ["Dashboard:Users:1:Role"] = DashboardRoles.Operator,
+                ["Dashboard:Users:2:Name"] = Finance,
+                ["Dashboard:Users:2:Password"] = Password,
+                ["Dashboard:Users:2:Role"] = DashboardRoles.Finance,
                 ["Dashboard:SampleInterval"] = "00:00:00.250",
                 ["Dashboard:LiveInterval"] = "00:00:00.250",
                 ["Dashboard:RunPartitions"] = "4",

@@ -382,6 +382,8 @@ async function route() {
     else if (parts[0] === 'runs') await runs(params);
     else if (parts[0] === 'audit') await audit(params);
     else if (parts[0] === 'explain') await explain(parts[1] ? decodeURIComponent(parts[1]) : '');
+    // Pages in their own files (finance.js) register here.
+    else if (window.BS_PAGES && window.BS_PAGES[parts[0]]) await window.BS_PAGES[parts[0]](parts.slice(1), params);
     else view(el('h1', {}, 'Not found'));
   } catch (e) {
     view(el('h1', {}, 'Something went wrong'), el('p', { class: 'err' }, String(e.message || e)));

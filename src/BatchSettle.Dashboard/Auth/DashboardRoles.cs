@@ -9,8 +9,12 @@ public static class DashboardRoles
     /// <summary>Also triggers batches and schedules, retries failed runs and cancels running ones.</summary>
     public const string Operator = "operator";
 
+    /// <summary>Sees everything (Hangfire read-only) and closes accounting periods on the finance page.</summary>
+    public const string Finance = "finance";
+
     public const string ViewPolicy = "dashboard.view";
     public const string ActPolicy = "dashboard.act";
+    public const string FinancePolicy = "dashboard.finance";
 
-    public static bool IsKnown(string role) => role is Viewer or Operator;
+    public static bool IsKnown(string role) => role is Viewer or Operator or Finance;
 }

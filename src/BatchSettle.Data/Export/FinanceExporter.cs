@@ -125,6 +125,38 @@ public sealed class FinanceExporter(NpgsqlDataSource dataSource)
                 s.PsnPartAmt, s.RefusedClaims, s.RefusedAmount, s.QuarantinedClaims, s.QuarantinedAmount, (long)s.DepositBp, s.Deposit, s.AdvanceOffset, s.NetToPay }));
     }
 
+    /// <summary>
+    /// The statements as CSV for a spreadsheet: UTF-8 with a BOM, headers <c>中文 (national_field)</c>, text cells
+    /// formula-safe (<see cref="BatchExporter.AppendTextCell"/>), money in yuan with two decimals. Written to a temporary
+    /// file and renamed, like every export.
+    /// </summary>
+    public async Task<long> StatementsCsvAsync(string admdvs, string month, string path, CancellationToken ct = default)
+    {
+        var lines = await Statements.ForPeriodAsync(dataSource, admdvs, month, ct);
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < s_statements.Length; i++) BatchExporter.AppendTextCell(sb, s_statements[i].Header, i == 0);
+        sb.Append("\r\n");
+        foreach (var s in lines)
+        {
+            string[] texts = [s.Facility, s.FundPayType, s.MedGroup];
+            for (int i = 0; i < texts.Length; i++) BatchExporter.AppendTextCell(sb, texts[i], i == 0);
+            foreach (long v in new[] { s.Claims, s.Reversals })
+                sb.Append(',').Append(v.ToString(CultureInfo.InvariantCulture));
+            foreach (long v in new[] { s.MedfeeSumamt, s.FundAmount, s.ReversalAmount, s.PsnPartAmt })
+                sb.Append(',').Append(FenMath.FormatYuan(v));
+            sb.Append(',').Append(s.RefusedClaims.ToString(CultureInfo.InvariantCulture)).Append(',').Append(FenMath.FormatYuan(s.RefusedAmount));
+            sb.Append(',').Append(s.QuarantinedClaims.ToString(CultureInfo.InvariantCulture)).Append(',').Append(FenMath.FormatYuan(s.QuarantinedAmount));
+            sb.Append(',').Append(s.DepositBp.ToString(CultureInfo.InvariantCulture));
+            foreach (long v in new[] { s.Deposit, s.AdvanceOffset, s.NetToPay })
+                sb.Append(',').Append(FenMath.FormatYuan(v));
+            sb.Append("\r\n");
+        }
+        string tmp = path + ".tmp";
+        await File.WriteAllTextAsync(tmp, sb.ToString(), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true), ct);
+        File.Move(tmp, path, overwrite: true);
+        return lines.Count;
+    }
+
     private static readonly XlsxColumn[] s_outstanding =
     [
         new("定点医药机构编号", "fixmedins_code", XlsxKind.Id), new("基金支付类型", "fund_pay_type", XlsxKind.Id), new("清算年月", "clearing_month", XlsxKind.Text),

@@ -57,12 +57,12 @@ public sealed class Reports(NpgsqlDataSource dataSource)
         var rows = (await conn.QueryAsync<(string Code, long OpenD, long OpenC, long D, long C, long YD, long YC)>(new CommandDefinition(
             """
             SELECT l.account_code,
-                   COALESCE(sum(l.debit) FILTER (WHERE v.voucher_date < @start), 0)::bigint,
-                   COALESCE(sum(l.credit) FILTER (WHERE v.voucher_date < @start), 0)::bigint,
-                   COALESCE(sum(l.debit) FILTER (WHERE v.voucher_date >= @start), 0)::bigint,
-                   COALESCE(sum(l.credit) FILTER (WHERE v.voucher_date >= @start), 0)::bigint,
-                   COALESCE(sum(l.debit) FILTER (WHERE v.voucher_date >= @yearStart), 0)::bigint,
-                   COALESCE(sum(l.credit) FILTER (WHERE v.voucher_date >= @yearStart), 0)::bigint
+                   COALESCE(sum(l.debit) FILTER (WHERE v.voucher_date < @start OR v.kind = 'opening'), 0)::bigint,
+                   COALESCE(sum(l.credit) FILTER (WHERE v.voucher_date < @start OR v.kind = 'opening'), 0)::bigint,
+                   COALESCE(sum(l.debit) FILTER (WHERE v.voucher_date >= @start AND v.kind <> 'opening'), 0)::bigint,
+                   COALESCE(sum(l.credit) FILTER (WHERE v.voucher_date >= @start AND v.kind <> 'opening'), 0)::bigint,
+                   COALESCE(sum(l.debit) FILTER (WHERE v.voucher_date >= @yearStart AND v.kind <> 'opening'), 0)::bigint,
+                   COALESCE(sum(l.credit) FILTER (WHERE v.voucher_date >= @yearStart AND v.kind <> 'opening'), 0)::bigint
             FROM voucher v JOIN voucher_line l ON l.voucher_id = v.voucher_id
             WHERE v.book_code = @bookCode AND v.voucher_date <= @end
             GROUP BY 1
@@ -164,12 +164,15 @@ public sealed class Reports(NpgsqlDataSource dataSource)
         var rows = await conn.QueryAsync<(string Code, long Net)>(new CommandDefinition(
             """
             SELECT l.account_code, sum(l.debit - l.credit)::bigint FROM voucher v JOIN voucher_line l ON l.voucher_id = v.voucher_id
-            WHERE v.book_code = @bookCode AND v.voucher_date BETWEEN @from AND @to AND v.kind <> 'closing' GROUP BY 1
+            WHERE v.book_code = @bookCode AND v.voucher_date BETWEEN @from AND @to AND v.kind NOT IN ('closing', 'opening') GROUP BY 1
             """, new { bookCode, from = from.ToDateTime(TimeOnly.MinValue), to = to.ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct));
         return rows.ToDictionary(r => r.Code, r => r.Net);
     }
 
-    /// <summary>Balances on the normal side per level-1 account before <paramref name="date"/> (明细 rolled up).</summary>
+    /// <summary>
+    /// Balances on the normal side per level-1 account before <paramref name="date"/> (a year's start; 明细 rolled up).
+    /// Opening balances loaded for a period of that year count as its 年初余额 (the books know nothing earlier).
+    /// </summary>
     private async Task<Dictionary<string, long>> BalancesBeforeAsync(string bookCode, DateOnly date, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -179,7 +182,8 @@ public sealed class Reports(NpgsqlDataSource dataSource)
             FROM voucher v JOIN voucher_line l ON l.voucher_id = v.voucher_id
             JOIN account_chart c ON c.code = l.account_code AND c.effective_from <= v.voucher_date AND (c.effective_to IS NULL OR c.effective_to >= v.voucher_date)
             JOIN account_chart p ON p.code = COALESCE(c.parent, c.code) AND p.effective_from <= v.voucher_date AND (p.effective_to IS NULL OR p.effective_to >= v.voucher_date)
-            WHERE v.book_code = @bookCode AND v.voucher_date < @date GROUP BY 1
+            WHERE v.book_code = @bookCode AND (v.voucher_date < @date OR (v.kind = 'opening' AND v.voucher_date < @date + interval '1 year'))
+            GROUP BY 1
             """, new { bookCode, date = date.ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct));
         return rows.ToDictionary(r => r.Code, r => r.Bal);
     }

@@ -21,23 +21,32 @@ public sealed record SubsidyCorrectionResult(
     long County,
     long? EntryId,
     long? RunId,
-    string Message)
+    string Message,
+    string? Period = null)
 {
     public string Format() => Message + "\n";
 }
 
 /// <summary>
-/// Corrects a posted premium subsidy (POLICY.md §10 LG-01, §11 PS-01; migration 046): <see cref="ReverseAsync"/> posts
+/// Corrects a posted premium subsidy (POLICY.md §10 LG-01, §11 PS-01; migration 046): <c>ReverseAsync</c> posts
 /// the red-ink reversal of a person-year's posting in force (a premium_subsidy_reversal row, the exact negation, and
 /// one ledger entry of kind <c>subsidy_reversal</c> with the original entry's lines, same accounts and sides, amounts
-/// negated); <see cref="RepostAsync"/> computes the person-year again from the registry as it is now and posts it as the
+/// negated); <c>RepostAsync</c> computes the person-year again from the registry as it is now and posts it as the
 /// next posting, only once the previous one is reversed. Both append only, in one transaction under the region-year's
 /// advisory lock (the one <see cref="SubsidyPoster"/> takes); the tables' keys and triggers are the last guard (a
 /// posting is reversed at most once; posting n + 1 needs posting n reversed).
 /// </summary>
 public sealed class SubsidyCorrection(NpgsqlDataSource dataSource, TimeProvider time)
 {
-    public async Task<SubsidyCorrectionResult> ReverseAsync(string psnNo, int year, string reason, string requestedBy = "",
+    public Task<SubsidyCorrectionResult> ReverseAsync(string psnNo, int year, string reason, string requestedBy = "",
+        CancellationToken ct = default) => ReverseAsync(psnNo, year, reason, requestedBy, null, ct);
+
+    /// <summary>
+    /// The red-ink reversal, filed in <paramref name="intoPeriod"/> when given, else in the posting's own period (Y-01)
+    /// while that is open, else in the region's current open period (<see cref="FilingPeriodAsync"/>). A closed period
+    /// is refused by the database.
+    /// </summary>
+    public async Task<SubsidyCorrectionResult> ReverseAsync(string psnNo, int year, string reason, string requestedBy, string? intoPeriod,
         CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(psnNo);
@@ -56,16 +65,17 @@ public sealed class SubsidyCorrection(NpgsqlDataSource dataSource, TimeProvider 
                 "a posting is reversed once — repost it first to correct it again");
         }
         var postedAt = time.GetUtcNow();
+        string period = await FilingPeriodAsync(conn, tx, last.Admdvs, year, intoPeriod, ct);
         long entryId = await conn.ExecuteScalarAsync<long>(new CommandDefinition("SELECT nextval('ledger_entry_seq')", transaction: tx, cancellationToken: ct));
         long correctionId = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
             """
             INSERT INTO premium_subsidy_reversal (psn_no, year, posting_no, admdvs, category, amount, city_amount, county_amount,
-                original_entry_id, entry_id, reason, requested_by, posted_at)
+                original_entry_id, entry_id, reason, requested_by, posted_at, period)
             SELECT psn_no, year, posting_no, admdvs, category, -amount, -city_amount, -county_amount, entry_id, @entryId,
-                   @reason, @requestedBy, @postedAt
+                   @reason, @requestedBy, @postedAt, @period
             FROM premium_subsidy WHERE psn_no = @psnNo AND year = @year AND posting_no = @postingNo
             RETURNING correction_id
-            """, new { psnNo, year, postingNo = last.PostingNo, entryId, reason, requestedBy, postedAt }, tx, cancellationToken: ct));
+            """, new { psnNo, year, postingNo = last.PostingNo, entryId, reason, requestedBy, postedAt, period }, tx, cancellationToken: ct));
         int lines = await conn.ExecuteAsync(new CommandDefinition(
             $"""
             INSERT INTO ledger_line (entry_id, line_no, setl_id, run_id, batch_id, kind, posted_at, account, fund_pay_type,
@@ -78,10 +88,15 @@ public sealed class SubsidyCorrection(NpgsqlDataSource dataSource, TimeProvider 
         await tx.CommitAsync(ct);
         return new SubsidyCorrectionResult(psnNo, year, last.Admdvs, last.PostingNo, true, -last.Amount, -last.City, -last.County,
             entryId, correctionId, string.Create(CultureInfo.InvariantCulture,
-                $"premium subsidy {psnNo} {year} posting {last.PostingNo} ({last.Category}, {FenMath.FormatYuan(last.Amount)}, entry {last.EntryId}) reversed red-ink: entry {entryId}, {FenMath.FormatYuan(-last.Amount)} (correction {correctionId}); repost with --repost"));
+                $"premium subsidy {psnNo} {year} posting {last.PostingNo} ({last.Category}, {FenMath.FormatYuan(last.Amount)}, entry {last.EntryId}) reversed red-ink: entry {entryId}, {FenMath.FormatYuan(-last.Amount)} (correction {correctionId}), filed in period {period}{(period == OwnPeriod(year) ? "" : $" (its own period {OwnPeriod(year)} is closed)")}; repost with --repost"),
+            period);
     }
 
-    public async Task<SubsidyCorrectionResult> RepostAsync(string psnNo, int year, string requestedBy = "", CancellationToken ct = default)
+    public Task<SubsidyCorrectionResult> RepostAsync(string psnNo, int year, string requestedBy = "", CancellationToken ct = default) =>
+        RepostAsync(psnNo, year, requestedBy, null, ct);
+
+    /// <summary>The repost (a supplementary entry), filed like a reversal (<see cref="FilingPeriodAsync"/>).</summary>
+    public async Task<SubsidyCorrectionResult> RepostAsync(string psnNo, int year, string requestedBy, string? intoPeriod, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(psnNo);
         ArgumentNullException.ThrowIfNull(requestedBy);
@@ -128,11 +143,12 @@ public sealed class SubsidyCorrection(NpgsqlDataSource dataSource, TimeProvider 
         long premium = policy.Find(r.PremiumParamId)?.Value ?? throw new InvalidOperationException($"premium parameter {r.PremiumParamId} vanished");
         var postedAt = time.GetUtcNow();
         string batchId = SubsidyLedger.BatchId(last.Admdvs, year);
+        string period = await FilingPeriodAsync(conn, tx, last.Admdvs, year, intoPeriod, ct);
         long runId = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
             """
-            INSERT INTO subsidy_run (admdvs, year, batch_id, requested_by, posted_at, considered, posted, total)
-            VALUES (@admdvs, @year, @batchId, @requestedBy, @postedAt, 1, 1, @total) RETURNING run_id
-            """, new { admdvs = last.Admdvs, year, batchId, requestedBy, postedAt, total = r.Amount }, tx, cancellationToken: ct));
+            INSERT INTO subsidy_run (admdvs, year, batch_id, requested_by, posted_at, considered, posted, total, period)
+            VALUES (@admdvs, @year, @batchId, @requestedBy, @postedAt, 1, 1, @total, @period) RETURNING run_id
+            """, new { admdvs = last.Admdvs, year, batchId, requestedBy, postedAt, total = r.Amount, period }, tx, cancellationToken: ct));
         await SubsidyPoster.WriteAsync(conn, tx, [new SubsidyPoster.Posting(psnNo, onDate, r, premium, postingNo)], last.Admdvs, year,
             runId, batchId, postedAt, ct);
         long entryId = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -141,7 +157,43 @@ public sealed class SubsidyCorrection(NpgsqlDataSource dataSource, TimeProvider 
         await tx.CommitAsync(ct);
         return new SubsidyCorrectionResult(psnNo, year, last.Admdvs, postingNo, true, r.Amount, r.CityAmount, r.CountyAmount, entryId, runId,
             string.Create(CultureInfo.InvariantCulture,
-                $"premium subsidy {psnNo} {year} reposted as posting {postingNo}: {r.Category}, {FenMath.FormatYuan(r.Amount)} (city {FenMath.FormatYuan(r.CityAmount)}, county {FenMath.FormatYuan(r.CountyAmount)}), entry {entryId}, run {runId}"));
+                $"premium subsidy {psnNo} {year} reposted as posting {postingNo}: {r.Category}, {FenMath.FormatYuan(r.Amount)} (city {FenMath.FormatYuan(r.CityAmount)}, county {FenMath.FormatYuan(r.CountyAmount)}), entry {entryId}, run {runId}, filed in period {period}"),
+            period);
+    }
+
+    /// <summary>The period a subsidy of year <paramref name="year"/> is filed in (060: Y-01).</summary>
+    public static string OwnPeriod(int year) => string.Create(CultureInfo.InvariantCulture, $"{year:D4}-01");
+
+    /// <summary>
+    /// Where a correction of a year-<paramref name="year"/> subsidy is filed (FINANCE.md §3: corrections post in the open
+    /// period, linked to the original; never into a closed one): <paramref name="intoPeriod"/> when given (not before
+    /// Y-01; the database refuses it if closed); else Y-01 while it is not closed; else the region's earliest open
+    /// period after Y-01; else the month after its latest closed period (periods close in order). Never the clock.
+    /// </summary>
+    public static async Task<string> FilingPeriodAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string admdvs, int year, string? intoPeriod,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(conn);
+        string own = OwnPeriod(year);
+        if (intoPeriod is not null)
+        {
+            if (intoPeriod.Length != 7 || !DateOnly.TryParseExact(intoPeriod + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+                throw new InvalidOperationException($"period '{intoPeriod}' is not YYYY-MM");
+            if (string.CompareOrdinal(intoPeriod, own) < 0)
+                throw new InvalidOperationException($"a correction of a {year} subsidy is filed in {own} or later, not {intoPeriod}");
+            return intoPeriod;
+        }
+        var status = await conn.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT status FROM accounting_period WHERE admdvs = @admdvs AND period = @own", new { admdvs, own }, tx, cancellationToken: ct));
+        if (status != "closed") return own;
+        var open = await conn.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT min(period) FROM accounting_period WHERE admdvs = @admdvs AND status = 'open' AND period > @own",
+            new { admdvs, own }, tx, cancellationToken: ct));
+        if (open is not null) return open;
+        var lastClosed = await conn.QuerySingleAsync<string>(new CommandDefinition(
+            "SELECT max(period) FROM accounting_period WHERE admdvs = @admdvs AND status = 'closed'", new { admdvs }, tx, cancellationToken: ct));
+        var d = DateOnly.ParseExact(lastClosed + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture).AddMonths(1);
+        return d.ToString("yyyy-MM", CultureInfo.InvariantCulture);
     }
 
     private static async Task LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string admdvs, int year, CancellationToken ct)

@@ -64,6 +64,38 @@ public sealed class BenchHarnessSmokeTests
         }
     }
 
+    /// <summary>The XLSX memory measurement (ops/bench --xlsx) at tiny sizes: a row per size and the ratio line.</summary>
+    [Fact]
+    public async Task XlsxMemory_TwoSizes_ReportsPeakHeapAndRssAndTheirRatio()
+    {
+        string root = Checkout.FindRoot() ?? throw new InvalidOperationException("not in a checkout");
+        string config = typeof(BenchHarnessSmokeTests).Assembly.Location.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
+        string dll = Path.Combine(root, "tests", "BatchSettle.Benchmarks", "bin", config, "net10.0", "BatchSettle.Benchmarks.dll");
+        Assert.True(File.Exists(dll), $"{dll} not built (build the solution)");
+        string work = Path.Combine(Path.GetTempPath(), "bs-xlsx-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in (string[])[dll, "xlsx", "--rows", "1000,10000", "--work", work]) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            string output = await stdout + await stderr;
+            Assert.True(p.ExitCode == 0, output);
+            var small = Row(output, "| xlsx rows |");
+            Assert.Equal("1,000", small[1]);
+            Assert.Matches(@"^\d+\.\d MiB$", small[4]);
+            Assert.Matches(@"^\d+\.\d MiB$", small[5]);
+            Assert.Matches(@"xlsx ratio largest/smallest: rows ×10\.0, peak managed heap ×\d+\.\d\d, peak RSS ×\d+\.\d\d, file ×\d+\.\d", output);
+            Assert.Empty(Directory.GetFiles(work, "*.xlsx"));
+        }
+        finally
+        {
+            try { Directory.Delete(work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
     private static async Task<string> RunAsync(string dll, string dataDir, string work, params string[] extra)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

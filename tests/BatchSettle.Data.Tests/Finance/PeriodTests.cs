@@ -34,6 +34,30 @@ public sealed class PeriodTests(PostgresFixture pg)
             Assert.Contains("closed", e2.MessageText, StringComparison.Ordinal);
         }
 
+        // Clearing and advance rows dated in March: one guard function for both (migration 080), told the date column.
+        var e3 = await Assert.ThrowsAsync<PostgresException>(() => c.ExecuteAsync(
+            """
+            INSERT INTO facility_clearing (admdvs, fixmedins_code, clearing_month, fund_pay_type, method, amount, applied, cleared_date, recorded_at)
+            VALUES ('210500', 'H1', '2025-03', '390100', 'deposit_kept', 1, 1, '2025-03-31', now())
+            """));
+        Assert.Contains("2025-03 is closed", e3.MessageText, StringComparison.Ordinal);
+        var e4 = await Assert.ThrowsAsync<PostgresException>(() => c.ExecuteAsync(
+            """
+            INSERT INTO facility_advance (admdvs, fixmedins_code, book_code, amount, paid_date, bank_ref, kind, voucher_id)
+            VALUES ('210500', 'H1', '210500-390100', 1, '2025-03-15', 'X1', 'paid', 1)
+            """));
+        Assert.Contains("2025-03 is closed", e4.MessageText, StringComparison.Ordinal);
+        Assert.Equal(1, await c.ExecuteAsync(
+            """
+            INSERT INTO facility_clearing (admdvs, fixmedins_code, clearing_month, fund_pay_type, method, amount, applied, cleared_date, recorded_at)
+            VALUES ('210500', 'H1', '2025-03', '390100', 'deposit_kept', 1, 1, '2025-04-30', now())
+            """));
+        Assert.Equal(["facility_advance_guard:posting_date_guard", "facility_clearing_guard:posting_date_guard"], (await c.QueryAsync<string>(
+            """
+            SELECT t.tgname || ':' || p.proname FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+            WHERE t.tgname IN ('facility_advance_guard', 'facility_clearing_guard') ORDER BY 1
+            """)).ToList());
+
         // A closed period never reopens, and is never deleted.
         await Assert.ThrowsAsync<PostgresException>(() => c.ExecuteAsync("UPDATE accounting_period SET status = 'open', closed_at = NULL WHERE period = '2025-03'"));
         await Assert.ThrowsAsync<PostgresException>(() => c.ExecuteAsync("DELETE FROM accounting_period"));

@@ -99,6 +99,61 @@ public sealed class SubsidyCorrectionTests(PostgresFixture pg)
         Assert.Equal(3, (await fix.RepostAsync("YE", 2024)).PostingNo);
     }
 
+    /// <summary>
+    /// A subsidy of 2024 sits in period 2024-01. Once 2024-01 is closed the reversal is filed in the region's current
+    /// open period (red ink there, linked to the original), the closed period's figures do not move, and the
+    /// database still refuses anything filed into 2024-01 itself.
+    /// </summary>
+    [Fact]
+    [Trait("Rule", "PS-01")]
+    public async Task Reverse_AfterItsPeriodClosed_PostsInTheOpenPeriod_ClosedPeriodUnmoved()
+    {
+        using var data = new TestData();
+        await using var ds = await pg.NewDatabaseAsync();
+        await new StagingLoader(ds, Time).LoadPersonsAsync(data.Write("persons.csv", TestData.PersonsHeader,
+            [P("YE", "E:2023-01-01"), P("YT", "T:2023-01-01")]));
+        await new SubsidyPoster(ds, Time).PostAsync(Region.Yingkou, 2024);
+        await using var c = await ds.OpenConnectionAsync();
+        const string InPeriod = "SELECT COALESCE(sum(debit), 0)::bigint FROM settlement_subledger WHERE admdvs = '210800' AND period = @p";
+        Assert.Equal(22_800L + 38_000L, await c.ExecuteScalarAsync<long>(InPeriod, new { p = "2024-01" }));
+        var periods = new BatchSettle.Data.Finance.Periods(ds, Time);
+        var close = await periods.CloseAsync("210800", "2024-01", "tester");
+        Assert.True(close.Closed, close.Format());
+
+        var fix = new SubsidyCorrection(ds, Time);
+        // Filing into the closed period itself is refused by the database.
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => fix.ReverseAsync("YE", 2024, "into the closed month", "tester", "2024-01"));
+        Assert.Equal(PostgresErrorCodes.ObjectNotInPrerequisiteState, refused.SqlState);
+        Assert.Equal(0L, await c.ExecuteScalarAsync<long>("SELECT count(*) FROM premium_subsidy_reversal"));
+
+        // No open period after 2024-01 yet: the month after the last closed one.
+        var rev = await fix.ReverseAsync("YE", 2024, "identity was T, not E", "tester");
+        Assert.Equal("2024-02", rev.Period);
+        Assert.Contains("filed in period 2024-02 (its own period 2024-01 is closed)", rev.Message, StringComparison.Ordinal);
+        long original = await c.ExecuteScalarAsync<long>("SELECT entry_id FROM premium_subsidy WHERE psn_no = 'YE'");
+        Assert.Equal((original, "2024-02"), await c.QuerySingleAsync<(long, string)>(
+            "SELECT original_entry_id, period FROM premium_subsidy_reversal WHERE psn_no = 'YE'"));
+        // Red ink in 2024-02: same accounts and sides, negative; the closed month's figures unmoved.
+        Assert.Equal(
+            [("subsidy_expense_city", -6_840L, 0L, "2024-02"), ("subsidy_expense_county", -15_960L, 0L, "2024-02"), ("premium_receivable", 0L, -22_800L, "2024-02")],
+            (await c.QueryAsync<(string, long, long, string)>(
+                "SELECT account, debit, credit, period FROM settlement_subledger WHERE entry_id = @e ORDER BY line_no", new { e = rev.EntryId })).ToList());
+        Assert.Equal(22_800L + 38_000L, await c.ExecuteScalarAsync<long>(InPeriod, new { p = "2024-01" }));
+        Assert.Equal(-22_800L, await c.ExecuteScalarAsync<long>(InPeriod, new { p = "2024-02" }));
+        Assert.Equal("open", await c.ExecuteScalarAsync<string>("SELECT status FROM accounting_period WHERE admdvs = '210800' AND period = '2024-02'"));
+
+        // The repost (a supplementary entry) goes to the earliest open period after 2024-01, here 2024-02.
+        await c.ExecuteAsync("UPDATE staging_person SET hardship = 'T:2023-01-01' WHERE psn_no = 'YE'");
+        await periods.OpenAsync("210800", "2024-05");
+        var repost = await fix.RepostAsync("YE", 2024, "tester");
+        Assert.Equal("2024-02", repost.Period);
+        Assert.Equal(38_000L, await c.ExecuteScalarAsync<long>(
+            "SELECT sum(debit)::bigint FROM settlement_subledger WHERE entry_id = @e AND period = '2024-02'", new { e = repost.EntryId }));
+        var rec = await new SubsidyReconciler(ds).ReconcileAsync("210800", 2024);
+        Assert.True(rec.Balanced, string.Join("; ", rec.Differences));
+        Assert.Equal(22_800L + 38_000L, await c.ExecuteScalarAsync<long>(InPeriod, new { p = "2024-01" }));
+    }
+
     [Fact]
     [Trait("Rule", "PS-01")]
     public async Task Tables_RefuseAnInexactReversal_ARepostWithoutReversal_AndChanges()
