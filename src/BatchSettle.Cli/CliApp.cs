@@ -58,7 +58,7 @@ public static class CliApp
         return await parsed.InvokeAsync(config, ct);
     }
 
-    private static IEnumerable<string> CommandPath(Command command)
+    private static List<string> CommandPath(Command command)
     {
         var names = new List<string>();
         for (Symbol? s = command; s is Command c && c is not RootCommand; s = s.Parents.FirstOrDefault())

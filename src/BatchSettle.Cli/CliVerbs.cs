@@ -21,7 +21,8 @@ internal static class CliVerbs
     public static RootCommand Build(CliConsole c, TimeProvider time, string[] rawArgs)
     {
         var examples = new Dictionary<Command, string>();
-        var root = new RootCommand("batchsettle: month-end settlement of medical-insurance claims (CONTRACT.md \"Command line\").");
+        // The name in help is "batchsettle" however the process was started (dotnet batchsettle.dll, a test host).
+        var root = new RootCommand("batchsettle: month-end settlement of medical-insurance claims (CONTRACT.md \"Command line\").") { HelpName = "batchsettle" };
         examples[root] = "Examples:\n  batchsettle load --persons persons.csv --claims claims.csv\n  batchsettle run --batch 210500-2025-03\n  batchsettle VERB --help\n\n" + DatabaseNote;
 
         Command Verb(Command parent, string name, string description, string example, params Symbol[] symbols)
@@ -315,6 +316,13 @@ internal static class CliVerbs
 
         public override int Invoke(ParseResult parseResult)
         {
+            if (parseResult.CommandResult.Command is RootCommand && parseResult.UnmatchedTokens.Count > 0)
+            {
+                // "batchsettle frobnicate --help": not a verb; say so rather than print the overview as if all were well.
+                parseResult.InvocationConfiguration.Error.WriteLine($"batchsettle: unknown verb '{parseResult.UnmatchedTokens[0]}'; see: batchsettle --help");
+                return CliApp.Usage;
+            }
+
             inner.Invoke(parseResult);
             if (examples.TryGetValue(parseResult.CommandResult.Command, out var example))
             {

@@ -41,7 +41,7 @@ public sealed class CliProcessTests : IAsyncLifetime
         }
     }
 
-    private async Task<(int Code, string Out, string Err)> CliAsync(string? db, params string[] args)
+    private async Task<(int Code, string Out, string Err)> CliOnAsync(string? db, string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -64,7 +64,10 @@ public sealed class CliProcessTests : IAsyncLifetime
         return (p.ExitCode, await stdout, await stderr);
     }
 
-    private Task<(int Code, string Out, string Err)> CliAsync(params string[] args) => CliAsync(conn, args);
+    private Task<(int Code, string Out, string Err)> CliAsync(params string[] args) => CliOnAsync(conn, args);
+
+    /// <summary>With no reachable database.</summary>
+    private Task<(int Code, string Out, string Err)> CliNoDbAsync(params string[] args) => CliOnAsync(null, args);
 
     private string Write(string name, params string[] lines)
     {
@@ -101,20 +104,20 @@ public sealed class CliProcessTests : IAsyncLifetime
         // No reachable database: --help must not need one (a worker or dashboard would fail to start, a run to connect).
         foreach (var verb in new[] { "load", "run", "worker", "dashboard", "trigger", "status", "params list", "explain", "reconcile", "period close" })
         {
-            var r = await CliAsync(null, [.. verb.Split(' '), "--help"]);
+            var r = await CliNoDbAsync([.. verb.Split(' '), "--help"]);
             Assert.True(r.Code == 0, $"{verb}: {r.Code} {r.Err}");
             Assert.Contains("Example:", r.Out, StringComparison.Ordinal);
             Assert.Equal("", r.Err);
         }
 
         Assert.False(Directory.Exists(Path.Combine(dir, ".data")), "a --help started an embedded database");
-        var typo = await CliAsync(null, "trigger", "--bach", Batch);
+        var typo = await CliNoDbAsync("trigger", "--bach", Batch);
         Assert.Equal(2, typo.Code);
         Assert.Contains("--batch", typo.Err, StringComparison.Ordinal);
         Assert.Equal("", typo.Out);
-        var unknown = await CliAsync(null, "status", "--frobnicate");
+        var unknown = await CliNoDbAsync("status", "--frobnicate");
         Assert.Equal(2, unknown.Code);
-        var version = await CliAsync(null, "--version");
+        var version = await CliNoDbAsync("--version");
         Assert.Equal(0, version.Code);
         Assert.Matches(@"^\d+\.\d+\.\d+", version.Out);
     }
