@@ -20,7 +20,7 @@ internal static class AssistApplyCommand
         {
             throw new UsageException($"--date must be YYYY-MM-DD, got '{date}'");
         }
-        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        await using var ds = await BatchSettleDatabase.OpenAsync(Console.Error, ct);
         var decision = await new AssistanceApplicationService(ds, time).ApplyAsync(psn, d, ct);
         o.Write(decision.Format());
         return 0;

@@ -1,4 +1,7 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.Globalization;
+using System.Text.Json;
 using BatchSettle.Data;
 using BatchSettle.Data.Embedded;
 using BatchSettle.Data.Export;
@@ -8,167 +11,95 @@ using BatchSettle.Data.Infrastructure;
 using BatchSettle.Data.Reconcile;
 using BatchSettle.Data.Runs;
 using BatchSettle.Data.Staging;
-using BatchSettle.Generator;
+using Dapper;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace BatchSettle.Cli;
 
-/// <summary>The batchsettle command line (CONTRACT.md "Command line"). Exit 0 ok, 1 failure, 2 usage error.</summary>
+/// <summary>
+/// The batchsettle command line (CONTRACT.md "Command line") on System.CommandLine: one parser for every verb, per-verb
+/// <c>--help</c> with an example, <c>--version</c>, "did you mean" on typos, unknown options refused. Exit 0 ok, 1
+/// failure, 2 usage error. Data on stdout, diagnostics (logs, progress) on stderr; <c>--json</c> makes stdout one JSON
+/// document. The verbs' work is in the data layer; <see cref="CliVerbs"/> holds the definitions.
+/// </summary>
 public static class CliApp
 {
-    public const string Usage =
-        """
-        usage: batchsettle <verb> [options]
-          load --persons P.csv --claims C.csv           CSV into staging; prints counts; bad rows named
-          run --batch B [--partitions N] [--parallel N] [--chunk N]
-                                                        settle one batch; exit 0 on success
-          export --batch B --results r.csv [--ledger l.csv] [--alerts a.csv] [--zero-claim-resets z.csv] [--excel-csv]
-                                                        r.xlsx writes the results as XLSX; --excel-csv: BOM, ids as ="…"
-          export --batch B | --run R --zero-claim-resets z.csv
-                                                        CI-06 zero-claim resets for the registry (psn_no,year,insutype,setl_id,date,action)
-          explain <setl_id>                             the calculation of one claim
-          reconcile --batch B                           results vs ledger per fund and facility; trial balance
-          reconcile --subsidies --year Y --admdvs A     premium subsidies vs ledger per category; trial balance
-          generate --persons N --claims M --seed S --out DIR [--month YYYY-MM]
-          subsidies --year Y --admdvs A                 post premium subsidies (POLICY.md §11) once per person-year
-          subsidies --reverse --psn P --year Y --reason R [--period YYYY-MM]
-                                                        red-ink reversal of P's posted subsidy of year Y (once), in Y-01
-                                                        or, once that is closed, the current open period
-          subsidies --repost --psn P --year Y [--period YYYY-MM]
-                                                        post it again from the registry as it is now, after a reversal
-          assist-apply --psn P --date YYYY-MM-DD         category-I assistance application (YK-MA-09): decide, post once, explain
-          dashboard [--urls U] [--run-batches]          the operations dashboard (http://127.0.0.1:5080/dashboard/)
-          worker [--node-id ID] [--partitions N] [--parallelism N] [--dashboard] [--Worker:Key=value]
-                                                a Hangfire worker; Ctrl-C/SIGTERM stops after the current chunk
-          trigger --batch B                             queue batch B for the workers now (once; says if queued, running or settled)
-          db stop                                       stop the embedded PostgreSQL
-          period list [--admdvs A]                      accounting periods (region, YYYY-MM) and their state
-          period close --admdvs A --period YYYY-MM      close a month: every run posted, books balance, statements = results = sub-ledger
-          payments --admdvs A --file payments.csv       record payments to facilities (fixmedins_code,period,fund_pay_type,amount,paid_date,bank_ref)
-          opening-balances --period YYYY-MM --file F    the fund books' 期初余额, once per book, in their first (open) period
-                                                        (admdvs,fund_code,account_code,counterparty,debit,credit; yuan)
-          advance pay|return --admdvs A --facility F --fund 310100|330100|390100|610100 --amount Y --date D --bank-ref R
-          advance offset --admdvs A --facility F --period YYYY-MM --fund-pay-type T --amount Y --date D
-                                                        预付金 paid, returned, or offset against a month's settlement
-          year-end --admdvs A --year Y --date D [--keep keep.csv]
-                                                        年度清算 of the quality deposit (keep.csv: fixmedins_code,fund_pay_type,kept)
-          statements --admdvs A --period YYYY-MM [--facility F] [--xlsx s.xlsx]
-                                                        定点医疗机构月度结算单 per facility, fund and med_type group
-          outstanding --admdvs A --period YYYY-MM [--xlsx o.xlsx]
-                                                        settled and not yet paid per facility, with age, at the period's end
-          report trial-balance|balance-sheet|income --admdvs A --period YYYY-MM [--fund F --xlsx r.xlsx]
-                                                        科目余额表, 会社保01表, 会社保02表 per fund book
-          finance-export --admdvs A --period YYYY-MM --out DIR
-                                                        every finance workbook of the period as XLSX
-        database: env BATCHSETTLE_DB (a connection string); without it a private PostgreSQL under <checkout>/.data/pg
-        """;
+    /// <summary>Exit codes (README "Exit codes").</summary>
+    public const int Ok = 0, Failed = 1, Usage = 2;
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, IncludeFields = true };
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null,
         TimeProvider? time = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var o = stdout ?? Console.Out;
-        var e = stderr ?? Console.Error;
-        var clock = time ?? TimeProvider.System;
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        var console = new CliConsole(stdout ?? Console.Out, stderr ?? Console.Error);
+        var root = CliVerbs.Build(console, time ?? TimeProvider.System, args);
+        var parsed = root.Parse(args);
+        var config = new InvocationConfiguration { Output = console.Out, Error = console.Error };
+        if (args.Length == 0)
         {
-            (args.Length == 0 ? e : o).WriteLine(Usage);
-            return args.Length == 0 ? 2 : 0;
-        }
-        // "<verb> --help" prints that verb's usage and starts nothing: no database, no host, no run.
-        if (args.AsSpan(1).Contains("--help") || args.AsSpan(1).Contains("-h"))
-        {
-            if (VerbUsage(args[0]) is not { } help)
-            {
-                e.WriteLine($"batchsettle: unknown verb '{args[0]}'");
-                e.WriteLine(Usage);
-                return 2;
-            }
-
-            o.WriteLine(help);
-            return 0;
+            // No verb: the overview on stderr, a usage error (a script that forgot its verb must not pass).
+            await root.Parse(["--help"]).InvokeAsync(new InvocationConfiguration { Output = console.Error, Error = console.Error }, ct);
+            return Usage;
         }
 
+        if (parsed.Action is ParseErrorAction errors)
+        {
+            // A usage error: the errors and "did you mean" suggestions on stderr, and where to read more; stdout stays empty.
+            errors.ShowHelp = false;
+            await parsed.InvokeAsync(new InvocationConfiguration { Output = console.Error, Error = console.Error }, ct);
+            string verb = string.Join(' ', parsed.CommandResult.Command is RootCommand ? [] : CommandPath(parsed.CommandResult.Command));
+            console.Error.WriteLine($"see: batchsettle {(verb.Length == 0 ? "" : verb + " ")}--help");
+            return Usage;
+        }
+
+        return await parsed.InvokeAsync(config, ct);
+    }
+
+    private static List<string> CommandPath(Command command)
+    {
+        var names = new List<string>();
+        for (Symbol? s = command; s is Command c && c is not RootCommand; s = s.Parents.FirstOrDefault())
+        {
+            names.Insert(0, c.Name);
+        }
+
+        return names;
+    }
+
+    /// <summary>Runs a verb's work, turning the failures a user can act on into a message and an exit code.</summary>
+    internal static async Task<int> Guard(CliConsole console, string verb, Func<Task<int>> work)
+    {
         try
         {
-            var rest = args.AsSpan(1);
-            return args[0] switch
-            {
-                "load" => await LoadAsync(CliArgs.Parse(rest), o, clock, ct),
-                "run" => await RunBatchAsync(CliArgs.Parse(rest), o, e, clock, ct),
-                "export" => await ExportAsync(CliArgs.Parse(rest, "excel-csv"), o, e, ct),
-                "explain" => await ExplainAsync(CliArgs.Parse(rest), o, e, ct),
-                "reconcile" => await ReconcileAsync(CliArgs.Parse(rest, "subsidies"), o, e, ct),
-                "generate" => await GenerateCommand.RunAsync(rest.ToArray()),
-                "subsidies" => await SubsidiesCommand.RunAsync(CliArgs.Parse(rest, "reverse", "repost"), o, e, clock, ct),
-                "assist-apply" => await AssistApplyCommand.RunAsync(CliArgs.Parse(rest), o, clock, ct),
-                "dashboard" => await DashboardCommand.RunAsync(rest.ToArray()),
-                "db" => await DbAsync(CliArgs.Parse(rest), o, ct),
-                "period" => await FinanceCommand.PeriodAsync(CliArgs.Parse(rest), o, e, clock, ct),
-                "payments" => await FinanceCommand.PaymentsAsync(CliArgs.Parse(rest), o, e, clock, ct),
-                "opening-balances" => await FinanceCommand.OpeningBalancesAsync(CliArgs.Parse(rest), o, e, clock, ct),
-                "advance" => await FinanceCommand.AdvanceAsync(CliArgs.Parse(rest), o, clock, ct),
-                "year-end" => await FinanceCommand.YearEndAsync(CliArgs.Parse(rest), o, clock, ct),
-                "statements" => await FinanceCommand.StatementsAsync(CliArgs.Parse(rest), o, clock, ct),
-                "outstanding" => await FinanceCommand.OutstandingAsync(CliArgs.Parse(rest), o, clock, ct),
-                "report" => await FinanceCommand.ReportAsync(CliArgs.Parse(rest), o, clock, ct),
-                "finance-export" => await FinanceCommand.ExportAsync(CliArgs.Parse(rest), o, clock, ct),
-                "worker" => await WorkerCommand.RunAsync(rest.ToArray(), ct),
-                "trigger" => await WorkerCommand.TriggerAsync(rest.ToArray(), o, ct),
-                _ => throw new UsageException($"unknown verb '{args[0]}'"),
-            };
+            return await work();
         }
         catch (UsageException x)
         {
-            e.WriteLine($"batchsettle: {x.Message}");
-            e.WriteLine(Usage);
-            return 2;
+            console.Error.WriteLine($"batchsettle {verb}: {x.Message}");
+            console.Error.WriteLine($"see: batchsettle {verb} --help");
+            return Usage;
         }
-        catch (Exception x) when (x is LoadException or RunFailedException or InvalidOperationException or NpgsqlException or FinanceException
-                                       or IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception x) when (x is LoadException or RunFailedException or RunBusyException or InvalidOperationException or NpgsqlException
+                                       or FinanceException or IOException or UnauthorizedAccessException or FormatException)
         {
-            e.WriteLine($"batchsettle: {x.Message}");
-            return 1;
+            console.Error.WriteLine($"batchsettle: {x.Message}");
+            return Failed;
         }
     }
 
-    /// <summary>The lines of <see cref="Usage"/> that describe <paramref name="verb"/>, with the database note; null for an unknown verb.</summary>
-    internal static string? VerbUsage(string verb)
-    {
-        var lines = Usage.Split('\n');
-        var picked = new List<string> { "usage: batchsettle " + verb + " [options]" };
-        bool inVerb = false;
-        foreach (var line in lines.Skip(1))
-        {
-            if (line.StartsWith("  " + verb + " ", StringComparison.Ordinal) || line.TrimEnd() == "  " + verb)
-            {
-                inVerb = true;
-            }
-            else if (!line.StartsWith("   ", StringComparison.Ordinal))
-            {
-                // A line indented by two spaces starts another verb; the "database:" line ends the list.
-                inVerb = false;
-            }
+    internal static void WriteJson<T>(TextWriter o, T value) => o.WriteLine(JsonSerializer.Serialize(value, Json));
 
-            if (inVerb)
-            {
-                picked.Add(line);
-            }
-        }
+    internal static ILoggerFactory Logging(CliConsole console) =>
+        LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(new CliLoggerProvider(console, LogLevel.Information)));
 
-        if (picked.Count == 1)
-        {
-            return null;
-        }
-
-        picked.Add(lines.First(l => l.StartsWith("database:", StringComparison.Ordinal)));
-        return string.Join('\n', picked);
-    }
-
-    private static async Task<int> LoadAsync(CliArgs a, TextWriter o, TimeProvider time, CancellationToken ct)
+    internal static async Task<int> LoadAsync(CliArgs a, DateOnly? asOf, CliConsole c, TimeProvider time, CancellationToken ct)
     {
         string? persons = a.Get("persons");
         string? claims = a.Get("claims");
+        bool json = a.Flag("json");
         a.EnsureAllUsed();
         if (persons is null && claims is null) throw new UsageException("load needs --persons and/or --claims");
         // Check both before loading either, so a typo in one path does not leave half a load behind.
@@ -176,39 +107,87 @@ public static class CliApp
         {
             if (f is not null && !File.Exists(f)) throw new LoadException($"{f}: file not found");
         }
-        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
-        var loader = new StagingLoader(ds, time, o);
+
+        // TODO(lead, merge with "runs"): pass registrySnapshot to the loader's person load (load --as-of YYYY-MM-DD, the
+        // registry snapshot date the runs helper adds); null = the loader's default.
+        DateOnly? registrySnapshot = asOf;
+        _ = registrySnapshot;
+        await using var ds = await BatchSettleDatabase.OpenAsync(c.Error, ct);
+        using var logs = Logging(c);
+        LoadProgress? last = null;
+        var loader = new StagingLoader(ds, time, logs.CreateLogger<StagingLoader>())
+        {
+            Progress = new SyncProgress<LoadProgress>(p => Volatile.Write(ref last, p)),
+        };
+        var results = new List<LoadResult>();
         // Persons first: claims are checked against them at run time, not at load, but a reader expects this order.
-        if (persons is not null) await loader.LoadPersonsAsync(persons, ct);
-        if (claims is not null) await loader.LoadClaimsAsync(claims, ct);
-        return 0;
+        foreach (var (path, kind) in new[] { (persons, "persons"), (claims, "claims") })
+        {
+            if (path is null) continue;
+            var r = await LiveProgress.RunAsync(c,
+                _ => Task.FromResult(Volatile.Read(ref last) is { } p
+                    ? new ProgressReading($"load {Path.GetFileName(p.File)}", p.BytesRead / 1e6, p.FileBytes / 1e6, "MB")
+                    : null),
+                () => kind == "persons" ? loader.LoadPersonsAsync(path, ct) : loader.LoadClaimsAsync(path, ct), ct);
+            results.Add(r);
+            if (!json) c.Out.WriteLine(r.Format());
+        }
+
+        if (json) WriteJson(c.Out, new { loaded = results });
+        return Ok;
     }
 
-    private static async Task<int> RunBatchAsync(CliArgs a, TextWriter o, TextWriter e, TimeProvider time, CancellationToken ct)
+    internal static async Task<int> RunBatchAsync(CliArgs a, int? partitions, int? parallelism, CliConsole c, TimeProvider time, CancellationToken ct)
     {
         string batch = a.Required("batch");
         var options = new BatchRunOptions
         {
-            Partitions = a.Int("partitions", 4),
-            PartitionsGiven = a.Get("partitions") is not null,
-            Parallelism = a.Int("parallel", Environment.ProcessorCount),
+            Partitions = partitions ?? 4,
+            PartitionsGiven = partitions is not null,
+            Parallelism = parallelism ?? Environment.ProcessorCount,
             ChunkClaims = a.Int("chunk", 10_000),
         };
+        bool json = a.Flag("json");
         a.EnsureAllUsed();
         if (options.Partitions is < 1 or > BatchRunOptions.MaxPartitions)
         {
             throw new UsageException($"--partitions must be 1 to {BatchRunOptions.MaxPartitions} (each partition is a stream over the whole batch)");
         }
-        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
-        var summary = await new BatchRunner(ds, time, o).RunBatchAsync(batch, options, ct);
-        o.Write(summary.Format());
-        if (summary.Succeeded) return 0;
-        e.WriteLine($"batchsettle: run {summary.RunId} of batch {batch} failed: {summary.Error}");
-        return 1;
+
+        if (options.Parallelism < 1) throw new UsageException("--parallelism must be a positive integer");
+        await using var ds = await BatchSettleDatabase.OpenAsync(c.Error, ct);
+        // OpenTelemetry as the worker and dashboard hosts start it, when OTEL_* asks (nothing at all otherwise).
+        await using var telemetry = await RunTelemetry.StartAsync(c, ct);
+        var logs = telemetry.Logging;
+        var status = new RunStatusQuery(ds);
+        var summary = await LiveProgress.RunAsync(c,
+            pct => ReadingAsync(status, batch, pct),
+            () => new BatchRunner(ds, time, logs.CreateLogger<BatchRunner>()).RunBatchAsync(batch, options, ct), ct);
+        var breakdown = summary.RunId > 0 ? await RunBreakdown.ForRunAsync(ds, summary.RunId, ct) : RunBreakdown.Empty;
+        if (json)
+        {
+            WriteJson(c.Out, new { summary, succeeded = summary.Succeeded, breakdown });
+        }
+        else
+        {
+            c.Out.Write(summary.Format());
+            c.Out.Write(breakdown.Format());
+        }
+
+        if (summary.Succeeded) return Ok;
+        c.Error.WriteLine($"batchsettle: run {summary.RunId} of batch {batch} failed: {summary.Error}");
+        return Failed;
     }
 
-    private static async Task<int> ExportAsync(CliArgs a, TextWriter o, TextWriter e, CancellationToken ct)
+    /// <summary>The batch's running run as a progress reading (claims done of the run's partitions' total).</summary>
+    private static async Task<ProgressReading?> ReadingAsync(RunStatusQuery status, string batch, CancellationToken ct) =>
+        await status.ListAsync(batch, 1, ct) is [{ Status: "running" } r]
+            ? new ProgressReading($"run {r.RunId} {r.BatchId}", r.ClaimsDone, r.ClaimsTotal, "claims")
+            : null;
+
+    internal static async Task<int> ExportAsync(CliArgs a, CliConsole c, CancellationToken ct)
     {
+        var (o, e) = (c.Out, c.Error);
         string? batchArg = a.Get("batch");
         string? runArg = a.Get("run");
         string? resets = a.Get("zero-claim-resets");
@@ -228,21 +207,21 @@ public static class CliApp
                 throw new UsageException($"--run must be a run id, got '{runArg}'");
             }
             a.EnsureAllUsed();
-            await using var rds = await BatchSettleDatabase.OpenAsync(o, ct);
+            await using var rds = await BatchSettleDatabase.OpenAsync(e, ct);
             var list = await new ZeroClaimResetExport(rds).ListAsync(null, runId, ct);
             await ZeroClaimResetExport.WriteCsvAsync(resets, list, ct);
             o.WriteLine($"{resets}: {list.Count} zero-claim resets of run {runId}");
-            return 0;
+            return Ok;
         }
         string batch = batchArg ?? throw new UsageException("missing --batch");
         if (results is null && resets is null) throw new UsageException("missing --results");
         bool excelCsv = a.Flag("excel-csv");
         a.EnsureAllUsed();
-        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        await using var ds = await BatchSettleDatabase.OpenAsync(e, ct);
         if (await BatchLookup.ProblemAsync(ds, batch, ct) is { } problem)
         {
             e.WriteLine($"batchsettle: {problem}; nothing exported");
-            return 1;
+            return Failed;
         }
         var x = new BatchExporter(ds, excelCsv);
         long n = 0;
@@ -266,28 +245,50 @@ public static class CliApp
         {
             o.WriteLine($"note: {batch} holds premium subsidies: ledger lines only, no settlement results");
         }
-        return 0;
+        return Ok;
     }
 
-    private static async Task<int> ExplainAsync(CliArgs a, TextWriter o, TextWriter e, CancellationToken ct)
+    internal static async Task<int> ExplainAsync(string setlId, bool json, CliConsole c, CancellationToken ct)
     {
-        a.EnsureAllUsed(maxPositional: 1);
-        if (a.Positional.Count != 1) throw new UsageException("explain needs one setl_id");
-        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
-        string? text = await new ExplainQuery(ds).ExplainAsync(a.Positional[0], ct);
+        await using var ds = await BatchSettleDatabase.OpenAsync(c.Error, ct);
+        string? text = await new ExplainQuery(ds).ExplainAsync(setlId, ct);
         if (text is null)
         {
-            e.WriteLine($"batchsettle: no settlement result for setl_id {a.Positional[0]}");
-            return 1;
+            c.Error.WriteLine($"batchsettle: no settlement result for setl_id {setlId}");
+            return Failed;
         }
-        o.Write(text);
-        return 0;
+
+        if (!json)
+        {
+            c.Out.Write(text);
+            return Ok;
+        }
+
+        await using var conn = await ds.OpenConnectionAsync(ct);
+        var row = await conn.QuerySingleAsync<ExplainedResult>(new CommandDefinition(
+            """
+            SELECT setl_id AS SetlId, batch_id AS BatchId, run_id AS RunId, psn_no AS PsnNo, status AS Status, reason AS Reason,
+                   medfee_sumamt AS MedfeeSumamt, hifp_pay AS HifpPay, hifmi_pay AS HifmiPay, hifob_pay AS HifobPay, maf_pay AS MafPay,
+                   fund_pay_sumamt AS FundPaySumamt, psn_part_amt AS PsnPartAmt, assumed_params AS AssumedParams, reversal_of AS ReversalOf
+            FROM settlement_result WHERE setl_id = @setlId
+            """, new { setlId }, cancellationToken: ct));
+        WriteJson(c.Out, row with { Text = text });
+        return Ok;
     }
 
-    private static async Task<int> ReconcileAsync(CliArgs a, TextWriter o, TextWriter e, CancellationToken ct)
+    /// <summary>explain --json: the stored result (amounts in fen) and the explanation's text.</summary>
+    internal sealed record ExplainedResult(
+        string SetlId, string BatchId, long RunId, string PsnNo, string Status, string? Reason, long? MedfeeSumamt, long HifpPay,
+        long HifmiPay, long HifobPay, long MafPay, long FundPaySumamt, long PsnPartAmt, bool AssumedParams, string? ReversalOf)
     {
-        if (a.Flag("subsidies")) return await SubsidiesCommand.ReconcileAsync(a, o, e, ct);
+        public string Text { get; init; } = "";
+    }
+
+    internal static async Task<int> ReconcileAsync(CliArgs a, CliConsole c, CancellationToken ct)
+    {
+        if (a.Flag("subsidies")) return await SubsidiesCommand.ReconcileAsync(a, c.Out, c.Error, ct);
         string batch = a.Required("batch");
+        bool json = a.Flag("json");
         a.EnsureAllUsed();
         if (batch.StartsWith("subsidy-", StringComparison.Ordinal))
         {
@@ -297,30 +298,103 @@ public static class CliApp
         {
             throw new UsageException($"{batch} holds category-I assistance applications (YK-MA-09), not a claim batch");
         }
-        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        await using var ds = await BatchSettleDatabase.OpenAsync(c.Error, ct);
         if (await BatchLookup.ProblemAsync(ds, batch, ct) is { } problem)
         {
-            e.WriteLine($"batchsettle: {problem}; nothing to reconcile");
-            return 1;
+            c.Error.WriteLine($"batchsettle: {problem}; nothing to reconcile");
+            return Failed;
         }
         var r = await new Reconciler(ds).ReconcileAsync(batch, ct);
-        o.Write(r.Format());
+        if (json)
+        {
+            WriteJson(c.Out, new { batch, balanced = r.Balanced, report = r.Format(), differences = r.Differences });
+            return r.Balanced ? Ok : Failed;
+        }
+
+        c.Out.Write(r.Format());
         if (r.Balanced)
         {
-            o.WriteLine($"batch {batch}: results and ledger agree; every entry balances");
-            return 0;
+            c.Out.WriteLine($"batch {batch}: results and ledger agree; every entry balances");
+            return Ok;
         }
-        foreach (var d in r.Differences) e.WriteLine($"DIFFERENCE {d}");
-        e.WriteLine($"batchsettle: batch {batch} does not reconcile ({r.Differences.Count} differences)");
-        return 1;
+        foreach (var d in r.Differences) c.Error.WriteLine($"DIFFERENCE {d}");
+        c.Error.WriteLine($"batchsettle: batch {batch} does not reconcile ({r.Differences.Count} differences)");
+        return Failed;
     }
 
-    private static async Task<int> DbAsync(CliArgs a, TextWriter o, CancellationToken ct)
+    internal static async Task<int> DbStopAsync(CliConsole c, CancellationToken ct)
     {
-        a.EnsureAllUsed(maxPositional: 1);
-        if (a.Positional is not ["stop"]) throw new UsageException("db: the only sub-command is 'stop'");
         string dir = BatchSettleDatabase.EmbeddedDataDir();
-        o.WriteLine(await EmbeddedPostgres.StopAsync(dir, ct) ? $"stopped PostgreSQL in {dir}" : $"no PostgreSQL running in {dir}");
-        return 0;
+        c.Out.WriteLine(await EmbeddedPostgres.StopAsync(dir, ct) ? $"stopped PostgreSQL in {dir}" : $"no PostgreSQL running in {dir}");
+        return Ok;
     }
+
+    internal static async Task<int> StatusAsync(string? batch, int limit, bool json, CliConsole c, CancellationToken ct)
+    {
+        await using var ds = await BatchSettleDatabase.OpenAsync(c.Error, ct);
+        var runs = await new RunStatusQuery(ds).ListAsync(batch, limit, ct);
+        if (json)
+        {
+            WriteJson(c.Out, new { runs });
+            return Ok;
+        }
+
+        if (runs.Count == 0)
+        {
+            c.Out.WriteLine(batch is null ? "no runs yet" : $"no runs of batch {batch}");
+            return Ok;
+        }
+
+        c.Out.WriteLine($"{"run",6}  {"batch",-16}{"state",-27}{"progress",-26}{"started (UTC)",-18}{"finished (UTC)",-18}");
+        foreach (var r in runs)
+        {
+            string progress = r.ClaimsTotal > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{r.ClaimsDone:N0}/{r.ClaimsTotal:N0} ({100.0 * r.ClaimsDone / r.ClaimsTotal:F0} %)")
+                : "-";
+            c.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.RunId,6}  {r.BatchId,-16}{r.Status,-27}{progress,-26}{Time(r.StartedAt),-18}{Time(r.FinishedAt),-18}"));
+            if (r.Error is { Length: > 0 } err) c.Out.WriteLine($"        error: {err}");
+        }
+
+        return Ok;
+    }
+
+    internal static string Time(DateTime? t) => t is { } v ? v.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "-";
+
+    internal static async Task<int> ParamsListAsync(string? rule, DateOnly? at, string? admdvs, bool json, CliConsole c, TimeProvider time, CancellationToken ct)
+    {
+        await using var ds = await BatchSettleDatabase.OpenAsync(c.Error, ct);
+        var date = at ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var list = await new PolicyParamsQuery(ds).InForceAsync(date, rule, admdvs, ct);
+        if (json)
+        {
+            WriteJson(c.Out, new { at = date, rule, admdvs, parameters = list });
+            return Ok;
+        }
+
+        c.Out.WriteLine($"policy parameters in force on {date:yyyy-MM-dd}{(rule is null ? "" : $", rule {rule}")}{(admdvs is null ? "" : $", region {admdvs} (and national)")}: {list.Count}");
+        foreach (var p in list)
+        {
+            string key = p.Qualifier.Length == 0 ? p.Key : $"{p.Key}/{p.Qualifier}";
+            string where = string.Join(" ", new[] { p.Admdvs, p.Insutype }.Where(s => !string.IsNullOrEmpty(s)));
+            c.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  #{p.Id,-5} {p.RuleId,-12} {key,-40} {Value(p.Value, p.Unit),14}  {(where.Length == 0 ? "all" : where),-12} {p.EffectiveFrom:yyyy-MM-dd}..{(p.EffectiveTo is { } to ? to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "")}"));
+            c.Out.WriteLine($"         {p.Provenance}; {p.Citation}{(p.Note.Length > 0 ? $"; note: {p.Note}" : "")}");
+        }
+
+        return Ok;
+    }
+
+    private static string Value(long v, string unit) => unit switch
+    {
+        "fen" => BatchSettle.Core.Money.FenMath.FormatYuan(v) + " yuan",
+        "bp" => string.Create(CultureInfo.InvariantCulture, $"{v / 100m:0.##} %"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{v} {unit}"),
+    };
+}
+
+/// <summary>An IProgress that calls back on the reporting thread (Progress&lt;T&gt; would post to the thread pool and could reorder).</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

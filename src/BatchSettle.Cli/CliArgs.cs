@@ -36,6 +36,9 @@ internal sealed class CliArgs
         return a;
     }
 
+    /// <summary>Sets an option's value (the System.CommandLine parse result handing its values to the verbs).</summary>
+    public void Set(string name, string value) => _options[name] = value;
+
     public string? Get(string name)
     {
         _used.Add(name);

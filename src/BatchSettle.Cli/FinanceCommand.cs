@@ -22,9 +22,15 @@ internal static class FinanceCommand
         if (sub == "list")
         {
             string? admdvs = a.Get("admdvs");
+            bool listJson = a.Flag("json");
             a.EnsureAllUsed(maxPositional: 1);
-            await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+            await using var ds = await BatchSettleDatabase.OpenAsync(e, ct);
             var list = await new Periods(ds, time).ListAsync(admdvs, ct);
+            if (listJson)
+            {
+                CliApp.WriteJson(o, new { periods = list });
+                return 0;
+            }
             if (list.Count == 0) o.WriteLine("no accounting periods yet (a period exists once something is posted in it)");
             foreach (var p in list)
                 o.WriteLine($"{p.Admdvs} {p.Period} {p.Status}{(p.ClosedAt is { } at ? $" at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC by {p.ClosedBy}" : "")}");
@@ -33,9 +39,15 @@ internal static class FinanceCommand
         if (sub != "close") throw new UsageException($"period: unknown sub-command '{sub}' (list, close)");
         string admdvs2 = a.Required("admdvs");
         string period = a.Required("period");
+        bool json = a.Flag("json");
         a.EnsureAllUsed(maxPositional: 1);
-        await using var ds2 = await BatchSettleDatabase.OpenAsync(o, ct);
+        await using var ds2 = await BatchSettleDatabase.OpenAsync(e, ct);
         var r = await new Periods(ds2, time).CloseAsync(admdvs2, period, Actor, ct);
+        if (json)
+        {
+            CliApp.WriteJson(o, new { closed = r.Closed, alreadyClosed = r.AlreadyClosed, report = r.Format(), result = r });
+            return r.Closed || r.AlreadyClosed ? 0 : 1;
+        }
         if (!r.Closed && !r.AlreadyClosed)
         {
             e.Write(r.Format());
@@ -49,12 +61,18 @@ internal static class FinanceCommand
     {
         string admdvs = a.Required("admdvs");
         string file = a.Required("file");
+        bool json = a.Flag("json");
         a.EnsureAllUsed();
         FundBooks.CheckAdmdvs(admdvs);
         if (!File.Exists(file)) throw new FinanceException($"{file}: file not found");
         var (rows, bad) = Clearing.ReadFile(file);
-        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        await using var ds = await BatchSettleDatabase.OpenAsync(Console.Error, ct);
         var outcomes = await new Clearing(ds, time).RecordPaymentsAsync(admdvs, rows, Path.GetFileName(file), Actor, ct);
+        if (json)
+        {
+            CliApp.WriteJson(o, new { file, refusedRows = bad.Select(b => b.Message), outcomes });
+            return bad.Count + outcomes.Count(x => !x.Recorded) == 0 ? 0 : 1;
+        }
         foreach (var b in bad) e.WriteLine($"REFUSED {b.Message}");
         foreach (var x in outcomes.Where(x => !x.Recorded)) e.WriteLine($"REFUSED {x.Message}");
         foreach (var x in outcomes.Where(x => x.Overpaid > 0)) e.WriteLine($"FLAGGED {x.Message}");
@@ -98,7 +116,8 @@ internal static class FinanceCommand
         string facility = a.Required("facility");
         long amount = Yuan(a.Required("amount"), "amount");
         var date = Date(a.Required("date"), "date");
-        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        bool json = a.Flag("json");
+        await using var ds = await BatchSettleDatabase.OpenAsync(Console.Error, ct);
         var c = new Clearing(ds, time);
         long v;
         switch (sub)
@@ -124,7 +143,8 @@ internal static class FinanceCommand
             default:
                 throw new UsageException($"advance: unknown sub-command '{sub}' (pay, return, offset)");
         }
-        o.WriteLine($"advance {sub} {facility} {FenMath.FormatYuan(amount)}: voucher {v}");
+        if (json) CliApp.WriteJson(o, new { advance = sub, facility, amountFen = amount, voucher = v });
+        else o.WriteLine($"advance {sub} {facility} {FenMath.FormatYuan(amount)}: voucher {v}");
         return 0;
     }
 
@@ -134,6 +154,7 @@ internal static class FinanceCommand
         string y = a.Required("year");
         var date = Date(a.Required("date"), "date");
         string? keepFile = a.Get("keep");
+        bool json = a.Flag("json");
         a.EnsureAllUsed();
         if (!int.TryParse(y, NumberStyles.None, CultureInfo.InvariantCulture, out int year)) throw new UsageException($"--year must be a year, got '{y}'");
         var keep = new Dictionary<(string, string), long>();
@@ -147,8 +168,13 @@ internal static class FinanceCommand
                 keep[(f[0], f[1])] = kept;
             }
         }
-        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        await using var ds = await BatchSettleDatabase.OpenAsync(Console.Error, ct);
         var r = await new Clearing(ds, time).YearEndAsync(admdvs, year, keep, date, Actor, ct);
+        if (json)
+        {
+            CliApp.WriteJson(o, new { admdvs, year, deposits = r });
+            return 0;
+        }
         o.WriteLine($"year-end clearing {admdvs} {year}: quality deposit per facility and fund (yuan)");
         o.WriteLine($"  {"facility",-12}{"fund",-8}{"withheld",16}{"released",16}{"kept",16}");
         foreach (var x in r) o.WriteLine($"  {x.Facility,-12}{x.Fpt,-8}{FenMath.FormatYuan(x.Withheld),16}{FenMath.FormatYuan(x.Released),16}{FenMath.FormatYuan(x.Kept),16}");
@@ -162,11 +188,18 @@ internal static class FinanceCommand
         string period = a.Required("period");
         string? facility = a.Get("facility");
         string? xlsx = a.Get("xlsx");
+        bool json = a.Flag("json");
         a.EnsureAllUsed();
-        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        await using var ds = await BatchSettleDatabase.OpenAsync(Console.Error, ct);
         var p = await new Periods(ds, time).RequireAsync(admdvs, period, ct);
         var lines = (await Statements.ForPeriodAsync(ds, admdvs, period, ct)).Where(s => facility is null || s.Facility == facility).ToList();
         if (facility is not null && lines.Count == 0) throw new FinanceException($"facility {facility} has nothing on the {admdvs} {period} statements");
+        if (json)
+        {
+            long n = xlsx is null ? 0 : await new FinanceExporter(ds).StatementsAsync(admdvs, period, xlsx, facility, ct);
+            CliApp.WriteJson(o, new { admdvs, period, status = p.Status, lines, xlsx, xlsxLines = n });
+            return 0;
+        }
         o.WriteLine($"定点医疗机构月度结算单 {admdvs} {period} ({(p.Status == "closed" ? "issued at close" : "provisional: the period is open")}), yuan");
         int w = Math.Max(10, lines.Count == 0 ? 0 : lines.Max(s => s.Facility.Length) + 2);
         o.WriteLine($"  {"facility".PadRight(w)}{"fund",-8}{"group",-5}{"claims",8}{"medfee",16}{"fund",16}{"reversed",14}{"refused",14}{"quarant.",14}{"deposit",14}{"advance",14}{"net to pay",16}");
@@ -185,11 +218,18 @@ internal static class FinanceCommand
         string admdvs = a.Required("admdvs");
         string period = a.Required("period");
         string? xlsx = a.Get("xlsx");
+        bool json = a.Flag("json");
         a.EnsureAllUsed();
-        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        await using var ds = await BatchSettleDatabase.OpenAsync(Console.Error, ct);
         await new Periods(ds, time).RequireAsync(admdvs, period, ct);
         var asOf = FundBooks.PeriodEnd(period);
         var lines = (await new Clearing(ds, time).OutstandingAsync(admdvs, asOf, null, ct)).Where(l => l.Outstanding != 0).ToList();
+        if (json)
+        {
+            long n = xlsx is null ? 0 : await new FinanceExporter(ds).OutstandingAsync(admdvs, asOf, xlsx, ct);
+            CliApp.WriteJson(o, new { admdvs, period, asOf, lines, xlsx, xlsxLines = n });
+            return 0;
+        }
         o.WriteLine($"outstanding owed to facilities, {admdvs}, as of {asOf:yyyy-MM-dd} (settled and not yet paid), yuan");
         int w = Math.Max(10, lines.Count == 0 ? 0 : lines.Max(l => l.Facility.Length) + 2);
         o.WriteLine($"  {"facility".PadRight(w)}{"fund",-8}{"month",-9}{"owed",16}{"cleared",16}{"outstanding",16}{"deposit",14}{"due now",16}{"age days",9}");
@@ -207,13 +247,36 @@ internal static class FinanceCommand
         string period = a.Required("period");
         string? fund = a.Get("fund");
         string? xlsx = a.Get("xlsx");
+        bool json = a.Flag("json");
         a.EnsureAllUsed(maxPositional: 1);
         if (kind is not ("trial-balance" or "balance-sheet" or "income")) throw new UsageException($"report: unknown report '{kind}'");
         if (xlsx is not null && fund is null) throw new UsageException("report --xlsx needs --fund (one book per file)");
-        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        await using var ds = await BatchSettleDatabase.OpenAsync(Console.Error, ct);
         await new Periods(ds, time).RequireAsync(admdvs, period, ct);
         var reports = new Reports(ds);
         var books = fund is null ? await reports.BooksAsync(admdvs, ct) : [admdvs + "-" + fund];
+        if (json)
+        {
+            var all = new List<object>();
+            foreach (var book in books)
+            {
+                if (kind == "trial-balance")
+                {
+                    var tb = await reports.TrialBalanceAsync(book, period, ct);
+                    if (xlsx is not null) FinanceExporter.TrialBalance(tb, xlsx);
+                    all.Add(new { book, report = tb, debits = tb.Totals.Item1, credits = tb.Totals.Item2 });
+                }
+                else
+                {
+                    var r = kind == "income" ? await reports.IncomeStatementAsync(book, period, ct) : await reports.BalanceSheetAsync(book, period, ct);
+                    if (xlsx is not null) FinanceExporter.Report(r, xlsx);
+                    all.Add(new { book, report = r });
+                }
+            }
+
+            CliApp.WriteJson(o, new { kind, admdvs, period, books = all, xlsx });
+            return 0;
+        }
         foreach (var book in books)
         {
             if (kind == "trial-balance")
@@ -246,13 +309,16 @@ internal static class FinanceCommand
         string admdvs = a.Required("admdvs");
         string period = a.Required("period");
         string dir = a.Required("out");
+        bool json = a.Flag("json");
         a.EnsureAllUsed();
-        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        await using var ds = await BatchSettleDatabase.OpenAsync(Console.Error, ct);
         await new Periods(ds, time).RequireAsync(admdvs, period, ct);
         Directory.CreateDirectory(dir);
         var x = new FinanceExporter(ds);
         var reports = new Reports(ds);
         string P(string name) => Path.Combine(dir, $"{admdvs}-{period}-{name}.xlsx");
+        var real = o;
+        if (json) o = TextWriter.Null;
         o.WriteLine($"{P("statements")}: {await x.StatementsAsync(admdvs, period, P("statements"), null, ct)} statement lines (定点医疗机构月度结算单)");
         o.WriteLine($"{P("subledger")}: {await x.SubLedgerAsync(admdvs, period, P("subledger"), ct)} sub-ledger lines");
         o.WriteLine($"{P("vouchers")}: {await x.VouchersAsync(admdvs, period, P("vouchers"), ct)} voucher lines");
@@ -265,6 +331,8 @@ internal static class FinanceCommand
             FinanceExporter.Report(await reports.IncomeStatementAsync(book, period, ct), P($"{fund}-income"));
             o.WriteLine($"{P($"{fund}-*")}: 科目余额表, 会社保01表, 会社保02表 of book {book}");
         }
+
+        if (json) CliApp.WriteJson(real, new { admdvs, period, files = Directory.GetFiles(dir, $"{admdvs}-{period}-*.xlsx").Order(StringComparer.Ordinal) });
         return 0;
     }
 

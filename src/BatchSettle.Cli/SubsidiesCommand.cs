@@ -23,7 +23,7 @@ internal static class SubsidiesCommand
         if (reverse || repost) return await CorrectAsync(a, reverse, repost, o, time, ct);
         var (region, year) = RegionYear(a);
         a.EnsureAllUsed();
-        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        await using var ds = await BatchSettleDatabase.OpenAsync(Console.Error, ct);
         var report = await new SubsidyPoster(ds, time).PostAsync(region, year, Environment.UserName, ct);
         o.Write(report.Format());
         if (report.MissingParam == 0) return 0;
@@ -51,7 +51,7 @@ internal static class SubsidiesCommand
         // The accounting period to file the correction in (default: Y-01 while open, else the current open period).
         string? period = a.Get("period");
         a.EnsureAllUsed();
-        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        await using var ds = await BatchSettleDatabase.OpenAsync(Console.Error, ct);
         var fix = new SubsidyCorrection(ds, time);
         var r = reverse
             ? await fix.ReverseAsync(psn, year, reason!, Environment.UserName, period, ct)
@@ -64,7 +64,7 @@ internal static class SubsidiesCommand
     {
         var (region, year) = RegionYear(a);
         a.EnsureAllUsed();
-        await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        await using var ds = await BatchSettleDatabase.OpenAsync(Console.Error, ct);
         var r = await new SubsidyReconciler(ds).ReconcileAsync(Codes.Admdvs(region), year, ct);
         o.Write(r.Format());
         if (r.Balanced)

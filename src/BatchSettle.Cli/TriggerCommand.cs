@@ -1,7 +1,99 @@
+using BatchSettle.Data.Infrastructure;
+using BatchSettle.Data.Runs;
+using BatchSettle.Jobs;
+
 namespace BatchSettle.Cli;
 
-/// <summary><c>batchsettle trigger --batch B</c>, in the shape CliApp's by-name delegation calls.</summary>
-public static class TriggerCommand
+/// <summary>
+/// <c>batchsettle trigger --batch B [--wait] [--json]</c>: queues the batch for the workers (once; says if it was
+/// queued, running or settled). With <c>--wait</c> it prints the run's id as soon as the run exists, follows it on
+/// stderr (claims done of total) and exits with the run's result: 0 succeeded (with or without quarantine), 1 failed
+/// or cancelled.
+/// </summary>
+internal static class TriggerCommand
 {
-    public static Task<int> RunAsync(string[] args) => WorkerCommand.TriggerAsync(args, Console.Out, CancellationToken.None);
+    /// <summary>How often --wait reads the run.</summary>
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
+
+    public static async Task<int> RunAsync(string? batchId, string? requestedBy, bool wait, int? timeoutSeconds, bool json, CliConsole c, CancellationToken ct)
+    {
+        if (!BatchIds.IsWellFormed(batchId))
+        {
+            throw new UsageException("trigger needs --batch <admdvs>-<yyyy>-<MM>");
+        }
+
+        var connectionString = await WorkerCommand.OpenAndMigrateAsync(ct);
+        await using var ds = BatchSettleDatabase.CreateDataSource(connectionString, "batchsettle-trigger");
+        var runs = new RunStatusQuery(ds);
+        // The trigger moment on the database's clock, a second early: the run a worker creates for this request has a
+        // created_at at or after it (workers on one machine or NTP-synchronised hosts).
+        var since = (await runs.NowAsync(ct)).AddSeconds(-1);
+        var result = await WorkerCommand.EnqueueAsync(connectionString, batchId!, requestedBy ?? $"cli:{Environment.UserName}", ct);
+        if (!wait)
+        {
+            if (json) CliApp.WriteJson(c.Out, new { outcome = result.Outcome.ToString(), result.BatchId, result.JobId, result.RunId, result.Message });
+            else c.Out.WriteLine(result.Message);
+            return CliApp.Ok;
+        }
+
+        c.Error.WriteLine(result.Message);
+        // Follow the run the trigger names when it is the one this request concerns (running, settled, or — once the
+        // trigger creates the run row itself — the new one); otherwise the newest run of the batch created since.
+        long? follow = result.Outcome is BatchQueueOutcome.AlreadyRunning or BatchQueueOutcome.AlreadySettled ? result.RunId : null;
+        if (follow is null && result.RunId is { } named && await runs.GetAsync(named, ct) is { } r0 && (r0.CreatedAt >= since || !r0.Ended))
+        {
+            follow = named;
+        }
+
+        if (timeoutSeconds is < 1) throw new UsageException("--timeout must be a positive number of seconds");
+        var deadline = timeoutSeconds is { } t ? System.Diagnostics.Stopwatch.StartNew() : null;
+        RunStatus? run = null;
+        bool announced = false;
+        var sinceLine = System.Diagnostics.Stopwatch.StartNew();
+        bool first = true;
+        while (true)
+        {
+            run = follow is { } id ? await runs.GetAsync(id, ct) : await runs.NewestSinceAsync(batchId!, since, ct);
+            if (run is not null)
+            {
+                follow = run.RunId;
+                if (!announced)
+                {
+                    if (!json) c.Out.WriteLine($"run {run.RunId}");
+                    announced = true;
+                }
+
+                if (run.Ended) break;
+                if ((first || sinceLine.Elapsed >= LiveProgress.PlainInterval) && LiveProgress.PlainInterval > TimeSpan.Zero)
+                {
+                    c.Diagnostic(run.ClaimsTotal > 0
+                        ? $"run {run.RunId}: {run.Status}, {run.ClaimsDone:N0} of {run.ClaimsTotal:N0} claims ({100.0 * run.ClaimsDone / run.ClaimsTotal:F0} %)"
+                        : $"run {run.RunId}: {run.Status}");
+                    sinceLine.Restart();
+                    first = false;
+                }
+            }
+
+            if (deadline is not null && deadline.Elapsed.TotalSeconds >= timeoutSeconds!.Value)
+            {
+                c.Error.WriteLine(run is null
+                    ? $"batchsettle: no run of batch {batchId} started within {timeoutSeconds} s (is a worker running? see its log)"
+                    : $"batchsettle: run {run.RunId} still {run.Status} after {timeoutSeconds} s; it goes on (batchsettle status --batch {batchId})");
+                return CliApp.Failed;
+            }
+
+            await Task.Delay(Poll, ct);
+        }
+
+        if (json)
+        {
+            CliApp.WriteJson(c.Out, new { outcome = result.Outcome.ToString(), result.BatchId, result.JobId, result.Message, run, exitCode = run.ExitCode });
+        }
+        else
+        {
+            c.Out.WriteLine($"run {run.RunId} of batch {run.BatchId}: {run.Status}{(run.Error is { Length: > 0 } e ? $": {e}" : "")}");
+        }
+
+        return run.ExitCode;
+    }
 }

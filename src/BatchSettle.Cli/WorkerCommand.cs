@@ -114,19 +114,25 @@ public static class WorkerCommand
         }
 
         var requestedBy = ReadOption(args, "--requested-by") ?? $"cli:{Environment.UserName}";
+        var result = await EnqueueAsync(connectionString, batchId!, requestedBy, cancellationToken);
+        await output.WriteLineAsync(result.Message);
+        return 0;
+    }
+
+    /// <summary>Queues batch <paramref name="batchId"/> through Hangfire's client (no server is started here) and says what became of it.</summary>
+    internal static async Task<BatchQueueResult> EnqueueAsync(string connectionString, string batchId, string requestedBy, CancellationToken cancellationToken)
+    {
         var worker = new WorkerOptions();
         await using var dataSource = BatchSettleDatabase.CreateDataSource(connectionString, "batchsettle-trigger");
         await using var hangfireDataSource = HangfireStorage.CreateDataSource(connectionString, maxPoolSize: 2);
         var storage = HangfireStorage.Create(hangfireDataSource, worker);
         HangfireStorage.Configure(Hangfire.GlobalConfiguration.Configuration);
         var queue = new BatchQueue(new Hangfire.BackgroundJobClient(storage), storage, dataSource, TimeProvider.System);
-        var result = await queue.EnqueueAsync(batchId!, requestedBy, cancellationToken);
-        await output.WriteLineAsync(result.Message);
-        return 0;
+        return await queue.EnqueueAsync(batchId, requestedBy, cancellationToken);
     }
 
     /// <summary>The connection string, after the schema (Hangfire's included) is migrated: the worker's storage does not install it.</summary>
-    private static async Task<string> OpenAndMigrateAsync(CancellationToken cancellationToken)
+    internal static async Task<string> OpenAndMigrateAsync(CancellationToken cancellationToken)
     {
         var connectionString = await BatchSettleDatabase.ResolveConnectionStringAsync(cancellationToken);
         await using var dataSource = BatchSettleDatabase.CreateDataSource(connectionString, "batchsettle-migrate");

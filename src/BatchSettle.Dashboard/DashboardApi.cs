@@ -57,7 +57,8 @@ internal static partial class DashboardApi
         return TypedResults.Ok(await store.RunsAsync(status, after, PageSize(options.Value, limit), cancellationToken));
     }
 
-    private static async Task<Results<Ok<RunDetail>, NotFound>> GetRun(long runId, DashboardStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RunDetail>, NotFound>> GetRun(
+        long runId, DashboardStore store, Npgsql.NpgsqlDataSource db, CancellationToken cancellationToken)
     {
         var live = await RunLiveAsync(store, runId, cancellationToken);
         if (live is null)
@@ -67,7 +68,9 @@ internal static partial class DashboardApi
 
         var samples = await store.SamplesAsync(runId, SampleLimit, cancellationToken);
         var (funds, reconciliation) = await store.BooksAsync(runId, live.Run.Status, cancellationToken);
-        return TypedResults.Ok(new RunDetail(live, samples, funds, reconciliation));
+        // Why claims were not simply settled, counted (the same as the CLI's run summary and --json).
+        var breakdown = await BatchSettle.Data.Runs.RunBreakdown.ForRunAsync(db, runId, cancellationToken);
+        return TypedResults.Ok(new RunDetail(live, samples, funds, reconciliation, breakdown));
     }
 
     private static async Task<Results<Ok<QuarantinePage>, NotFound>> GetQuarantine(

@@ -36,7 +36,9 @@ public static class JobsServiceCollectionExtensions
         // The one retry policy for transient database faults, at the chunk (inside the runner); the job level is
         // Hangfire's AutomaticRetry on each job.
         services.TryAddSingleton(sp => new BatchRunner(
-            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(), retry: sp.GetRequiredService<WorkerResilience>().Pipeline));
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()?.CreateLogger<BatchRunner>(),
+            retry: sp.GetRequiredService<WorkerResilience>().Pipeline));
         services.TryAddSingleton<IRunCoordinator, DataRunCoordinator>();
         services.TryAddSingleton<RunFinaliser>();
         services.TryAddSingleton<PartitionFanOut>();

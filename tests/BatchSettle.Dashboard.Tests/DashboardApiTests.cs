@@ -192,6 +192,11 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
         Assert.NotEmpty(detail.Funds);
         Assert.Equal(detail.Reconciliation.ResultsFundPay, detail.Funds.Sum(f => f.Fen));
         Assert.Equal("dashboard:op", run.RequestedBy);
+        // The breakdown (issue 13 item 5): the reasons add up to the run's counters; the generator's Yingkou/Benxi
+        // employees settle with assumed parameters, each named with its rule.
+        Assert.Equal(run.Rejected, detail.Breakdown.Rejected.Sum(r => r.Count));
+        Assert.Equal(run.Quarantined, detail.Breakdown.Quarantined.Sum(r => r.Count));
+        Assert.All(detail.Breakdown.Assumed, a => Assert.False(string.IsNullOrEmpty(a.RuleId)));
 
         // Quarantine: the generator plants bad rows; the run page pages through them by keyset.
         var quarantine = await client.GetFromJsonAsync<QuarantinePage>($"/dashboard/api/runs/{runId}/quarantine?limit=2");

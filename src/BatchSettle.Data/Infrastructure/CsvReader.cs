@@ -30,6 +30,9 @@ public sealed class CsvReader : IDisposable
     public static CsvReader Open(string path) =>
         new(new StreamReader(path, Utf8Marked, detectEncodingFromByteOrderMarks: false, 1 << 16));
 
+    /// <summary>Bytes of the file read so far (to the reader's buffer, up to 64 KiB ahead): a progress bar's measure.</summary>
+    public long BytesRead => _reader is StreamReader { BaseStream.CanSeek: true } s ? s.BaseStream.Position : 0;
+
     /// <summary>Line number where the last record read starts.</summary>
     public int Line { get; private set; }
 

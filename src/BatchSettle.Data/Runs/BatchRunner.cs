@@ -3,6 +3,8 @@ using BatchSettle.Core.Policy;
 using BatchSettle.Core.Settlement;
 using BatchSettle.Data.Migrations;
 using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Polly;
 
@@ -17,15 +19,15 @@ public sealed partial class BatchRunner
 {
     private readonly NpgsqlDataSource _ds;
     private readonly TimeProvider _time;
-    private readonly TextWriter? _log;
+    private readonly ILogger _log;
     private readonly ResiliencePipeline _retry;
     private SettlementEngine? _engine;
 
-    public BatchRunner(NpgsqlDataSource dataSource, TimeProvider time, TextWriter? log = null, ResiliencePipeline? retry = null)
+    public BatchRunner(NpgsqlDataSource dataSource, TimeProvider time, ILogger? log = null, ResiliencePipeline? retry = null)
     {
         _ds = dataSource;
         _time = time;
-        _log = log;
+        _log = log ?? NullLogger.Instance;
         _retry = retry ?? RunResilience.Create(time);
     }
 
@@ -129,7 +131,7 @@ public sealed partial class BatchRunner
                     string kept = options.PartitionsGiven && options.Partitions != l.Partitions
                         ? $"; it keeps its {l.Partitions} partitions (--partitions {options.Partitions} applies to a new run only)"
                         : $"; {l.Partitions} partitions";
-                    _log?.WriteLine($"resuming run {l.RunId} of batch {batchId} (was {l.Status}){kept}");
+                    RunLog.Resuming(_log, l.RunId, batchId, l.Status, kept);
                     return (l.RunId, false);
                 }
             }
@@ -163,9 +165,8 @@ public sealed partial class BatchRunner
                     """, new { runId, batchId, partitions = options.Partitions, now, followUp }, tx, commandTimeout: 0, cancellationToken: ct));
                 await QuarantineLoadRejectsAsync(conn, tx, runId, batchId, ct);
                 await tx.CommitAsync(ct);
-                _log?.WriteLine(followUp
-                    ? $"run {runId} of batch {batchId}: follow-up of run {last!.Value.RunId} for the claims staged since; {options.Partitions} partitions"
-                    : $"run {runId} of batch {batchId}: {options.Partitions} partitions");
+                if (followUp) RunLog.FollowUpCreated(_log, runId, batchId, last!.Value.RunId, options.Partitions);
+                else RunLog.Created(_log, runId, batchId, options.Partitions);
                 return (runId, false);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 3)

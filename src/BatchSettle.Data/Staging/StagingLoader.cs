@@ -3,6 +3,8 @@ using System.Text;
 using BatchSettle.Core.Domain;
 using BatchSettle.Data.Infrastructure;
 using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -17,14 +19,17 @@ public sealed class StagingLoader
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _time;
-    private readonly TextWriter? _out;
+    private readonly ILogger _log;
 
-    public StagingLoader(NpgsqlDataSource dataSource, TimeProvider time, TextWriter? output = null)
+    public StagingLoader(NpgsqlDataSource dataSource, TimeProvider time, ILogger? log = null)
     {
         _dataSource = dataSource;
         _time = time;
-        _out = output;
+        _log = log ?? NullLogger.Instance;
     }
+
+    /// <summary>Rows read so far, reported every <see cref="LoadProgress.Every"/> rows and at the end of the file (a progress bar's source).</summary>
+    public IProgress<LoadProgress>? Progress { get; init; }
 
     /// <summary>Most reject lines printed per file; the rest are counted.</summary>
     public int MaxPrintedRejects { get; init; } = 50;
@@ -70,9 +75,11 @@ public sealed class StagingLoader
             $"CREATE TEMP TABLE tmp_load ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA", transaction: tx, cancellationToken: ct));
         await using (var imp = await conn.BeginBinaryImportAsync($"COPY tmp_load ({cols}) FROM STDIN (FORMAT BINARY)", ct))
         {
+            long fileBytes = Progress is null ? 0 : new FileInfo(path).Length;
             while (csv.Read(row))
             {
                 rows++;
+                if (Progress is not null && rows % LoadProgress.Every == 0) Progress.Report(new LoadProgress(path, rows, csv.BytesRead, fileBytes, false));
                 errors.Clear();
                 if (csv.Error is not null)
                 {
@@ -133,6 +140,7 @@ public sealed class StagingLoader
                 await imp.WriteAsync(loadedAt, NpgsqlDbType.TimestampTz, ct);
             }
             await imp.CompleteAsync(ct);
+            Progress?.Report(new LoadProgress(path, rows, fileBytes, fileBytes, true));
         }
 
         int refused = kind == "claim" ? await RefuseSealedBatchesAsync(conn, tx, sourceFile, rejects, ct) : 0;
@@ -171,7 +179,7 @@ public sealed class StagingLoader
         PrintRejects(path, rejects);
         int already = typed - inserted - conflictCount - refused + dupInFile;
         var result = new LoadResult(path, rows, inserted, already, rejects.Select(r => r.Line).Distinct().Count());
-        _out?.WriteLine($"{path}: {rows} rows, {inserted} loaded, {already} already loaded (skipped), {result.Rejected} rejected");
+        LoadLog.Loaded(_log, path, rows, inserted, already, result.Rejected);
         return result;
     }
 
@@ -223,7 +231,7 @@ public sealed class StagingLoader
                     new { batchId }, tx, commandTimeout: 0, cancellationToken: ct));
                 if (late > 0)
                 {
-                    _out?.WriteLine($"batch {batchId} was settled by run {l.RunId}: its {late} new claims are settled by a follow-up run (batchsettle run --batch {batchId})");
+                    LoadLog.FollowUp(_log, batchId, l.RunId, late);
                 }
                 continue;
             }
@@ -364,7 +372,7 @@ public sealed class StagingLoader
 
     private void PrintRejects(string path, List<Reject> rejects)
     {
-        if (_out is null) return;
+        if (rejects.Count == 0 || !_log.IsEnabled(LogLevel.Warning)) return;
         var sb = new StringBuilder();
         int shown = 0;
         foreach (var r in rejects.OrderBy(r => r.Line))
@@ -376,7 +384,7 @@ public sealed class StagingLoader
             }
             sb.Append(CultureInfo.InvariantCulture, $"  rejected {Path.GetFileName(path)}:{r.Line} field {r.Field}: {r.Reason}\n");
         }
-        _out.Write(sb.ToString());
+        LoadLog.Rejects(_log, sb.ToString().TrimEnd('\n'));
     }
 
     private sealed record Reject(string Kind, string? BatchId, string? SetlId, string? PsnNo, string File, int Line, string Field, string Reason,
