@@ -25,6 +25,9 @@ internal static partial class DashboardApi
         api.MapGet("/runs/{runId:long}", GetRun);
         api.MapGet("/runs/{runId:long}/live", StreamRun);
         api.MapGet("/runs/{runId:long}/quarantine", GetQuarantine);
+        api.MapGet("/runs/{runId:long}/quarantine.csv", GetQuarantineCsv);
+        api.MapGet("/persons/{psnNo}", GetPersonYear);
+        api.MapGet("/persons/{psnNo}/{year:int}", GetPersonYear);
         api.MapGet("/audit", GetAudit);
         api.MapGet("/settlements/{setlId}", GetSettlement);
 
@@ -47,14 +50,25 @@ internal static partial class DashboardApi
 
     private static async Task<Results<Ok<RunPage>, BadRequest<string>>> GetRuns(
         DashboardStore store, IOptions<DashboardOptions> options, CancellationToken cancellationToken,
-        string? status = null, long? after = null, int? limit = null)
+        string? status = null, long? after = null, int? limit = null, string? batch = null, string? admdvs = null, string? month = null)
     {
         if (status is not null && !RunStates.All.Contains(status))
         {
             return TypedResults.BadRequest($"unknown status '{status}'; one of {string.Join(", ", RunStates.All)}");
         }
 
-        return TypedResults.Ok(await store.RunsAsync(status, after, PageSize(options.Value, limit), cancellationToken));
+        if (admdvs is { Length: > 0 } && !IsDigits(admdvs, 6))
+        {
+            return TypedResults.BadRequest($"admdvs '{admdvs}' is not a 6-digit region code (e.g. 210500)");
+        }
+
+        if (month is { Length: > 0 } && !IsMonth(month))
+        {
+            return TypedResults.BadRequest($"month '{month}' is not YYYY-MM");
+        }
+
+        var filter = new RunFilter(status, Blank(batch), Blank(admdvs), Blank(month));
+        return TypedResults.Ok(await store.RunsAsync(filter, after, PageSize(options.Value, limit), cancellationToken));
     }
 
     private static async Task<Results<Ok<RunDetail>, NotFound>> GetRun(
@@ -75,15 +89,35 @@ internal static partial class DashboardApi
 
     private static async Task<Results<Ok<QuarantinePage>, NotFound>> GetQuarantine(
         long runId, DashboardStore store, IOptions<DashboardOptions> options, CancellationToken cancellationToken,
-        long? after = null, int? limit = null)
+        long? after = null, int? limit = null, string? reason = null)
     {
         if (await store.RunAsync(runId, cancellationToken) is null)
         {
             return TypedResults.NotFound();
         }
 
-        return TypedResults.Ok(await store.QuarantineAsync(runId, after, PageSize(options.Value, limit), cancellationToken));
+        return TypedResults.Ok(await store.QuarantineAsync(runId, after, PageSize(options.Value, limit), cancellationToken, Blank(reason)));
     }
+
+    /// <summary>The run's quarantined claims as a CSV download (all of them, or one reason's).</summary>
+    private static async Task<Results<PushStreamHttpResult, NotFound>> GetQuarantineCsv(
+        long runId, DashboardStore store, CancellationToken cancellationToken, string? reason = null)
+    {
+        if (await store.RunAsync(runId, cancellationToken) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"quarantine-run-{runId}.csv");
+        return TypedResults.Stream(
+            body => store.WriteQuarantineCsvAsync(runId, Blank(reason), body, cancellationToken),
+            "text/csv; charset=utf-8", name);
+    }
+
+    /// <summary>A person's year (the latest year with a result when none is named).</summary>
+    private static async Task<Results<Ok<PersonYear>, NotFound>> GetPersonYear(
+        string psnNo, DashboardStore store, CancellationToken cancellationToken, int? year = null) =>
+        await store.PersonYearAsync(psnNo, year, cancellationToken) is { } person ? TypedResults.Ok(person) : TypedResults.NotFound();
 
     private static async Task<Ok<AuditPage>> GetAudit(
         DashboardStore store, IOptions<DashboardOptions> options, CancellationToken cancellationToken, long? after = null, int? limit = null) =>
@@ -112,6 +146,14 @@ internal static partial class DashboardApi
 
     private static Results<Ok<ActionOutcome>, Conflict<ActionOutcome>, NotFound> DecideOrNotFound(ActionOutcome? outcome) =>
         outcome is null ? TypedResults.NotFound() : outcome.Accepted ? TypedResults.Ok(outcome) : TypedResults.Conflict(outcome);
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static bool IsDigits(string value, int length) => value.Length == length && value.All(char.IsAsciiDigit);
+
+    private static bool IsMonth(string value) =>
+        value.Length == 7 && value[4] == '-' && IsDigits(value[..4], 4) && IsDigits(value[5..], 2)
+        && int.Parse(value[5..], System.Globalization.CultureInfo.InvariantCulture) is >= 1 and <= 12;
 
     private static int PageSize(DashboardOptions options, int? limit) =>
         Math.Clamp(limit ?? options.PageSize, 1, Math.Max(1, options.PageSize * 4));

@@ -65,7 +65,7 @@ internal sealed partial class DashboardStore
         return await conn.QuerySingleOrDefaultAsync<Explanation>(new CommandDefinition(
             """
             SELECT setl_id AS SetlId, status AS Status, reason AS Reason, run_id AS RunId, batch_id AS BatchId,
-                   coalesce(trace, '') AS Text
+                   coalesce(trace, '') AS Text, psn_no AS PsnNo, year AS Year
             FROM settlement_result WHERE claim_seq IN (SELECT result_claim_seq(@setlId))
             ORDER BY claim_seq DESC LIMIT 1
             """,

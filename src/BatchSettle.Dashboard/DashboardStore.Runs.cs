@@ -4,6 +4,9 @@ namespace BatchSettle.Dashboard;
 
 internal sealed partial class DashboardStore
 {
+    /// <summary>China Standard Time (Asia/Shanghai): UTC+8, no daylight saving since 1991.</summary>
+    private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
+
     private const string RunColumns = """
         r.run_id AS RunId, r.batch_id AS BatchId, r.status AS Status, r.attempt AS Attempt, r.partitions AS Partitions,
         r.requested_by AS RequestedBy, r.created_at AS CreatedAt, r.started_at AS StartedAt, r.finished_at AS FinishedAt,
@@ -12,7 +15,16 @@ internal sealed partial class DashboardStore
         -- Rows the run accounts for outside its partitions (claims the loader rejected, counted when the run ends) are
         -- done too, or a finished run with a load reject would show one claim short of its total.
         coalesce(p.done, 0) + greatest(coalesce(r.claims_total, 0) - coalesce(p.total, 0), 0) AS ClaimsDone,
-        coalesce(r.settled, 0) AS Settled, coalesce(r.rejected, 0) AS Rejected, coalesce(r.quarantined, 0) AS Quarantined
+        coalesce(r.settled, 0) AS Settled, coalesce(r.rejected, 0) AS Rejected, coalesce(r.quarantined, 0) AS Quarantined,
+        coalesce(r.assumed_params, 0) AS AssumedParams, coalesce(r.superseded_params, 0) AS SupersededParams
+        """;
+
+    // The runs list's filters besides the state (RunFilter): any part of the batch id, the region (the batch id's first
+    // part) and the clearing month (its last seven characters, YYYY-MM).
+    private const string RunFilterSql = """
+        (@batch::text IS NULL OR strpos(r.batch_id, @batch) > 0)
+        AND (@admdvs::text IS NULL OR split_part(r.batch_id, '-', 1) = @admdvs)
+        AND (@month::text IS NULL OR right(r.batch_id, 7) = @month)
         """;
 
     private const string PartitionSums = """
@@ -31,18 +43,22 @@ internal sealed partial class DashboardStore
     }
 
     /// <summary>Newest first, keyset on run_id: <c>WHERE run_id &lt; @after ORDER BY run_id DESC LIMIT n</c>.</summary>
-    public async Task<RunPage> RunsAsync(string? status, long? after, int limit, CancellationToken cancellationToken)
+    public Task<RunPage> RunsAsync(string? status, long? after, int limit, CancellationToken cancellationToken) =>
+        RunsAsync(new RunFilter(status), after, limit, cancellationToken);
+
+    /// <summary>Newest first under <paramref name="filter"/>, keyset on run_id; counts per state under the other filters.</summary>
+    public async Task<RunPage> RunsAsync(RunFilter filter, long? after, int limit, CancellationToken cancellationToken)
     {
         await using var conn = await db.OpenConnectionAsync(cancellationToken);
         var items = (await conn.QueryAsync<RunSummary>(new CommandDefinition(
             $"""
             SELECT {RunColumns}
             FROM run r {PartitionSums}
-            WHERE r.run_id < @after AND (@status::text IS NULL OR r.status = @status)
+            WHERE r.run_id < @after AND (@status::text IS NULL OR r.status = @status) AND {RunFilterSql}
             ORDER BY r.run_id DESC
             LIMIT @take
             """,
-            new { after = after ?? long.MaxValue, status, take = limit + 1 },
+            new { after = after ?? long.MaxValue, status = filter.Status, batch = filter.Batch, admdvs = filter.Admdvs, month = filter.Month, take = limit + 1 },
             cancellationToken: cancellationToken))).ToList();
         long? next = null;
         if (items.Count > limit)
@@ -51,8 +67,12 @@ internal sealed partial class DashboardStore
             next = items[^1].RunId;
         }
 
-        var counts = await CountsAsync(cancellationToken);
-        return new RunPage(items, counts, next);
+        var counts = await conn.QueryAsync<StatusCount>(new CommandDefinition(
+            $"SELECT r.status AS Status, count(*) AS Count FROM run r WHERE {RunFilterSql} GROUP BY r.status ORDER BY r.status",
+            new { batch = filter.Batch, admdvs = filter.Admdvs, month = filter.Month }, cancellationToken: cancellationToken));
+        var batches = await conn.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT batch_id FROM run ORDER BY batch_id", cancellationToken: cancellationToken));
+        return new RunPage(items, [.. counts], next) { Batches = [.. batches] };
     }
 
     public async Task<RunSummary?> RunAsync(long runId, CancellationToken cancellationToken)
@@ -158,20 +178,29 @@ internal sealed partial class DashboardStore
         return books;
     }
 
-    /// <summary>A run's quarantined claims in the order they were set aside, keyset on quarantine_id.</summary>
-    public async Task<QuarantinePage> QuarantineAsync(long runId, long? after, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// A run's quarantined claims in the order they were set aside, keyset on quarantine_id; with
+    /// <paramref name="reason"/>, only the claims set aside for exactly that reason.
+    /// </summary>
+    public async Task<QuarantinePage> QuarantineAsync(long runId, long? after, int limit, CancellationToken cancellationToken, string? reason = null)
     {
         await using var conn = await db.OpenConnectionAsync(cancellationToken);
         var items = (await conn.QueryAsync<QuarantineItem>(new CommandDefinition(
             """
-            SELECT quarantine_id AS QuarantineId, setl_id AS SetlId, source_file AS SourceFile,
-                   source_line::bigint AS SourceLine, field AS Field, reason AS Reason
-            FROM quarantine WHERE run_id = @runId AND quarantine_id > @after
-            ORDER BY quarantine_id LIMIT @take
+            SELECT q.quarantine_id AS QuarantineId, q.setl_id AS SetlId, q.source_file AS SourceFile,
+                   q.source_line::bigint AS SourceLine, q.field AS Field, q.reason AS Reason,
+                   (SELECT c.psn_no FROM staging_claim c WHERE c.setl_id = q.setl_id) AS PsnNo
+            FROM quarantine q WHERE q.run_id = @runId AND q.quarantine_id > @after AND (@reason::text IS NULL OR q.reason = @reason)
+            ORDER BY q.quarantine_id LIMIT @take
             """,
-            new { runId, after = after ?? 0L, take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
-        var total = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT count(*) FROM quarantine WHERE run_id = @runId", new { runId }, cancellationToken: cancellationToken));
+            new { runId, after = after ?? 0L, reason, take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
+        var reasons = (await conn.QueryAsync<ReasonCount>(new CommandDefinition(
+            """
+            SELECT reason AS Reason, count(*) AS Count FROM quarantine WHERE run_id = @runId
+            GROUP BY reason ORDER BY count(*) DESC, reason
+            """,
+            new { runId }, cancellationToken: cancellationToken))).ToList();
+        var total = reason is null ? reasons.Sum(r => r.Count) : reasons.Where(r => r.Reason == reason).Sum(r => r.Count);
         long? next = null;
         if (items.Count > limit)
         {
@@ -179,28 +208,31 @@ internal sealed partial class DashboardStore
             next = items[^1].QuarantineId;
         }
 
-        return new QuarantinePage(items, total, next);
+        return new QuarantinePage(items, total, next) { Reasons = reasons };
     }
 
-    /// <summary>Runs finished and claims settled per day (UTC) since <paramref name="days"/> days ago.</summary>
+    /// <summary>
+    /// Runs finished and claims settled per day since <paramref name="days"/> days ago; days in China Standard Time
+    /// (Asia/Shanghai, UTC+8 all year: no daylight saving), as the pages show every time.
+    /// </summary>
     public async Task<IReadOnlyList<DayStat>> HistoryAsync(int days, CancellationToken cancellationToken)
     {
-        var since = clock.GetUtcNow().UtcDateTime.Date.AddDays(1 - days);
+        var since = clock.GetUtcNow().ToOffset(ChinaOffset).Date.AddDays(1 - days);
         await using var conn = await db.OpenConnectionAsync(cancellationToken);
-        var rows = await conn.QueryAsync<(DateTime Day, long Succeeded, long Failed, long Settled)>(new CommandDefinition(
+        var rows = await conn.QueryAsync<(DateTime Day, long Succeeded, long Failed, long Settled, long Assumed)>(new CommandDefinition(
             """
-            SELECT date_trunc('day', finished_at AT TIME ZONE 'UTC'),
+            SELECT date_trunc('day', (finished_at AT TIME ZONE 'UTC') + interval '8 hours'),
                    count(*) FILTER (WHERE status LIKE 'succeeded%'), count(*) FILTER (WHERE status = 'failed'),
-                   coalesce(sum(settled), 0)::bigint
+                   coalesce(sum(settled), 0)::bigint, coalesce(sum(assumed_params), 0)::bigint
             FROM run WHERE finished_at >= @since GROUP BY 1 ORDER BY 1
             """,
-            new { since = new DateTimeOffset(since, TimeSpan.Zero) }, cancellationToken: cancellationToken));
+            new { since = new DateTimeOffset(since, ChinaOffset).ToUniversalTime() }, cancellationToken: cancellationToken));
         var byDay = rows.ToDictionary(r => DateOnly.FromDateTime(r.Day));
         var result = new List<DayStat>(days);
         for (var i = 0; i < days; i++)
         {
             var day = DateOnly.FromDateTime(since.AddDays(i));
-            result.Add(byDay.TryGetValue(day, out var r) ? new DayStat(day, r.Succeeded, r.Failed, r.Settled) : new DayStat(day, 0, 0, 0));
+            result.Add(byDay.TryGetValue(day, out var r) ? new DayStat(day, r.Succeeded, r.Failed, r.Settled) { AssumedParams = r.Assumed } : new DayStat(day, 0, 0, 0));
         }
 
         return result;

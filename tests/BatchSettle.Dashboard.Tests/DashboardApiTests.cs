@@ -262,7 +262,10 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, index.StatusCode);
         Assert.Contains("default-src 'self'", index.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
-        Assert.Contains("<script src=\"app.js\">", await index.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var html = await index.Content.ReadAsStringAsync();
+        Assert.Contains("<script src=\"app.js\">", html, StringComparison.Ordinal);
+        // The translations load before the app that reads them.
+        Assert.True(html.IndexOf("<script src=\"i18n.js\">", StringComparison.Ordinal) is >= 0 and var i && i < html.IndexOf("<script src=\"app.js\">", StringComparison.Ordinal));
         Assert.Equal("text/javascript", script.Content.Headers.ContentType!.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/dashboard/nope.js")).StatusCode);
     }

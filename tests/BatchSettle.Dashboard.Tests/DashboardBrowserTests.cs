@@ -49,6 +49,9 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
             HttpCredentials = new() { Username = DashboardFactory.Operator, Password = DashboardFactory.Password },
             ViewportSize = new() { Width = 1440, Height = 1100 },
         });
+        // Our pages are in Chinese by default; this test reads their English (the language switch is tested in
+        // DashboardUiBrowserTests).
+        await context.AddInitScriptAsync("localStorage.setItem('batchsettle.lang', 'en')");
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
 

@@ -52,6 +52,9 @@ public sealed class HangfireBrowserTests(DashboardFixture fixture)
             HttpCredentials = new() { Username = User, Password = Password },
             ViewportSize = new() { Width = 1440, Height = 1000 },
         });
+        // Our pages are in Chinese by default; this test reads their English (the language switch is tested in
+        // DashboardUiBrowserTests).
+        await context.AddInitScriptAsync("localStorage.setItem('batchsettle.lang', 'en')");
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
 

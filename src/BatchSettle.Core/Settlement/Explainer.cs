@@ -13,18 +13,29 @@ namespace BatchSettle.Core.Settlement;
 public static class Explainer
 {
     /// <summary>Explains an encoded trace (settlement_result.trace).</summary>
-    public static string Explain(string encodedTrace, in SettlementOut result, PolicySet policy) =>
-        Explain(TraceCodec.Decode(encodedTrace), result, policy);
+    /// <param name="serviceStart">The claim's begndate, shown beside a benefit start date when known.</param>
+    public static string Explain(string encodedTrace, in SettlementOut result, PolicySet policy, DateOnly? serviceStart = null) =>
+        Explain(TraceCodec.Decode(encodedTrace), result, policy, serviceStart);
 
-    /// <summary>Explains decoded steps.</summary>
-    public static string Explain(ReadOnlySpan<TraceStep> steps, in SettlementOut result, PolicySet policy)
+    /// <summary>
+    /// Explains decoded steps. A quarantined claim was not settled: its steps are listed with their rules and
+    /// parameters (how far the calculation got) but without amounts, and there is no final split — its stored amounts
+    /// are defaults, not results. A step's base is shown as what it is: fen as yuan, a date as a date (with the
+    /// service start beside a benefit start), an age in years, bed days as days; a step with neither base nor amount
+    /// shows no amount line.
+    /// </summary>
+    /// <param name="serviceStart">The claim's begndate, shown beside a benefit start date when known.</param>
+    public static string Explain(ReadOnlySpan<TraceStep> steps, in SettlementOut result, PolicySet policy, DateOnly? serviceStart = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
+        bool amounts = result.Status != SettlementStatus.Quarantined;
         sb.Append(inv, $"status: {result.Status}");
         if (result.Reason is not null) sb.Append(inv, $" ({result.Reason})");
-        sb.Append(inv, $"; year {result.Year}; medfee {FenMath.FormatYuan(result.MedfeeSumamt)}\n");
+        sb.Append(inv, $"; year {result.Year}");
+        if (amounts) sb.Append(inv, $"; medfee {FenMath.FormatYuan(result.MedfeeSumamt)}");
+        sb.Append('\n');
         for (int i = 0; i < steps.Length; i++)
         {
             ref readonly var s = ref steps[i];
@@ -32,18 +43,36 @@ public static class Explainer
             Param(sb, policy, s.Param1);
             Param(sb, policy, s.Param2);
             Param(sb, policy, s.Param3);
-            if (s.WhatEntry == TraceWhat.BenefitStartCovered || s.WhatEntry == TraceWhat.BenefitStartRejected)
-                sb.Append(inv, $"      benefit start {s.Base / 10000:D4}-{s.Base / 100 % 100:D2}-{s.Base % 100:D2}\n");
-            else
+            var kind = TraceUnits.BaseKind(s.WhatEntry);
+            if (kind == TraceBaseKind.Date)
+            {
+                sb.Append(inv, $"      {TraceUnits.DateLabel(s.WhatEntry)} {Ymd(s.Base)}");
+                if (serviceStart is { } svc) sb.Append(inv, $"; service start (begndate) {svc:yyyy-MM-dd}");
+                sb.Append('\n');
+            }
+            else if (kind == TraceBaseKind.Years)
+                sb.Append(inv, $"      age {s.Base} years\n");
+            else if (!amounts)
+            {
+                // Quarantined: no amounts.
+            }
+            else if (kind == TraceBaseKind.Days)
+                sb.Append(inv, $"      bed days {s.Base} → amount {FenMath.FormatYuan(s.Amount)}\n");
+            else if (s.Base != 0 || s.Amount != 0)
                 sb.Append(inv, $"      base {FenMath.FormatYuan(s.Base)} → amount {FenMath.FormatYuan(s.Amount)}\n");
-            if (s.Slot >= 0 && s.Slot < AccSlot.Count)
+            if (amounts && s.Slot >= 0 && s.Slot < AccSlot.Count)
             {
                 string name = AccSlot.Names[s.Slot];
-                bool money = s.Slot is not (AccSlot.LocalAdmissions or AccSlot.AlertsRaised or AccSlot.ZeroClaimIncentiveReset or AccSlot.Claims);
+                bool money = !TraceUnits.IsCounterSlot(s.Slot);
                 string b = money ? FenMath.FormatYuan(s.SlotBefore) : s.SlotBefore.ToString(inv);
                 string a = money ? FenMath.FormatYuan(s.SlotAfter) : s.SlotAfter.ToString(inv);
                 sb.Append(inv, $"      accumulator {name}: {b} → {a}\n");
             }
+        }
+        if (!amounts)
+        {
+            sb.Append("not settled (quarantined): no amounts\n");
+            return sb.ToString();
         }
         sb.Append(inv, $"act_pay_dedc {FenMath.FormatYuan(result.ActPayDedc)}; pool ratio {FenMath.FormatRatio(result.PoolPropBp)}\n");
         sb.Append(inv, $"hifp_pay (pooled fund) {FenMath.FormatYuan(result.HifpPay)}\n");
@@ -72,7 +101,11 @@ public static class Explainer
         }
         string key = p.Qualifier.Length == 0 ? p.Key : p.Key + "/" + p.Qualifier;
         sb.Append(inv, $"      param #{p.Id} {key} = {FormatValue(p.Value, p.Unit)} ({p.Provenance.Label()}; {p.Citation}; {p.RuleId})\n");
+        if (!string.IsNullOrWhiteSpace(p.Note)) sb.Append(inv, $"        note: {p.Note}\n");
     }
+
+    private static string Ymd(long ymd) =>
+        string.Create(CultureInfo.InvariantCulture, $"{ymd / 10000:D4}-{ymd / 100 % 100:D2}-{ymd % 100:D2}");
 
     /// <summary>A parameter value with its unit: fen as yuan, bp as a percentage.</summary>
     public static string FormatValue(long value, string unit) => unit switch

@@ -10,4 +10,6 @@ public sealed record QuarantineItem
     public long? SourceLine { get; init; }
     public string? Field { get; init; }
     public string Reason { get; init; } = "";
+    /// <summary>The claim's person (from its staging row), for the link to the person's year; null when unknown.</summary>
+    public string? PsnNo { get; init; }
 }

@@ -18,4 +18,10 @@ public sealed record RunSummary
     public long Settled { get; init; }
     public long Rejected { get; init; }
     public long Quarantined { get; init; }
+
+    /// <summary>Settlements that used an <i>assumed</i> parameter (POLICY.md §12), counted when the run ends.</summary>
+    public long AssumedParams { get; init; }
+
+    /// <summary>Settlements that used a <i>stated (superseded text)</i> parameter, counted when the run ends.</summary>
+    public long SupersededParams { get; init; }
 }

@@ -25,7 +25,9 @@ public sealed class ExplainQuery(NpgsqlDataSource dataSource)
                    inscp_scp_amt AS Inscp, act_pay_dedc AS ActPayDedc, hifp_pay AS HifpPay, pool_prop_bp AS PoolPropBp,
                    hifmi_pay AS HifmiPay, hifob_pay AS HifobPay, maf_pay AS MafPay, maf_tilted_pay AS MafTiltedPay,
                    fund_pay_sumamt AS FundPaySumamt, psn_part_amt AS PsnPartAmt, assumed_params AS AssumedParams,
-                   superseded_params AS SupersededParams, reversal_of AS ReversalOf, trace, run_id AS RunId
+                   superseded_params AS SupersededParams, reversal_of AS ReversalOf, trace, run_id AS RunId,
+                   (SELECT c.begndate FROM staging_claim c WHERE c.claim_seq = settlement_result.claim_seq) AS BeginDate,
+                   (SELECT c.enddate FROM staging_claim c WHERE c.claim_seq = settlement_result.claim_seq) AS EndDate
             FROM settlement_result WHERE claim_seq IN (SELECT result_claim_seq(@setlId))
             ORDER BY claim_seq DESC LIMIT 1
             """, new { setlId }, cancellationToken: ct));
@@ -34,15 +36,16 @@ public sealed class ExplainQuery(NpgsqlDataSource dataSource)
             "SELECT field, reason FROM quarantine WHERE setl_id = @setlId ORDER BY quarantine_id", new { setlId }, cancellationToken: ct));
         var sb = new StringBuilder();
         var ic = CultureInfo.InvariantCulture;
-        string Y(long? f) => f is { } v ? FenMath.FormatYuan(v) : "";
         sb.Append(ic, $"claim {r.SetlId} (batch {r.BatchId}, run {r.RunId}) person {r.PsnNo}, {r.Admdvs}/{r.Insutype}, med_type {r.MedType}, facility {r.FixmedinsCode}, year {r.Year}\n");
         sb.Append(ic, $"status {r.Status}{(r.Reason is null ? "" : $" — {r.Reason}")}{(r.ReversalOf is null ? "" : $" (reversal of {r.ReversalOf})")}\n");
         foreach (var (field, reason) in q) sb.Append(ic, $"  quarantine: {field}: {reason}\n");
-        sb.Append(ic, $"  medfee_sumamt     {Y(r.Medfee),14}\n  inscp_scp_amt     {Y(r.Inscp),14}\n");
-        sb.Append(ic, $"  act_pay_dedc      {Y(r.ActPayDedc),14}\n  hifp_pay          {Y(r.HifpPay),14}  ratio {FenMath.FormatRatio(r.PoolPropBp)}\n");
-        sb.Append(ic, $"  hifmi_pay         {Y(r.HifmiPay),14}\n  hifob_pay         {Y(r.HifobPay),14}\n");
-        sb.Append(ic, $"  maf_pay           {Y(r.MafPay),14}  (tilted {Y(r.MafTiltedPay)})\n");
-        sb.Append(ic, $"  fund_pay_sumamt   {Y(r.FundPaySumamt),14}\n  psn_part_amt      {Y(r.PsnPartAmt),14}\n");
+        DateOnly? begin = r.BeginDate is { } bd ? DateOnly.FromDateTime(bd) : null;
+        if (begin is { } b && r.EndDate is { } ed)
+            sb.Append(ic, $"  service {b:yyyy-MM-dd} → {ed:yyyy-MM-dd} (begndate → enddate; the settlement date is enddate)\n");
+        bool quarantined = r.Status == "quarantined";
+        // A quarantined claim was not settled: its amount columns hold defaults, not results, so none is shown.
+        if (quarantined) sb.Append("  not settled: no amounts (see the quarantine reason)\n");
+        else AppendAmounts(sb, r);
         sb.Append(ic, $"  assumed parameters: {(r.AssumedParams ? "yes" : "no")}\n");
         sb.Append(ic, $"  stated (superseded text) parameters: {(r.SupersededParams ? "yes" : "no")}\n");
         if (r.Trace is { Length: > 0 })
@@ -66,9 +69,20 @@ public sealed class ExplainQuery(NpgsqlDataSource dataSource)
                 AssumedParams = r.AssumedParams,
                 SupersededTextParams = r.SupersededParams,
             };
-            sb.Append('\n').Append(Explainer.Explain(r.Trace ?? "", result, policy));
+            sb.Append('\n').Append(Explainer.Explain(r.Trace ?? "", result, policy, begin));
         }
         return sb.ToString();
+    }
+
+    private static void AppendAmounts(StringBuilder sb, Row r)
+    {
+        var ic = CultureInfo.InvariantCulture;
+        static string Y(long? f) => f is { } v ? FenMath.FormatYuan(v) : "";
+        sb.Append(ic, $"  medfee_sumamt     {Y(r.Medfee),14}\n  inscp_scp_amt     {Y(r.Inscp),14}\n");
+        sb.Append(ic, $"  act_pay_dedc      {Y(r.ActPayDedc),14}\n  hifp_pay          {Y(r.HifpPay),14}  ratio {FenMath.FormatRatio(r.PoolPropBp)}\n");
+        sb.Append(ic, $"  hifmi_pay         {Y(r.HifmiPay),14}\n  hifob_pay         {Y(r.HifobPay),14}\n");
+        sb.Append(ic, $"  maf_pay           {Y(r.MafPay),14}  (tilted {Y(r.MafTiltedPay)})\n");
+        sb.Append(ic, $"  fund_pay_sumamt   {Y(r.FundPaySumamt),14}\n  psn_part_amt      {Y(r.PsnPartAmt),14}\n");
     }
 
     private sealed class Row
@@ -99,5 +113,7 @@ public sealed class ExplainQuery(NpgsqlDataSource dataSource)
         public string? ReversalOf { get; set; }
         public string? Trace { get; set; }
         public long RunId { get; set; }
+        public DateTime? BeginDate { get; set; }
+        public DateTime? EndDate { get; set; }
     }
 }
