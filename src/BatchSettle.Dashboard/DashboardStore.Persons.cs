@@ -61,19 +61,35 @@ internal sealed partial class DashboardStore
 
         var years = rows.Select(r => r.Year).Distinct().Order().ToList();
         var y = year ?? years[^1];
-        var sum = new long[AccSlot.Count];
+        // Accumulators are kept per (psn_no, year, insutype) (migration 070, POLICY EL-01): a claim moves its own
+        // insutype's row, and the person-level slots (AccSlot.PersonLevel: §8 assistance, §9 burden and alerts) move
+        // in every row of the year, as the runner copies them to the sibling row after each claim.
+        var ofYear = rows.Where(r => r.Year == y).Take(PersonClaimLimit).ToList();
+        var sums = ofYear.Select(r => r.Insutype).Distinct(StringComparer.Ordinal)
+            .ToDictionary(i => i, _ => new long[AccSlot.Count], StringComparer.Ordinal);
         var claims = new List<PersonClaim>();
-        foreach (var r in rows.Where(r => r.Year == y).Take(PersonClaimLimit))
+        foreach (var r in ofYear)
         {
             IReadOnlyList<long>? after = null;
             if (r.AccDelta is { Length: > 0 } delta)
             {
-                for (var i = 0; i < Math.Min(delta.Length, sum.Length); i++)
+                var own = sums[r.Insutype];
+                for (var i = 0; i < Math.Min(delta.Length, own.Length); i++)
                 {
-                    sum[i] += delta[i];
+                    if (AccSlot.PersonLevel(i))
+                    {
+                        foreach (var sum in sums.Values)
+                        {
+                            sum[i] += delta[i];
+                        }
+                    }
+                    else
+                    {
+                        own[i] += delta[i];
+                    }
                 }
 
-                after = sum[..AccSlot.FirstEngineSlot];
+                after = own[..AccSlot.FirstEngineSlot];
             }
 
             claims.Add(r.ToClaim(after));
@@ -86,11 +102,26 @@ internal sealed partial class DashboardStore
             FROM staging_person WHERE psn_no = @psnNo AND year = @y ORDER BY insutype
             """,
             new { psnNo, y }, cancellationToken: cancellationToken)));
-        var stored = await OptionalAsync(async () => await conn.QueryAsync<long[]>(new CommandDefinition(
-            "SELECT acc FROM accumulator WHERE psn_no = @psnNo AND year = @y", new { psnNo, y }, cancellationToken: cancellationToken)));
-        long[]? storedAcc = stored.Count == 1 ? stored[0][..Math.Min(stored[0].Length, AccSlot.FirstEngineSlot)] : null;
-        bool? agrees = storedAcc is null ? null : storedAcc.AsSpan().SequenceEqual(sum.AsSpan(0, storedAcc.Length));
+        var stored = await OptionalAsync(async () => await conn.QueryAsync<StoredAccRow>(new CommandDefinition(
+            "SELECT insutype AS Insutype, acc AS Acc FROM accumulator WHERE psn_no = @psnNo AND year = @y ORDER BY insutype",
+            new { psnNo, y }, cancellationToken: cancellationToken)));
+        // The page shows the stored row of the insutype of the year's last claim; "agrees" checks every stored row of
+        // the year against its running sum (an insutype with no claim listed here counts as a disagreement).
+        var shownInsutype = ofYear.Count > 0 ? ofYear[^1].Insutype : null;
+        var shown = stored.FirstOrDefault(r => r.Insutype == shownInsutype) ?? (stored.Count == 1 ? stored[0] : null);
+        long[]? storedAcc = shown?.Acc[..Math.Min(shown.Acc.Length, AccSlot.FirstEngineSlot)];
+        bool? agrees = stored.Count == 0
+            ? null
+            : stored.All(row => sums.TryGetValue(row.Insutype, out var sum)
+                && row.Acc.AsSpan(0, Math.Min(row.Acc.Length, AccSlot.FirstEngineSlot))
+                    .SequenceEqual(sum.AsSpan(0, Math.Min(row.Acc.Length, AccSlot.FirstEngineSlot))));
         return new PersonYear(psnNo, y, years, registry, claims, PersonSlots, storedAcc, agrees);
+    }
+
+    private sealed class StoredAccRow
+    {
+        public string Insutype { get; init; } = "";
+        public long[] Acc { get; init; } = [];
     }
 
     private sealed class PersonRow
