@@ -118,6 +118,8 @@ public sealed class FinanceDashboardTests(DashboardFixture fixture)
             ViewportSize = new() { Width = 1440, Height = 1100 },
             AcceptDownloads = true,
         });
+        // Our pages are in Chinese by default; this test reads their English (the switch: DashboardUiBrowserTests).
+        await context.AddInitScriptAsync("localStorage.setItem('batchsettle.lang', 'en')");
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
