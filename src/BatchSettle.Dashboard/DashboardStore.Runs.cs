@@ -164,7 +164,7 @@ internal sealed partial class DashboardStore
         await using var conn = await db.OpenConnectionAsync(cancellationToken);
         var items = (await conn.QueryAsync<QuarantineItem>(new CommandDefinition(
             """
-            SELECT quarantine_id AS QuarantineId, setl_id AS SetlId, source_file AS SourceFile,
+            SELECT quarantine_id AS QuarantineId, setl_id AS SetlId, regexp_replace(source_file, '^.*[/\\]', '') AS SourceFile,
                    source_line::bigint AS SourceLine, field AS Field, reason AS Reason
             FROM quarantine WHERE run_id = @runId AND quarantine_id > @after
             ORDER BY quarantine_id LIMIT @take
