@@ -35,7 +35,10 @@ public static class CliApp
                                                         red-ink reversal of P's posted subsidy of year Y (once)
           subsidies --repost --psn P --year Y           post it again from the registry as it is now, after a reversal
           assist-apply --psn P --date YYYY-MM-DD         category-I assistance application (YK-MA-09): decide, post once, explain
-          dashboard [--urls U] [--run-batches]          the operations dashboard (http://127.0.0.1:5080/dashboard/)
+          dashboard [--urls U] [--run-batches] [--insecure-no-auth]
+                                                        the operations dashboard (http://127.0.0.1:5080/dashboard/); users from Dashboard:Users
+          dashboard --hash-password                     read a password on stdin, print its Dashboard:Users:N:PasswordHash
+          health [--url U]                              exit 0 when healthy: the dashboard's /healthz at U, else BATCHSETTLE_DB reachable and migrated
           worker [--node-id ID] [--partitions N] [--parallelism N] [--dashboard] [--Worker:Key=value]
                                                 a Hangfire worker; Ctrl-C/SIGTERM stops after the current chunk
           trigger --batch B                             queue batch B for the workers now (once; says if queued, running or settled)
@@ -99,6 +102,7 @@ public static class CliApp
                 "subsidies" => await SubsidiesCommand.RunAsync(CliArgs.Parse(rest, "reverse", "repost"), o, e, clock, ct),
                 "assist-apply" => await AssistApplyCommand.RunAsync(CliArgs.Parse(rest), o, clock, ct),
                 "dashboard" => await DashboardCommand.RunAsync(rest.ToArray()),
+                "health" => await HealthCommand.RunAsync(rest.ToArray(), o, ct),
                 "db" => await DbAsync(CliArgs.Parse(rest), o, ct),
                 "period" => await FinanceCommand.PeriodAsync(CliArgs.Parse(rest), o, e, clock, ct),
                 "payments" => await FinanceCommand.PaymentsAsync(CliArgs.Parse(rest), o, e, clock, ct),

@@ -15,6 +15,7 @@ public sealed class VerbHelpTests
     [InlineData("subsidies")]
     [InlineData("assist-apply")]
     [InlineData("dashboard")]
+    [InlineData("health")]
     [InlineData("worker")]
     [InlineData("trigger")]
     [InlineData("db")]
