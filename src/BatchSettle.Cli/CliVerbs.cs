@@ -109,9 +109,16 @@ internal static class CliVerbs
         var dashboard = Verb(root, "dashboard", "The operations dashboard (default http://127.0.0.1:5080/dashboard/) until Ctrl-C. Also takes host settings as --Section:Key=value.",
             "batchsettle dashboard --urls http://0.0.0.0:5080 --run-batches\necho secret | batchsettle dashboard --hash-password",
             S("--urls", "listen addresses", "URLS"), F("--run-batches", "this process also settles the batches triggered from it"),
-            F("--hash-password", "read a password on stdin, print its Dashboard:Users:N:PasswordHash"));
+            F("--hash-password", "read a password on stdin, print its Dashboard:Users:N:PasswordHash"),
+            F("--insecure-no-auth", "no users, every visitor a viewer; accepted on a loopback address only"));
         dashboard.TreatUnmatchedTokensAsErrors = false;
         Act(dashboard, "dashboard", (pr, _) => HostSettings(pr, c, "dashboard") ?? DashboardCommand.RunAsync([.. rawArgs.Skip(1)]));
+
+        // health (the container HEALTHCHECK: the runtime image has no curl)
+        var healthUrl = S("--url", "a dashboard's /healthz to GET (without it: BATCHSETTLE_DB reachable and migrated)", "URL");
+        var health = Verb(root, "health", "Exit 0 when healthy: the dashboard's /healthz at --url, else the database of BATCHSETTLE_DB reachable and migrated.",
+            "batchsettle health --url http://127.0.0.1:8080/healthz", healthUrl);
+        Act(health, "health", (pr, ct) => HealthCommand.RunAsync(pr.GetValue(healthUrl) is { } u ? ["--url", u] : [], c.Out, ct));
 
         // worker (host settings pass through)
         var worker = Verb(root, "worker", "A Hangfire worker on the product's database; Ctrl-C/SIGTERM stops after the current chunk. Also takes host settings as --Section:Key=value (e.g. --Worker:ChunkClaims=5000).",

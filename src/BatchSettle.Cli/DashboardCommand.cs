@@ -1,12 +1,13 @@
 using BatchSettle.Dashboard;
 using BatchSettle.Data.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
 namespace BatchSettle.Cli;
 
 /// <summary>
-/// <c>batchsettle dashboard [--urls http://127.0.0.1:5080] [--run-batches]</c>: serves the dashboard until stopped,
+/// <c>batchsettle dashboard [--urls http://127.0.0.1:5080] [--run-batches] [--insecure-no-auth]</c>: serves the dashboard until stopped,
 /// printing its address; with <c>--run-batches</c> this process also settles the batches operators trigger from it. <c>batchsettle dashboard --hash-password</c> reads a password from standard input and prints the
 /// <c>Dashboard:Users:N:PasswordHash</c> value for it.
 /// </summary>
@@ -30,30 +31,42 @@ public static class DashboardCommand
             return 0;
         }
 
-        // A laptop default that is not exposed to the network; --urls or ASPNETCORE_URLS choose another.
-        string[] hostArgs = args.Any(a => a.StartsWith("--urls", StringComparison.Ordinal))
-            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS"))
-                ? args
-                : [.. args, "--urls", DefaultUrls];
-        var runBatches = hostArgs.Contains("--run-batches");
-        hostArgs = [.. hostArgs.Where(a => a != "--run-batches")];
+        var runBatches = args.Contains("--run-batches");
+        // --insecure-no-auth: no users, every visitor a viewer; the dashboard accepts it on a loopback address only.
+        string[] hostArgs = [.. args.Where(a => a is not ("--run-batches" or "--insecure-no-auth")),
+            .. args.Contains("--insecure-no-auth") ? new[] { "--Dashboard:InsecureNoAuth=true" } : []];
         // BATCHSETTLE_DB or the checkout's embedded PostgreSQL, migrated: the same database every other verb uses.
         await using var db = await BatchSettleDatabase.OpenAsync(Console.Out);
-        using var host = DashboardHost.CreateHostBuilder(hostArgs, services =>
+        var builder = DashboardHost.CreateBuilder(hostArgs, services =>
         {
             services.AddSingleton(db);
             if (runBatches)
             {
                 services.AddBatchSettleInProcessRuns();
             }
-        }).Build();
-        await host.StartAsync();
-        foreach (var address in DashboardHost.Addresses(host.Services))
+        });
+        WebApplication app;
+        try
         {
-            Console.WriteLine($"Dashboard: {address}");
+            app = DashboardHost.Build(builder);
+        }
+        catch (InvalidOperationException ex)
+        {
+            await Console.Error.WriteLineAsync($"dashboard: {ex.Message}");
+            return 1;
         }
 
-        await host.WaitForShutdownAsync();
+        await using (app)
+        {
+            await app.StartAsync();
+            foreach (var address in DashboardHost.Addresses(app.Services))
+            {
+                Console.WriteLine($"Dashboard: {address}");
+            }
+
+            await app.WaitForShutdownAsync();
+        }
+
         return 0;
     }
 }

@@ -12,10 +12,7 @@ namespace BatchSettle.Cli;
 public static class GenerateCommand
 {
     public const string Usage =
-        "usage: batchsettle generate --persons N --claims M --seed S --out DIR [--month YYYY-MM]";
-
-    /// <summary>Write buffer per file: big enough that the disk sees few large writes.</summary>
-    private const int BufferBytes = 1 << 20;
+        "usage: batchsettle generate --persons N --claims M --seed S --out DIR [--month YYYY-MM]   (at most 10,000,000 persons, 50,000,000 claims)";
 
     /// <summary>Runs the verb; <paramref name="args"/> may start with "generate". Returns the process exit code.</summary>
     public static Task<int> RunAsync(string[] args)
@@ -27,15 +24,23 @@ public static class GenerateCommand
             Console.Error.WriteLine(Usage);
             return Task.FromResult(2);
         }
-        var sw = Stopwatch.StartNew();
-        Directory.CreateDirectory(outDir);
-        string personsPath = Path.Combine(outDir, "persons.csv");
-        string claimsPath = Path.Combine(outDir, "claims.csv");
-        GenerateStats stats;
-        using (var persons = Open(personsPath))
-        using (var claims = Open(claimsPath))
+        // Sizes capped and free space checked before anything is written; the files appear only when complete.
+        if (OutputFiles.Refusal(options, outDir) is { } refusal)
         {
-            stats = DataGenerator.Write(options, persons, claims);
+            Console.Error.WriteLine($"generate: {refusal}; nothing written");
+            return Task.FromResult(1);
+        }
+        var sw = Stopwatch.StartNew();
+        GenerateStats stats;
+        string personsPath, claimsPath;
+        try
+        {
+            stats = OutputFiles.Write(options, outDir, out personsPath, out claimsPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"generate: {ex.Message}; nothing written");
+            return Task.FromResult(1);
         }
         sw.Stop();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -60,15 +65,6 @@ public static class GenerateCommand
         }
         return sb.ToString();
     }
-
-    private static StreamWriter Open(string path) =>
-        new(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            Share = FileShare.Read,
-            BufferSize = BufferBytes,
-        });
 
     internal static bool TryParse(string[] args, out GenerateOptions options,
         [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? outDir,

@@ -49,7 +49,7 @@ public static class DashboardEndpoints
         }
 
         var headers = context.Response.Headers;
-        headers.CacheControl = "no-cache";
+        headers.CacheControl = "no-store";
         headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'";
         headers.XContentTypeOptions = "nosniff";
         return TypedResults.Stream(stream, ContentTypes.GetValueOrDefault(Path.GetExtension(file), "application/octet-stream"));

@@ -5,8 +5,32 @@ public sealed class DashboardOptions
 {
     public const string Section = "Dashboard";
 
-    /// <summary>Who may look and who may act. Empty: anyone may look, nobody may act.</summary>
+    /// <summary>
+    /// Who may look and who may act. Empty: the dashboard refuses to start, unless <see cref="InsecureNoAuth"/> is set
+    /// and it listens on loopback only (then anyone who reaches it is a viewer, and nobody may act).
+    /// </summary>
     public List<DashboardUserOptions> Users { get; init; } = [];
+
+    /// <summary>
+    /// <c>Dashboard:InsecureNoAuth</c> (CLI <c>dashboard --insecure-no-auth</c>): start with no users, every visitor a
+    /// viewer. Accepted only when every listen address is loopback.
+    /// </summary>
+    public bool InsecureNoAuth { get; set; }
+
+    /// <summary>
+    /// <c>Dashboard:AllowPlaintextPasswords</c>: accept <see cref="DashboardUserOptions.Password"/> (development and the
+    /// demo only). Off: a plaintext password in configuration stops the dashboard at start-up.
+    /// </summary>
+    public bool AllowPlaintextPasswords { get; set; }
+
+    /// <summary>
+    /// Host names the dashboard answers to (the Host header; DNS-rebinding defence), besides the loopback names
+    /// localhost, 127.0.0.1 and [::1], which are always allowed. <c>*</c> turns the check off.
+    /// </summary>
+    public List<string> AllowedHosts { get; init; } = [];
+
+    /// <summary>Failed-login throttling.</summary>
+    public LoginThrottleOptions Login { get; init; } = new();
 
     /// <summary>How often the progress sampler records claims done per running run.</summary>
     public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(2);

@@ -8,17 +8,16 @@ namespace BatchSettle.Dashboard;
 
 /// <summary>
 /// Serves the dashboard from inside a host that is not a web host (the <c>worker</c> verb's generic host): a hosted
-/// service that starts the dashboard's own web host next to the jobs and stops it with them. The dashboard shares the
-/// outer host's database, Hangfire storage and batch launcher.
+/// service that starts the dashboard's own web application (<see cref="DashboardHost"/>) next to the jobs and stops it
+/// with them. The dashboard shares the outer host's configuration, database, Hangfire storage and batch launcher.
 /// </summary>
 internal sealed class DashboardServer(IServiceProvider outer, IConfiguration configuration, ILogger<DashboardServer> logger) : IHostedService, IAsyncDisposable
 {
-    private IHost? host;
+    private WebApplication? app;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var urls = configuration["Dashboard:Urls"] ?? DashboardHost.DefaultUrls;
-        host = DashboardHost.CreateHostBuilder(["--urls", urls], services =>
+        var builder = DashboardHost.CreateBuilder([], services =>
         {
             services.AddSingleton(outer.GetRequiredService<NpgsqlDataSource>());
             services.AddSingleton(outer.GetRequiredService<Hangfire.JobStorage>());
@@ -26,9 +25,11 @@ internal sealed class DashboardServer(IServiceProvider outer, IConfiguration con
             {
                 services.AddSingleton(launcher);
             }
-        }, telemetry: false).ConfigureAppConfiguration(c => c.AddConfiguration(configuration)).Build();
-        await host.StartAsync(cancellationToken);
-        foreach (var address in DashboardHost.Addresses(host.Services))
+        }, telemetry: false);
+        builder.Configuration.AddConfiguration(configuration);
+        app = DashboardHost.Build(builder);
+        await app.StartAsync(cancellationToken);
+        foreach (var address in DashboardHost.Addresses(app.Services))
         {
             logger.Listening(address);
         }
@@ -36,21 +37,17 @@ internal sealed class DashboardServer(IServiceProvider outer, IConfiguration con
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (host is not null)
+        if (app is not null)
         {
-            await host.StopAsync(cancellationToken);
+            await app.StopAsync(cancellationToken);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (host is IAsyncDisposable d)
+        if (app is not null)
         {
-            await d.DisposeAsync();
-        }
-        else
-        {
-            host?.Dispose();
+            await app.DisposeAsync();
         }
     }
 }

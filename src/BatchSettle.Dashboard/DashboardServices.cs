@@ -31,6 +31,11 @@ public static class DashboardServices
         services.AddHostedService<ProgressSampler>();
         services.AddBatchSettleHangfireDashboard(() => ConnectionString(configuration));
 
+        services.TryAddSingleton<LoginThrottle>();
+        services.TryAddSingleton<VerifiedLogins>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
+        services.AddOptions<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>()
+            .Configure<Microsoft.Extensions.Options.IOptions<DashboardOptions>>((filtering, dashboard) => DashboardSecurity.ConfigureHostFiltering(filtering, dashboard.Value));
         services.AddAuthentication(BasicAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

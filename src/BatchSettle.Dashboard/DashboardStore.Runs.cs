@@ -187,7 +187,7 @@ internal sealed partial class DashboardStore
         await using var conn = await db.OpenConnectionAsync(cancellationToken);
         var items = (await conn.QueryAsync<QuarantineItem>(new CommandDefinition(
             """
-            SELECT q.quarantine_id AS QuarantineId, q.setl_id AS SetlId, q.source_file AS SourceFile,
+            SELECT q.quarantine_id AS QuarantineId, q.setl_id AS SetlId, regexp_replace(q.source_file, '^.*[/\\]', '') AS SourceFile,
                    q.source_line::bigint AS SourceLine, q.field AS Field, q.reason AS Reason,
                    (SELECT c.psn_no FROM staging_claim c WHERE c.setl_id = q.setl_id) AS PsnNo
             FROM quarantine q WHERE q.run_id = @runId AND q.quarantine_id > @after AND (@reason::text IS NULL OR q.reason = @reason)

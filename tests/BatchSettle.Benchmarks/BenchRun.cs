@@ -7,6 +7,7 @@ using BatchSettle.Data.Embedded;
 using BatchSettle.Data.Infrastructure;
 using BatchSettle.Data.Migrations;
 using BatchSettle.Data.Staging;
+using Dapper;
 using Npgsql;
 
 namespace BatchSettle.Benchmarks;
@@ -32,6 +33,15 @@ internal static class BenchRun
         int Pair, string LoadAtStart, long Claims, double E2eSeconds, long HwmKb, long Alloc, double RunnerCpu, CostMeter.Delta E2eCost,
         long EnvClaims, double EnvSeconds, CostMeter.Delta EnvCost, long NaiveClaims, double NaiveSeconds)
     {
+        /// <summary>Wall seconds of the seal's work on this pair's runs (run_digest of each, re-run on the same rows).</summary>
+        public double SealSeconds { get; init; }
+
+        /// <summary>PostgreSQL CPU seconds of that work.</summary>
+        public double SealPgCpu { get; init; }
+
+        /// <summary>End-to-end claims/s with the seal's time taken out: the same run, unsealed.</summary>
+        public double E2eRateUnsealed => Claims / Math.Max(1e-9, E2eSeconds - SealSeconds);
+
         public double E2eRate => Claims / E2eSeconds;
         public double EnvRate => EnvSeconds > 0 ? EnvClaims / EnvSeconds : double.NaN;
         public double NaiveRate => NaiveSeconds > 0 ? NaiveClaims / NaiveSeconds : double.NaN;
@@ -108,9 +118,13 @@ internal static class BenchRun
                 var e2eCost = await meter.SinceAsync(before);
                 Log(string.Create(ic, $"{s.Name} pair {p}: end-to-end {e2e.Claims} claims in {e2e.Seconds:F1} s = {e2e.Claims / e2e.Seconds:F0} claims/s, peak RSS {e2e.HwmKb / 1024.0:F0} MiB, {(double)e2e.Alloc / e2e.Claims:F0} B allocated/claim; per claim: runner CPU {e2e.Cpu * 1e6 / e2e.Claims:F1} µs, PostgreSQL CPU {e2eCost.PgCpuSeconds * 1e6 / e2e.Claims:F1} µs, WAL {(double)e2eCost.WalBytes / e2e.Claims:F0} B"));
                 await ExecAsync(pg.ConnectionString(s.Db), "CHECKPOINT");
+                var (sealSeconds, sealCost) = await SealCostAsync(ds, meter);
+                Log(string.Create(ic, $"{s.Name} pair {p}: seal {sealSeconds:F2} s of the run's {e2e.Seconds:F1} s ({sealSeconds / e2e.Seconds:P1}); PostgreSQL CPU {sealCost.PgCpuSeconds * 1e6 / e2e.Claims:F2} µs/claim; end-to-end {e2e.Claims / e2e.Seconds:F0} claims/s sealed, {e2e.Claims / Math.Max(1e-9, e2e.Seconds - sealSeconds):F0} unsealed"));
+                await ExecAsync(pg.ConnectionString(s.Db), "CHECKPOINT");
                 if (e2eOnly)
                 {
-                    list.Add(new PairResult(p, loadAt, e2e.Claims, e2e.Seconds, e2e.HwmKb, e2e.Alloc, e2e.Cpu, e2eCost, 0, 0, default, 0, 0));
+                    list.Add(new PairResult(p, loadAt, e2e.Claims, e2e.Seconds, e2e.HwmKb, e2e.Alloc, e2e.Cpu, e2eCost, 0, 0, default, 0, 0)
+                        { SealSeconds = sealSeconds, SealPgCpu = sealCost.PgCpuSeconds });
                     continue;
                 }
 
@@ -124,7 +138,8 @@ internal static class BenchRun
                 Log(string.Create(ic, $"{s.Name} pair {p}: naive {naive.Claims} claims in {naive.Seconds:F1} s = {naive.Claims / naive.Seconds:F0} claims/s; its results equal the end-to-end run's: {naive.Compared - naive.Mismatches} of {naive.Compared}"));
                 if (naive.Mismatches != 0)
                     throw new InvalidOperationException($"the naive baseline settled {naive.Mismatches} claims differently from the end-to-end run: it is not the same settlement");
-                list.Add(new PairResult(p, loadAt, e2e.Claims, e2e.Seconds, e2e.HwmKb, e2e.Alloc, e2e.Cpu, e2eCost, env.Claims, env.Seconds, envCost, naive.Claims, naive.Seconds));
+                list.Add(new PairResult(p, loadAt, e2e.Claims, e2e.Seconds, e2e.HwmKb, e2e.Alloc, e2e.Cpu, e2eCost, env.Claims, env.Seconds, envCost, naive.Claims, naive.Seconds)
+                    { SealSeconds = sealSeconds, SealPgCpu = sealCost.PgCpuSeconds });
                 var last = list[^1];
                 Log(string.Create(ic, $"{s.Name} pair {p}: e2e/envelope {last.E2eRate / last.EnvRate:F2}, e2e/naive {last.E2eRate / last.NaiveRate:F1}"));
             }
@@ -142,6 +157,8 @@ internal static class BenchRun
         Console.Write(CostTable(results, e2eOnly));
         Console.WriteLine();
         Console.Write(PairTable(results, e2eOnly));
+        Console.WriteLine();
+        Console.Write(SealTable(results));
         if (microRounds > 0)
         {
             Console.WriteLine();
@@ -182,6 +199,40 @@ internal static class BenchRun
             sb.AppendLine($"| {name} | envelope | {Spread.Of(p.Select(x => x.EnvCost.SelfCpuSeconds * 1e6 / x.EnvClaims)).Format("F1", " µs")} | {Spread.Of(p.Select(x => x.EnvCost.PgCpuSeconds * 1e6 / x.EnvClaims)).Format("F1", " µs")} | {Spread.Of(p.Select(x => (x.EnvCost.SelfCpuSeconds + x.EnvCost.PgCpuSeconds) * 1e6 / x.EnvClaims)).Format("F1", " µs")} | {Spread.Of(p.Select(x => (double)x.EnvCost.WalBytes / x.EnvClaims)).Format("N0", " B")} |");
         }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The run seal's cost (migration 052), same run: sealing a finished run computes run_digest over its results and
+    /// ledger lines (string_agg + sha256 per 4,096-row block), an HMAC and one insert. The harness re-runs run_digest of
+    /// each run of the pair right after the end-to-end run, on the same rows, and times it; "unsealed" is the run's
+    /// claims/s with that time taken out.
+    /// </summary>
+    private static string SealTable(List<(string Name, List<PairResult> Pairs)> results)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| data | seal seconds | share of the end-to-end run | end-to-end claims/s sealed | unsealed (same run) | sealed / unsealed | PostgreSQL CPU / claim, seal |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var (name, p) in results)
+        {
+            if (p.Count == 0) continue;
+            sb.AppendLine($"| {name} | {Spread.Of(p.Select(x => x.SealSeconds)).Format("F2", " s")} | {Spread.Of(p.Select(x => x.SealSeconds / x.E2eSeconds * 100)).Format("F1", " %")} | {Spread.Of(p.Select(x => x.E2eRate)).Format("N0")} | {Spread.Of(p.Select(x => x.E2eRateUnsealed)).Format("N0")} | {Spread.Of(p.Select(x => x.E2eRate / x.E2eRateUnsealed)).Format("F3")} | {Spread.Of(p.Select(x => x.SealPgCpu * 1e6 / x.Claims)).Format("F2", " µs")} |");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Times run_digest of every sealed run in the database (the seal's work), with PostgreSQL's CPU.</summary>
+    private static async Task<(double Seconds, CostMeter.Delta Cost)> SealCostAsync(NpgsqlDataSource ds, CostMeter meter)
+    {
+        await using var c = await ds.OpenConnectionAsync();
+        var runs = (await c.QueryAsync<long>("SELECT run_id FROM run_seal ORDER BY run_id")).ToList();
+        var before = await meter.TakeAsync();
+        var sw = Stopwatch.StartNew();
+        foreach (var run in runs)
+        {
+            await c.ExecuteAsync(new CommandDefinition("SELECT digest FROM run_digest(@run)", new { run }, commandTimeout: 0));
+        }
+        sw.Stop();
+        return (sw.Elapsed.TotalSeconds, await meter.SinceAsync(before));
     }
 
     /// <summary>Every pair, for the record (the spread and its drift over time).</summary>

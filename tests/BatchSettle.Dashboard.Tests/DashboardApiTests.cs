@@ -80,7 +80,7 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
     }
 
     [Fact]
-    public async Task Cancel_Viewer_Returns403AndRecordsNothing()
+    public async Task Cancel_Viewer_Returns403_ChangesNothing_AuditsTheRefusal()
     {
         await using var db = await fixture.NewDatabaseAsync();
         var runId = (await InsertRunsAsync(db, ["running"]))[0];
@@ -90,7 +90,9 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
         var response = await client.SendAsync(DashboardFactory.Action($"/dashboard/api/runs/{runId}/cancel"));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal(0, await CountAsync(db, "SELECT count(*) FROM audit_action"));
+        // The refusal is in the audit trail (issue 12: refused actions audited); nothing else changed.
+        Assert.Equal(1, await CountAsync(db, "SELECT count(*) FROM audit_action WHERE action = 'refused_request' AND outcome = 'refused' AND actor = 'view'"));
+        Assert.Equal(1, await CountAsync(db, "SELECT count(*) FROM audit_action"));
         Assert.Equal(0, await CountAsync(db, "SELECT count(*) FROM run_cancel_request"));
     }
 

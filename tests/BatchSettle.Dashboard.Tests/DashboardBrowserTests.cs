@@ -32,8 +32,6 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
         // from the first sample), and tiny chunks only trade that for a run whose length depends on commit latency.
         // 200 chunks of 200 claims, 2 partitions at a time, 100 ms after each commit: about 10 s plus the settling.
         await using var factory = new DashboardFactory(db, chunkClaims: 200, chunkPauseMs: 100);
-        factory.UseKestrel(0);
-        factory.StartServer();
         var dashboard = DashboardHost.Addresses(factory.Services)[0];
 
         using var playwright = await Playwright.CreateAsync();

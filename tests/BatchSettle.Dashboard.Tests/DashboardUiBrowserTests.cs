@@ -29,8 +29,6 @@ public sealed class DashboardUiBrowserTests(DashboardFixture fixture)
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium");
         await using var db = await fixture.NewLoadedDatabaseAsync(persons: 500, claims: 3_000, seed: 11);
         await using var factory = new DashboardFactory(db, chunkClaims: 500);
-        factory.UseKestrel(0);
-        factory.StartServer();
         var dashboard = DashboardHost.Addresses(factory.Services)[0];
         var site = new Uri(dashboard).GetLeftPart(UriPartial.Authority);
 

@@ -106,8 +106,6 @@ public sealed class FinanceDashboardTests(DashboardFixture fixture)
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium");
         await using var db = await SettledMarchAsync(fixture, 2_000);
         await using var factory = new DashboardFactory(db);
-        factory.UseKestrel(0);
-        factory.StartServer();
         var dashboard = DashboardHost.Addresses(factory.Services)[0];
 
         using var playwright = await Playwright.CreateAsync();

@@ -33,6 +33,7 @@ public sealed class HangfireBrowserTests(DashboardFixture fixture)
             "--Dashboard:Urls=" + site,
             "--Dashboard:Users:0:Name=" + User,
             "--Dashboard:Users:0:Password=" + Password,
+            "--Dashboard:AllowPlaintextPasswords=true",
             "--Dashboard:Users:0:Role=operator",
             "--Dashboard:SampleInterval=00:00:00.500",
             "--Dashboard:LiveInterval=00:00:00.500",

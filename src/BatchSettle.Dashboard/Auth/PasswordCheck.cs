@@ -4,13 +4,29 @@ using System.Text;
 
 namespace BatchSettle.Dashboard;
 
-/// <summary>Password hashes for <see cref="DashboardUserOptions.PasswordHash"/>: PBKDF2-SHA256, compared in constant time.</summary>
+/// <summary>
+/// Password hashes for <see cref="DashboardUserOptions.PasswordHash"/>: PBKDF2-HMAC-SHA256 with a 16-byte random salt
+/// and <see cref="Iterations"/> iterations (OWASP's figure for PBKDF2-SHA256), compared in constant time. A hash with
+/// fewer than <see cref="MinIterations"/> is refused at start-up (<see cref="DashboardSecurity"/>), so an old weaker
+/// hash is replaced by making a new one, never silently accepted.
+/// </summary>
 public static class PasswordCheck
 {
+    /// <summary>Iterations of a new hash: 600,000 (OWASP Password Storage Cheat Sheet, PBKDF2-HMAC-SHA256).</summary>
+    public const int Iterations = 600_000;
+
+    /// <summary>The fewest iterations a configured hash may have.</summary>
+    public const int MinIterations = 600_000;
+
     private const string Prefix = "pbkdf2-sha256";
-    private const int Iterations = 210_000;
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
+
+    /// <summary>
+    /// A hash no password matches, checked for an unknown user name so that a wrong name costs what a wrong password
+    /// costs (no early exit that tells which users exist).
+    /// </summary>
+    internal static readonly string DummyHash = Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
 
     /// <summary>A new hash of <paramref name="password"/> with a random salt.</summary>
     public static string Hash(string password)
@@ -21,7 +37,27 @@ public static class PasswordCheck
         return string.Join('$', Prefix, Iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
     }
 
-    /// <summary>Whether <paramref name="password"/> is the user's; a malformed hash never matches.</summary>
+    /// <summary>Whether a configured hash is well formed and strong enough; <paramref name="problem"/> says why not.</summary>
+    public static bool IsAcceptable(string stored, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        if (!TryParse(stored, out int iterations, out _, out _))
+        {
+            problem = $"not a {Prefix}$iterations$salt$hash value";
+            return false;
+        }
+
+        if (iterations < MinIterations)
+        {
+            problem = string.Create(CultureInfo.InvariantCulture, $"{iterations:N0} iterations, fewer than the {MinIterations:N0} required");
+            return false;
+        }
+
+        problem = null;
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="password"/> is the user's; a malformed or weak hash never matches.</summary>
     public static bool Matches(DashboardUserOptions user, string password)
     {
         ArgumentNullException.ThrowIfNull(user);
@@ -39,25 +75,40 @@ public static class PasswordCheck
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(user.Password), Encoding.UTF8.GetBytes(password));
     }
 
-    private static bool MatchesHash(string stored, string password)
+    /// <summary>PBKDF2 of <paramref name="password"/> under the stored salt and iterations, compared in constant time.</summary>
+    internal static bool MatchesHash(string stored, string password)
     {
+        if (!TryParse(stored, out int iterations, out var salt, out var expected) || iterations < MinIterations)
+        {
+            return false;
+        }
+
+        var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, expected.Length);
+        return CryptographicOperations.FixedTimeEquals(actual, expected);
+    }
+
+    private static bool TryParse(string stored, out int iterations, out byte[] salt, out byte[] hash)
+    {
+        iterations = 0;
+        salt = [];
+        hash = [];
         var parts = stored.Split('$');
         if (parts.Length != 4 || parts[0] != Prefix
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var iterations) || iterations < 10_000)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out iterations) || iterations < 1)
         {
             return false;
         }
 
         try
         {
-            var salt = Convert.FromBase64String(parts[2]);
-            var expected = Convert.FromBase64String(parts[3]);
-            var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, expected.Length);
-            return CryptographicOperations.FixedTimeEquals(actual, expected);
+            salt = Convert.FromBase64String(parts[2]);
+            hash = Convert.FromBase64String(parts[3]);
         }
         catch (FormatException)
         {
             return false;
         }
+
+        return salt.Length >= 8 && hash.Length >= 16;
     }
 }

@@ -6,6 +6,7 @@ public sealed record QuarantineItem
     public long QuarantineId { get; init; }
     /// <summary>Null for a staging row whose setl_id could not be read.</summary>
     public string? SetlId { get; init; }
+    /// <summary>The input file's name only, never the server path it was loaded from.</summary>
     public string? SourceFile { get; init; }
     public long? SourceLine { get; init; }
     public string? Field { get; init; }

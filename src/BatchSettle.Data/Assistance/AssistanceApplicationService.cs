@@ -158,6 +158,8 @@ public sealed class AssistanceApplicationService(NpgsqlDataSource dataSource, Ti
             await AssistanceLedger.PostAsync(conn, tx, entry, id, person.Admdvs, result.Basic, result.Tilted, decidedAt, ct);
             await FeedRunningTotalsAsync(conn, tx, id, psnNo, result, ct);
         }
+        await Infrastructure.PostingSeal.SealAsync(conn, tx, Infrastructure.PostingSeal.AssistanceApplication, id, person.Admdvs,
+            applicationDate.Year, decidedAt, ct);
         await tx.CommitAsync(ct);
         return new ApplicationDecision(id, psnNo, person.Admdvs, applicationDate, result.Granted, result.Reason, result.Basic,
             result.Tilted, result.WindowFrom == default ? null : result.WindowFrom, result.WindowTo == default ? null : result.WindowTo,

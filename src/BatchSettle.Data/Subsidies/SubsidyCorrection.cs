@@ -85,6 +85,7 @@ public sealed class SubsidyCorrection(NpgsqlDataSource dataSource, TimeProvider 
             FROM ledger_line l WHERE l.entry_id = @original ORDER BY l.line_no
             """, new { entryId, correctionId, postedAt, original = last.EntryId }, tx, cancellationToken: ct));
         if (lines == 0) throw new InvalidOperationException($"subsidy entry {last.EntryId} has no ledger lines to reverse");
+        await Infrastructure.PostingSeal.SealAsync(conn, tx, Infrastructure.PostingSeal.SubsidyReversal, correctionId, last.Admdvs, year, postedAt, ct);
         await tx.CommitAsync(ct);
         return new SubsidyCorrectionResult(psnNo, year, last.Admdvs, last.PostingNo, true, -last.Amount, -last.City, -last.County,
             entryId, correctionId, string.Create(CultureInfo.InvariantCulture,
@@ -154,6 +155,7 @@ public sealed class SubsidyCorrection(NpgsqlDataSource dataSource, TimeProvider 
         long entryId = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT entry_id FROM premium_subsidy WHERE psn_no = @psnNo AND year = @year AND posting_no = @postingNo",
             new { psnNo, year, postingNo }, tx, cancellationToken: ct));
+        await Infrastructure.PostingSeal.SealAsync(conn, tx, Infrastructure.PostingSeal.SubsidyRun, runId, last.Admdvs, year, postedAt, ct);
         await tx.CommitAsync(ct);
         return new SubsidyCorrectionResult(psnNo, year, last.Admdvs, postingNo, true, r.Amount, r.CityAmount, r.CountyAmount, entryId, runId,
             string.Create(CultureInfo.InvariantCulture,

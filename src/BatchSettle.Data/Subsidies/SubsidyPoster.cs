@@ -87,6 +87,7 @@ public sealed class SubsidyPoster(NpgsqlDataSource dataSource, TimeProvider time
                     total = report.New.Sum(c => c.Amount),
                 }, tx, cancellationToken: ct));
             await WriteAsync(conn, tx, rows, admdvs, year, report.RunId.Value, report.BatchId, postedAt, ct);
+            await Infrastructure.PostingSeal.SealAsync(conn, tx, Infrastructure.PostingSeal.SubsidyRun, report.RunId.Value, admdvs, year, postedAt, ct);
         }
         await OnBooksAsync(conn, tx, report, ct);
         report.Split |= rows.Exists(r => r.Result.SplitParamId != 0);

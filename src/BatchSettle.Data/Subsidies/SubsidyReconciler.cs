@@ -117,6 +117,12 @@ public sealed class SubsidyReconciler(NpgsqlDataSource dataSource)
                 report.Differences.Add($"run {r.RunId} trial balance: debits {FenMath.FormatYuan(r.Debits)} <> credits {FenMath.FormatYuan(r.Credits)}");
             }
         }
+
+        // Tamper evidence (migration 077): every subsidy run, reversal and assistance application of the region-year
+        // against its seal.
+        var (sealDifferences, sealedCount) = await Infrastructure.PostingSeal.VerifyAsync(conn, admdvs, year, ct);
+        report.Differences.AddRange(sealDifferences);
+        report.SealedPostings = sealedCount;
         return report;
     }
 }
@@ -134,6 +140,9 @@ public sealed class SubsidyReconcileReport(string admdvs, int year, string batch
     public List<(long RunId, long Debits, long Credits)> Runs { get; } = [];
     public List<string> Differences { get; } = [];
     public bool Balanced => Differences.Count == 0;
+
+    /// <summary>Postings of the region-year (subsidy runs, reversals, assistance applications) whose seal was checked.</summary>
+    public int SealedPostings { get; set; }
 
     /// <summary>Aligned per-category and per-run lines (differences are not included: the CLI prints them to stderr).</summary>
     public string Format()
@@ -153,6 +162,7 @@ public sealed class SubsidyReconcileReport(string admdvs, int year, string batch
         {
             sb.Append(ic, $"  run {r.RunId,-15}{"",9}{"",16}{FenMath.FormatYuan(r.Debits),16}{FenMath.FormatYuan(r.Credits),16}{Mark(r.Debits == r.Credits)}\n");
         }
+        sb.Append(ic, $"  seals: {SealedPostings} postings (subsidy runs, reversals, assistance applications) checked against their seals\n");
         return sb.ToString();
     }
 

@@ -52,6 +52,16 @@ public sealed class BenchHarnessSmokeTests
                 Assert.True(long.Parse(row[6].Split(' ')[0].Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture) > 0, string.Join('|', row));
             }
 
+            // The run seal's cost, same run: seconds, share of the run, claims/s sealed and unsealed, their ratio (≤ 1).
+            for (int pair = 1; pair <= 2; pair++)
+            {
+                Assert.Contains($"pair {pair}: seal ", output, StringComparison.Ordinal);
+            }
+            var seal = Row(output, "| data | seal seconds |");
+            Assert.Matches(@"^\d+\.\d\d s \(\d+\.\d\d–\d+\.\d\d\)$", seal[2]);
+            double sealedOverUnsealed = double.Parse(seal[6].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(sealedOverUnsealed is > 0 and <= 1, string.Join('|', seal));
+
             // A second invocation reuses the loaded database instead of loading again.
             string again = await RunAsync(dll, data.Dir, work, "--pairs", "1");
             Assert.Contains("reusing the loaded database", again, StringComparison.Ordinal);
