@@ -75,6 +75,19 @@ public sealed class FinanceCliTests : IAsyncLifetime
             Assert.Contains("2025-09 does not exist", r.Err, StringComparison.Ordinal);
         }
 
+        // Opening balances: a bad line names its line and field and posts nothing; a good file posts once.
+        const string OpeningHeader = "admdvs,fund_code,account_code,counterparty,debit,credit\n";
+        var badOpening = Cli("opening-balances", "--period", "2025-03", "--file", Write("ob-bad.csv", OpeningHeader + "210500,390100,1004,,100.00,\n210500,390100,3001,,,1O0.00\n"));
+        Assert.Equal(1, badOpening.Code);
+        Assert.Contains("line 3 field credit", badOpening.Err, StringComparison.Ordinal);
+        string obFile = Write("ob.csv", OpeningHeader + "210500,390100,1004,,100000.00,\n210500,390100,3001,,,100000.00\n");
+        var opening = Cli("opening-balances", "--period", "2025-03", "--file", obFile);
+        Assert.True(opening.Code == 0, opening.Err);
+        Assert.Contains("210500-390100 2025-03: opening balances posted", opening.Out, StringComparison.Ordinal);
+        var openingAgain = Cli("opening-balances", "--period", "2025-03", "--file", obFile);
+        Assert.Equal(1, openingAgain.Code);
+        Assert.Contains("already has its opening balances", openingAgain.Err, StringComparison.Ordinal);
+
         var close = Cli("period", "close", "--admdvs", "210500", "--period", "2025-03");
         Assert.True(close.Code == 0, close.Err);
         Assert.Contains("closed", close.Out, StringComparison.Ordinal);
