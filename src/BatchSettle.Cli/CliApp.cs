@@ -19,7 +19,10 @@ public static class CliApp
     public const string Usage =
         """
         usage: batchsettle <verb> [options]
-          load --persons P.csv --claims C.csv           CSV into staging; prints counts; bad rows named
+          load --persons P.csv --claims C.csv [--as-of YYYY-MM-DD]
+                                                        CSV into staging; prints counts; bad rows named; persons are a
+                                                        registry snapshot as of --as-of (default: a date in the file's
+                                                        name, else today in China Standard Time)
           run --batch B [--partitions N] [--parallel N] [--chunk N]
                                                         settle one batch; exit 0 on success
           export --batch B --results r.csv [--ledger l.csv] [--alerts a.csv] [--zero-claim-resets z.csv] [--excel-csv]
@@ -38,7 +41,8 @@ public static class CliApp
           dashboard [--urls U] [--run-batches]          the operations dashboard (http://127.0.0.1:5080/dashboard/)
           worker [--node-id ID] [--partitions N] [--parallelism N] [--dashboard] [--Worker:Key=value]
                                                 a Hangfire worker; Ctrl-C/SIGTERM stops after the current chunk
-          trigger --batch B                             queue batch B for the workers now (once; says if queued, running or settled)
+          trigger --batch B                             queue batch B for the workers now (once; prints the run id; says if
+                                                        queued, running or settled; exit 1 when it cannot run, recorded as a failed run)
           db stop                                       stop the embedded PostgreSQL
           period list [--admdvs A]                      accounting periods (region, YYYY-MM) and their state
           period close --admdvs A --period YYYY-MM      close a month: every run posted, books balance, statements = results = sub-ledger
@@ -164,7 +168,18 @@ public static class CliApp
     {
         string? persons = a.Get("persons");
         string? claims = a.Get("claims");
+        string? asOfArg = a.Get("as-of");
         a.EnsureAllUsed();
+        DateOnly? asOf = null;
+        if (asOfArg is not null)
+        {
+            if (!DateOnly.TryParseExact(asOfArg, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            {
+                throw new UsageException($"--as-of must be a date YYYY-MM-DD, got '{asOfArg}'");
+            }
+            if (persons is null) throw new UsageException("--as-of dates a persons file: give --persons");
+            asOf = d;
+        }
         if (persons is null && claims is null) throw new UsageException("load needs --persons and/or --claims");
         // Check both before loading either, so a typo in one path does not leave half a load behind.
         foreach (var f in new[] { persons, claims })
@@ -174,7 +189,7 @@ public static class CliApp
         await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
         var loader = new StagingLoader(ds, time, o);
         // Persons first: claims are checked against them at run time, not at load, but a reader expects this order.
-        if (persons is not null) await loader.LoadPersonsAsync(persons, ct);
+        if (persons is not null) await loader.LoadPersonsAsync(persons, asOf, ct);
         if (claims is not null) await loader.LoadClaimsAsync(claims, ct);
         return 0;
     }
@@ -188,6 +203,7 @@ public static class CliApp
             PartitionsGiven = a.Get("partitions") is not null,
             Parallelism = a.Int("parallel", Environment.ProcessorCount),
             ChunkClaims = a.Int("chunk", 10_000),
+            Lease = RunLeaseOptions.FromEnvironment(),
         };
         a.EnsureAllUsed();
         if (options.Partitions is < 1 or > BatchRunOptions.MaxPartitions)
@@ -195,6 +211,8 @@ public static class CliApp
             throw new UsageException($"--partitions must be 1 to {BatchRunOptions.MaxPartitions} (each partition is a stream over the whole batch)");
         }
         await using var ds = await BatchSettleDatabase.OpenAsync(o, ct);
+        // The next CLI command marks runs whose owner died (issue 13); this one then resumes its batch's.
+        foreach (var x in await RunLeases.MarkExpiredAsync(ds, "cli run", ct)) o.WriteLine($"run {x.RunId} of batch {x.BatchId} interrupted: {x.Reason}");
         var summary = await new BatchRunner(ds, time, o).RunBatchAsync(batch, options, ct);
         o.Write(summary.Format());
         if (summary.Succeeded) return 0;

@@ -122,7 +122,12 @@ public static class WorkerCommand
         var queue = new BatchQueue(new Hangfire.BackgroundJobClient(storage), storage, dataSource, TimeProvider.System);
         var result = await queue.EnqueueAsync(batchId!, requestedBy, cancellationToken);
         await output.WriteLineAsync(result.Message);
-        return 0;
+        if (result.RunId is { } runId)
+        {
+            await output.WriteLineAsync($"run id: {runId}");
+        }
+
+        return result.IsFailure ? 1 : 0;
     }
 
     /// <summary>The connection string, after the schema (Hangfire's included) is migrated: the worker's storage does not install it.</summary>

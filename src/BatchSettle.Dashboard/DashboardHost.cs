@@ -38,6 +38,7 @@ public static class DashboardHost
                 })
                 .Configure(app =>
                 {
+                    app.UseMiddleware<DatabaseUnavailableMiddleware>();
                     app.UseRouting();
                     app.UseAuthentication();
                     app.UseAuthorization();

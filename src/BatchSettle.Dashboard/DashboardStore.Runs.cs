@@ -12,7 +12,9 @@ internal sealed partial class DashboardStore
         -- Rows the run accounts for outside its partitions (claims the loader rejected, counted when the run ends) are
         -- done too, or a finished run with a load reject would show one claim short of its total.
         coalesce(p.done, 0) + greatest(coalesce(r.claims_total, 0) - coalesce(p.total, 0), 0) AS ClaimsDone,
-        coalesce(r.settled, 0) AS Settled, coalesce(r.rejected, 0) AS Rejected, coalesce(r.quarantined, 0) AS Quarantined
+        coalesce(r.settled, 0) AS Settled, coalesce(r.rejected, 0) AS Rejected, coalesce(r.quarantined, 0) AS Quarantined,
+        r.lease_owner AS LeaseOwner, r.lease_expires_at AS LeaseExpiresAt, r.interrupted_at AS InterruptedAt,
+        r.interrupt_reason AS InterruptReason, r.registry_as_of::text AS RegistryAsOf, r.registry_snapshot_id AS RegistrySnapshotId
         """;
 
     private const string PartitionSums = """

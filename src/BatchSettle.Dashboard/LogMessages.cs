@@ -13,4 +13,13 @@ internal static partial class LogMessages
 
     [LoggerMessage(6002, LogLevel.Information, "Dashboard: {Address}")]
     public static partial void Listening(this ILogger logger, string address);
+
+    [LoggerMessage(6003, LogLevel.Warning, "Run {RunId} of batch {BatchId} interrupted: {Reason}")]
+    public static partial void RunInterrupted(this ILogger logger, long runId, string batchId, string reason);
+
+    [LoggerMessage(6004, LogLevel.Warning, "Lease check failed: {Message}")]
+    public static partial void LeaseCheckFailed(this ILogger logger, string message);
+
+    [LoggerMessage(6005, LogLevel.Warning, "Database unreachable: {Method} {Path}: {Message}")]
+    public static partial void DatabaseUnreachable(this ILogger logger, string method, string path, string message);
 }

@@ -10,7 +10,7 @@ const FUNDS = {
   '330100': '职工大额 employee large-amount',
   '610100': '医疗救助 medical assistance',
 };
-const STATES = ['queued', 'running', 'succeeded', 'succeeded_with_quarantine', 'failed', 'cancelled'];
+const STATES = ['queued', 'running', 'succeeded', 'succeeded_with_quarantine', 'failed', 'cancelled', 'interrupted'];
 
 let me = { name: '', role: 'viewer', canAct: false };
 let streams = [];
@@ -58,6 +58,7 @@ function toast(msg, bad) {
 async function get(path) {
   const r = await fetch(API + path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
   if (r.status === 404) return null;
+  if (r.status === 503) { window.BSRuns && window.BSRuns.check(); throw new Error((await r.json().catch(() => ({}))).error || '503'); }
   if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
   return r.json();
 }
@@ -225,7 +226,7 @@ async function runs(params) {
     el('td', {}, bar(r.claimsDone, r.claimsTotal, r.status)),
     el('td', { class: 'num' }, n(r.settled)), el('td', { class: 'num' }, n(r.rejected)), el('td', { class: 'num' }, n(r.quarantined)),
     el('td', {}, when(r.createdAt)), el('td', {}, r.finishedAt ? when(r.finishedAt) : '—'),
-    el('td', { class: 'err' }, r.error ? r.error.slice(0, 160) : '')));
+    el('td', { class: 'err' }, (window.BSRuns && window.BSRuns.listReason(r)) || (r.error ? r.error.slice(0, 160) : ''))));
   const base = status ? `#/runs?status=${status}&` : '#/runs?';
   view(el('h1', {}, 'Runs'), tabs,
     el('table', { id: 'runs' },
@@ -265,7 +266,8 @@ async function run(runId) {
         : `${n(r.settled)} settled · ${n(r.rejected)} rejected · ${n(r.quarantined)} quarantined of ${n(r.claimsTotal)}`),
       el('dt', {}, 'Rate'), el('dd', { id: 'rate' }, l.claimsPerSecond ? `${n(Math.round(l.claimsPerSecond))} claims/s` : '—'),
       el('dt', {}, 'ETA'), el('dd', { id: 'eta' }, r.status === 'running' ? dur(l.etaSeconds) : '—'),
-      r.error ? el('dt', {}, 'Error') : null, r.error ? el('dd', { class: 'err' }, r.error) : null);
+      r.error ? el('dt', {}, 'Error') : null, r.error ? el('dd', { class: 'err' }, r.error) : null,
+      window.BSRuns ? window.BSRuns.facts(r) : null);
     fill(overall, bar(r.claimsDone, r.claimsTotal, r.status, true));
     fill(parts, ...l.partitions.map(p => el('tr', {},
       el('td', { class: 'num' }, p.partNo), el('td', {}, badge(p.status)), el('td', { style: 'width:45%' }, bar(p.claimsDone, p.claimsTotal, p.status)),
@@ -274,6 +276,8 @@ async function run(runId) {
       el('td', {}, when(p.updatedAt)), el('td', { class: 'err' }, p.error || ''))));
     fill(actions, 
       ['failed', 'cancelled'].includes(r.status) ? actionButton('Retry', 'primary', `/runs/${r.runId}/retry`, `Retry run #${r.runId} of ${r.batchId}?`, () => route()) : null,
+      r.status === 'interrupted' && window.BSRuns ? actionButton(window.BSRuns.t('Resume'), 'primary', `/runs/${r.runId}/resume`,
+        `${window.BSRuns.t('Resume run')} #${r.runId} (${r.batchId})? ${window.BSRuns.t('It continues from its checkpoints with the registry it started with.')}`, () => route()) : null,
       ['queued', 'running'].includes(r.status) ? actionButton('Cancel', 'danger', `/runs/${r.runId}/cancel`, `Cancel run #${r.runId}? It stops at the next chunk boundary.`, null) : null);
     const rate = [];
     for (let i = 1; i < samples.length; i++) {

@@ -38,6 +38,7 @@ public sealed class ExplainQuery(NpgsqlDataSource dataSource)
         sb.Append(ic, $"claim {r.SetlId} (batch {r.BatchId}, run {r.RunId}) person {r.PsnNo}, {r.Admdvs}/{r.Insutype}, med_type {r.MedType}, facility {r.FixmedinsCode}, year {r.Year}\n");
         sb.Append(ic, $"status {r.Status}{(r.Reason is null ? "" : $" — {r.Reason}")}{(r.ReversalOf is null ? "" : $" (reversal of {r.ReversalOf})")}\n");
         foreach (var (field, reason) in q) sb.Append(ic, $"  quarantine: {field}: {reason}\n");
+        sb.Append(await RegistryRow.DescribeAsync(conn, r.RunId, r.PsnNo, r.Year, r.Insutype, ct));
         sb.Append(ic, $"  medfee_sumamt     {Y(r.Medfee),14}\n  inscp_scp_amt     {Y(r.Inscp),14}\n");
         sb.Append(ic, $"  act_pay_dedc      {Y(r.ActPayDedc),14}\n  hifp_pay          {Y(r.HifpPay),14}  ratio {FenMath.FormatRatio(r.PoolPropBp)}\n");
         sb.Append(ic, $"  hifmi_pay         {Y(r.HifmiPay),14}\n  hifob_pay         {Y(r.HifobPay),14}\n");

@@ -1,7 +1,23 @@
 namespace BatchSettle.Data.Staging;
 
 /// <summary>Counts of one file's load.</summary>
-public sealed record LoadResult(string File, int Rows, int Inserted, int AlreadyLoaded, int Rejected);
+public sealed record LoadResult(string File, int Rows, int Inserted, int AlreadyLoaded, int Rejected)
+{
+    /// <summary>Persons: rows with no version in force at <see cref="AsOf"/> (a version was added).</summary>
+    public long New { get; init; }
+
+    /// <summary>Persons: rows that differ from the version in force at <see cref="AsOf"/> (a version was added).</summary>
+    public long Changed { get; init; }
+
+    /// <summary>Persons: rows identical to the version in force (nothing added).</summary>
+    public long Unchanged { get; init; }
+
+    /// <summary>Persons: the snapshot's date.</summary>
+    public DateOnly? AsOf { get; init; }
+
+    /// <summary>Persons: registry_snapshot.snapshot_id of this load.</summary>
+    public long? SnapshotId { get; init; }
+}
 
 /// <summary>A load that cannot proceed at all (unknown or missing column, unreadable file).</summary>
 public sealed class LoadException(string message) : Exception(message);
