@@ -261,7 +261,7 @@ async function run(runId) {
       el('dt', {}, 'Started'), el('dd', {}, when(r.startedAt)),
       el('dt', {}, 'Finished'), el('dd', {}, when(r.finishedAt)),
       el('dt', {}, 'Duration'), el('dd', {}, r.startedAt ? dur(((r.finishedAt ? Date.parse(r.finishedAt) : Date.now()) - Date.parse(r.startedAt)) / 1000) : '—'),
-      el('dt', {}, 'Claims'), el('dd', {}, ['queued', 'running'].includes(r.status)
+      el('dt', {}, 'Claims'), el('dd', {}, ['queued', 'running', 'interrupted'].includes(r.status)
         ? `${n(r.claimsDone)} of ${n(r.claimsTotal)} done (settled / rejected / quarantined are counted when the run ends)`
         : `${n(r.settled)} settled · ${n(r.rejected)} rejected · ${n(r.quarantined)} quarantined of ${n(r.claimsTotal)}`),
       el('dt', {}, 'Rate'), el('dd', { id: 'rate' }, l.claimsPerSecond ? `${n(Math.round(l.claimsPerSecond))} claims/s` : '—'),

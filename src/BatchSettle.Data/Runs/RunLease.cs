@@ -74,7 +74,7 @@ public static class RunLeases
         ArgumentNullException.ThrowIfNull(conn);
         ArgumentNullException.ThrowIfNull(runIds);
         if (runIds.Count == 0) return [];
-        var revived = await conn.QueryAsync<long>(new CommandDefinition(
+        var revived = await conn.QueryAsync<long?>(new CommandDefinition(
             """
             WITH prev AS (
                 SELECT run_id, status FROM run WHERE run_id = ANY(@ids) AND status IN ('running', 'interrupted') FOR UPDATE)
@@ -83,7 +83,7 @@ public static class RunLeases
             FROM prev WHERE r.run_id = prev.run_id
             RETURNING CASE WHEN prev.status = 'interrupted' THEN r.run_id END
             """, new { ids = runIds.ToArray(), owner, ms = duration.TotalMilliseconds }, cancellationToken: ct));
-        return [.. revived.Where(id => id != 0)];
+        return [.. revived.OfType<long>()];
     }
 
     /// <summary>
@@ -205,7 +205,7 @@ public sealed class RunLeaseKeeper : IAsyncDisposable
                     await RenewNowAsync(_stop.Token);
                     lastError = null;
                 }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !_stop.IsCancellationRequested)
+                catch (Exception e) when (e is not OperationCanceledException || !_stop.IsCancellationRequested)
                 {
                     if (e.Message != lastError) _onMessage?.Invoke($"lease renewal of {_owner} failed (retrying): {e.Message}");
                     lastError = e.Message;
