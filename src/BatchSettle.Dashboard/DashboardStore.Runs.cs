@@ -69,7 +69,7 @@ internal sealed partial class DashboardStore
     {
         await using var conn = await db.OpenConnectionAsync(cancellationToken);
         var rows = await conn.QueryAsync<RunSummary>(new CommandDefinition(
-            $"SELECT {RunColumns} FROM run r {PartitionSums} WHERE r.status IN ('queued', 'running') ORDER BY r.run_id DESC LIMIT 20",
+            $"SELECT {RunColumns} FROM run r {PartitionSums} WHERE r.status IN ('queued', 'running', 'interrupted') ORDER BY r.run_id DESC LIMIT 20",
             cancellationToken: cancellationToken));
         return [.. rows];
     }
