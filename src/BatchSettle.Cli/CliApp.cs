@@ -101,6 +101,7 @@ public static class CliApp
         string? claims = a.Get("claims");
         bool json = a.Flag("json");
         a.EnsureAllUsed();
+        if (asOf is not null && persons is null) throw new UsageException("--as-of dates a persons file: give --persons");
         if (persons is null && claims is null) throw new UsageException("load needs --persons and/or --claims");
         // Check both before loading either, so a typo in one path does not leave half a load behind.
         foreach (var f in new[] { persons, claims })
@@ -108,10 +109,6 @@ public static class CliApp
             if (f is not null && !File.Exists(f)) throw new LoadException($"{f}: file not found");
         }
 
-        // TODO(lead, merge with "runs"): pass registrySnapshot to the loader's person load (load --as-of YYYY-MM-DD, the
-        // registry snapshot date the runs helper adds); null = the loader's default.
-        DateOnly? registrySnapshot = asOf;
-        _ = registrySnapshot;
         await using var ds = await BatchSettleDatabase.OpenAsync(c.Error, ct);
         using var logs = Logging(c);
         LoadProgress? last = null;
@@ -128,7 +125,7 @@ public static class CliApp
                 _ => Task.FromResult(Volatile.Read(ref last) is { } p
                     ? new ProgressReading($"load {Path.GetFileName(p.File)}", p.BytesRead / 1e6, p.FileBytes / 1e6, "MB")
                     : null),
-                () => kind == "persons" ? loader.LoadPersonsAsync(path, ct) : loader.LoadClaimsAsync(path, ct), ct);
+                () => kind == "persons" ? loader.LoadPersonsAsync(path, asOf, ct) : loader.LoadClaimsAsync(path, ct), ct);
             results.Add(r);
             if (!json) c.Out.WriteLine(r.Format());
         }
@@ -146,6 +143,7 @@ public static class CliApp
             PartitionsGiven = partitions is not null,
             Parallelism = parallelism ?? Environment.ProcessorCount,
             ChunkClaims = a.Int("chunk", 10_000),
+            Lease = RunLeaseOptions.FromEnvironment(),
         };
         bool json = a.Flag("json");
         a.EnsureAllUsed();
@@ -156,6 +154,8 @@ public static class CliApp
 
         if (options.Parallelism < 1) throw new UsageException("--parallelism must be a positive integer");
         await using var ds = await BatchSettleDatabase.OpenAsync(c.Error, ct);
+        // The next CLI command marks runs whose owner died (issue 13); this one then resumes its batch's.
+        foreach (var x in await RunLeases.MarkExpiredAsync(ds, "cli run", ct)) c.Error.WriteLine($"run {x.RunId} of batch {x.BatchId} interrupted: {x.Reason}");
         // OpenTelemetry as the worker and dashboard hosts start it, when OTEL_* asks (nothing at all otherwise).
         await using var telemetry = await RunTelemetry.StartAsync(c, ct);
         var logs = telemetry.Logging;

@@ -29,21 +29,23 @@ internal static class TriggerCommand
         // created_at at or after it (workers on one machine or NTP-synchronised hosts).
         var since = (await runs.NowAsync(ct)).AddSeconds(-1);
         var result = await WorkerCommand.EnqueueAsync(connectionString, batchId!, requestedBy ?? $"cli:{Environment.UserName}", ct);
-        if (!wait)
+        if (!wait || result.IsFailure)
         {
+            // A trigger that cannot run (nothing staged) leaves a failed run with its reason and exits 1.
             if (json) CliApp.WriteJson(c.Out, new { outcome = result.Outcome.ToString(), result.BatchId, result.JobId, result.RunId, result.Message });
-            else c.Out.WriteLine(result.Message);
-            return CliApp.Ok;
+            else
+            {
+                c.Out.WriteLine(result.Message);
+                if (result.RunId is { } id) c.Out.WriteLine($"run id: {id}");
+            }
+
+            return result.IsFailure ? CliApp.Failed : CliApp.Ok;
         }
 
         c.Error.WriteLine(result.Message);
-        // Follow the run the trigger names when it is the one this request concerns (running, settled, or — once the
-        // trigger creates the run row itself — the new one); otherwise the newest run of the batch created since.
-        long? follow = result.Outcome is BatchQueueOutcome.AlreadyRunning or BatchQueueOutcome.AlreadySettled ? result.RunId : null;
-        if (follow is null && result.RunId is { } named && await runs.GetAsync(named, ct) is { } r0 && (r0.CreatedAt >= since || !r0.Ended))
-        {
-            follow = named;
-        }
+        // The trigger writes the run row itself (queued, resumed, or the one running or settled): follow that run; only
+        // when it names none, the newest run of the batch created since.
+        long? follow = result.RunId;
 
         if (timeoutSeconds is < 1) throw new UsageException("--timeout must be a positive number of seconds");
         var deadline = timeoutSeconds is { } t ? System.Diagnostics.Stopwatch.StartNew() : null;

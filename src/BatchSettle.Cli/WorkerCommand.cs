@@ -116,7 +116,12 @@ public static class WorkerCommand
         var requestedBy = ReadOption(args, "--requested-by") ?? $"cli:{Environment.UserName}";
         var result = await EnqueueAsync(connectionString, batchId!, requestedBy, cancellationToken);
         await output.WriteLineAsync(result.Message);
-        return 0;
+        if (result.RunId is { } runId)
+        {
+            await output.WriteLineAsync($"run id: {runId}");
+        }
+
+        return result.IsFailure ? 1 : 0;
     }
 
     /// <summary>Queues batch <paramref name="batchId"/> through Hangfire's client (no server is started here) and says what became of it.</summary>

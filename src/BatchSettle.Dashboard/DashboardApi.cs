@@ -19,6 +19,7 @@ internal static partial class DashboardApi
     {
         var api = app.MapGroup(ApiPath).RequireAuthorization(DashboardRoles.ViewPolicy).WithTags("Dashboard");
         api.MapGet("/me", GetMe);
+        api.MapGet("/database", GetDatabase);
         api.MapGet("/overview", GetOverview);
         api.MapGet("/live", StreamOverview);
         api.MapGet("/runs", GetRuns);
@@ -36,6 +37,7 @@ internal static partial class DashboardApi
         act.MapPost("/runs/{runId:long}/retry", RetryRun);
         act.MapPost("/runs/{runId:long}/cancel", CancelRun);
         api.MapFinanceApi();
+        act.MapPost("/runs/{runId:long}/resume", ResumeRun);
         return api;
     }
 
@@ -140,6 +142,17 @@ internal static partial class DashboardApi
     private static async Task<Results<Ok<ActionOutcome>, Conflict<ActionOutcome>, NotFound>> CancelRun(
         long runId, RunControl control, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         DecideOrNotFound(await control.CancelRunAsync(runId, Actor.From(user), cancellationToken));
+
+    private static async Task<Results<Ok<ActionOutcome>, Conflict<ActionOutcome>, NotFound>> ResumeRun(
+        long runId, RunControl control, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        DecideOrNotFound(await control.ResumeRunAsync(runId, Actor.From(user), cancellationToken));
+
+    /// <summary>Whether the database answers: 200 <c>{"reachable":true}</c>, or 503 with the error (the middleware).</summary>
+    private static async Task<Ok<DatabaseStatus>> GetDatabase(DashboardStore store, CancellationToken cancellationToken)
+    {
+        await store.PingAsync(cancellationToken);
+        return TypedResults.Ok(new DatabaseStatus(true, null, store.Clock.GetUtcNow()));
+    }
 
     private static Results<Ok<ActionOutcome>, Conflict<ActionOutcome>> Decide(ActionOutcome outcome) =>
         outcome.Accepted ? TypedResults.Ok(outcome) : TypedResults.Conflict(outcome);

@@ -70,6 +70,8 @@ public static class DashboardHost
         }
 
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        // Before routing: a database outage answers the API with 503 and a JSON error, not an exception page.
+        app.UseMiddleware<DatabaseUnavailableMiddleware>();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

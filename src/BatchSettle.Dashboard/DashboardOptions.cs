@@ -55,4 +55,16 @@ public sealed class DashboardOptions
     /// watch a small batch move instead of seeing it finish before the page opens. Production leaves it at zero.
     /// </summary>
     public TimeSpan RunChunkPause { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// How often this host marks runs whose lease expired 'interrupted' (issue 13): detection does not wait for the
+    /// dead owner. The lease itself is the owner's (Worker:LeaseDuration, or BATCHSETTLE_LEASE_DURATION for the CLI).
+    /// </summary>
+    public TimeSpan LeaseCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Lease renewal of runs this host settles itself (<c>--run-batches</c>); default from the environment.</summary>
+    public TimeSpan? RunLeaseRenew { get; set; }
+
+    /// <summary>Lease length of runs this host settles itself.</summary>
+    public TimeSpan? RunLeaseDuration { get; set; }
 }

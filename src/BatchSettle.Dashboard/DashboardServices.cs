@@ -29,6 +29,7 @@ public static class DashboardServices
         services.TryAddSingleton<RunControl>();
         services.TryAddSingleton<SettlementExplainer>();
         services.AddHostedService<ProgressSampler>();
+        services.AddHostedService<InterruptionWatch>();
         services.AddBatchSettleHangfireDashboard(() => ConnectionString(configuration));
 
         services.TryAddSingleton<LoginThrottle>();

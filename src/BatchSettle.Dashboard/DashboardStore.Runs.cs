@@ -16,7 +16,9 @@ internal sealed partial class DashboardStore
         -- done too, or a finished run with a load reject would show one claim short of its total.
         coalesce(p.done, 0) + greatest(coalesce(r.claims_total, 0) - coalesce(p.total, 0), 0) AS ClaimsDone,
         coalesce(r.settled, 0) AS Settled, coalesce(r.rejected, 0) AS Rejected, coalesce(r.quarantined, 0) AS Quarantined,
-        coalesce(r.assumed_params, 0) AS AssumedParams, coalesce(r.superseded_params, 0) AS SupersededParams
+        coalesce(r.assumed_params, 0) AS AssumedParams, coalesce(r.superseded_params, 0) AS SupersededParams,
+        r.lease_owner AS LeaseOwner, r.lease_expires_at AS LeaseExpiresAt, r.interrupted_at AS InterruptedAt,
+        r.interrupt_reason AS InterruptReason, r.registry_as_of::text AS RegistryAsOf, r.registry_snapshot_id AS RegistrySnapshotId
         """;
 
     // The runs list's filters besides the state (RunFilter): any part of the batch id, the region (the batch id's first
@@ -87,7 +89,7 @@ internal sealed partial class DashboardStore
     {
         await using var conn = await db.OpenConnectionAsync(cancellationToken);
         var rows = await conn.QueryAsync<RunSummary>(new CommandDefinition(
-            $"SELECT {RunColumns} FROM run r {PartitionSums} WHERE r.status IN ('queued', 'running') ORDER BY r.run_id DESC LIMIT 20",
+            $"SELECT {RunColumns} FROM run r {PartitionSums} WHERE r.status IN ('queued', 'running', 'interrupted') ORDER BY r.run_id DESC LIMIT 20",
             cancellationToken: cancellationToken));
         return [.. rows];
     }

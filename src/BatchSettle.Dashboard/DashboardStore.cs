@@ -17,6 +17,20 @@ internal sealed partial class DashboardStore(NpgsqlDataSource db, TimeProvider c
 
     public TimeProvider Clock => clock;
 
+    /// <summary>Throws when the database does not answer.</summary>
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var conn = await db.OpenConnectionAsync(cancellationToken);
+        await conn.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Marks runs whose lease expired 'interrupted' (migration 073).</summary>
+    public async Task<IReadOnlyList<BatchSettle.Data.Runs.InterruptedRun>> MarkExpiredLeasesAsync(CancellationToken cancellationToken)
+    {
+        await using var conn = await db.OpenConnectionAsync(cancellationToken);
+        return await BatchSettle.Data.Runs.RunLeases.MarkExpiredAsync(conn, "dashboard " + Environment.MachineName + "-" + Environment.ProcessId, cancellationToken);
+    }
+
     internal static bool IsTerminal(string status) =>
         status is RunStates.Succeeded or RunStates.SucceededWithQuarantine or RunStates.Failed or RunStates.Cancelled;
 

@@ -16,4 +16,13 @@ internal static partial class LogMessages
 
     [LoggerMessage(6003, LogLevel.Warning, "Could not write a refused request to the audit trail")]
     public static partial void AuditFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(6006, LogLevel.Warning, "Run {RunId} of batch {BatchId} interrupted: {Reason}")]
+    public static partial void RunInterrupted(this ILogger logger, long runId, string batchId, string reason);
+
+    [LoggerMessage(6007, LogLevel.Warning, "Lease check failed: {Message}")]
+    public static partial void LeaseCheckFailed(this ILogger logger, string message);
+
+    [LoggerMessage(6008, LogLevel.Warning, "Database unreachable: {Method} {Path}: {Message}")]
+    public static partial void DatabaseUnreachable(this ILogger logger, string method, string path, string message);
 }

@@ -9,6 +9,7 @@ internal static class RunStates
     public const string SucceededWithQuarantine = "succeeded_with_quarantine";
     public const string Failed = "failed";
     public const string Cancelled = "cancelled";
+    public const string Interrupted = "interrupted";
 
-    public static readonly string[] All = [Queued, Running, Succeeded, SucceededWithQuarantine, Failed, Cancelled];
+    public static readonly string[] All = [Queued, Running, Succeeded, SucceededWithQuarantine, Failed, Cancelled, Interrupted];
 }

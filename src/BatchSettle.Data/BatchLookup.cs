@@ -16,7 +16,7 @@ public static class BatchLookup
         await using var c = await dataSource.OpenConnectionAsync(ct);
         var (runs, staged, lines) = await c.QuerySingleAsync<(bool, bool, bool)>(new CommandDefinition(
             """
-            SELECT EXISTS (SELECT 1 FROM run WHERE batch_id = @batch), EXISTS (SELECT 1 FROM staging_claim WHERE batch_id = @batch),
+            SELECT EXISTS (SELECT 1 FROM run WHERE batch_id = @batch AND started_at IS NOT NULL), EXISTS (SELECT 1 FROM staging_claim WHERE batch_id = @batch),
                    EXISTS (SELECT 1 FROM ledger_line WHERE batch_id = @batch)
             """, new { batch }, cancellationToken: ct));
         if (runs || lines) return null;

@@ -14,6 +14,10 @@ internal static partial class RunLog
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information,
         Message = "run {RunId} of batch {BatchId}: follow-up of run {PreviousRunId} for the claims staged since; {Partitions} partitions")]
     public static partial void FollowUpCreated(ILogger logger, long runId, string batchId, long previousRunId, int partitions);
+
+    /// <summary>What the run's lease keeper reports (a renewal that failed, a lease lost).</summary>
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "{Message}")]
+    public static partial void Lease(ILogger logger, string message);
 }
 
 /// <summary>The staging loader's log messages.</summary>

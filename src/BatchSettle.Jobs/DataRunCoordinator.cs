@@ -17,7 +17,11 @@ internal sealed class DataRunCoordinator(
     {
         var (runId, _) = await runner.PrepareRunAsync(
             batchId,
-            new BatchRunOptions { Partitions = partitions, RequestedBy = requestedBy, NodeId = options.Value.NodeId },
+            new BatchRunOptions
+            {
+                Partitions = partitions, RequestedBy = requestedBy, NodeId = options.Value.NodeId, Lease = options.Value.Lease,
+                LeaseOwner = options.Value.NodeId,
+            },
             cancellationToken);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -15,7 +15,7 @@ internal sealed class HangfireBatchLauncher(BatchQueue queue) : IBatchLauncher
         }
 
         var result = await queue.EnqueueAsync(batchId, requestedBy, cancellationToken);
-        return new ActionOutcome(true, result.Message, result.RunId);
+        return new ActionOutcome(!result.IsFailure, result.Message, result.RunId);
     }
 
     /// <summary>

@@ -43,12 +43,15 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<RunFinaliser>();
         services.TryAddSingleton<PartitionFanOut>();
         services.TryAddSingleton<BatchQueue>();
+        services.TryAddSingleton<WorkerLeases>();
         // The dashboard's trigger/retry, when it is served from this worker, queues through Hangfire like the CLI.
         services.TryAddSingleton<IBatchLauncher, HangfireBatchLauncher>();
 
         services.AddBatchSettleHangfireStorage(connectionString, worker);
         // Hosted services start in registration order: the schedules are declared before the server starts.
         services.AddHostedService<RecurringSchedules>();
+        // Marks runs whose lease expired interrupted, and keeps runs waiting in the queue from being taken for dead.
+        services.AddHostedService<LeaseWatch>();
         // Two Hangfire servers in the process, so the short control jobs (month-end, batch-run, reconcile) never wait
         // behind hours-long partitions and the partitions settled at once stay exactly DegreeOfParallelism.
         services.AddHangfireServer((_, o) => ServerOptions(o, worker, worker.NodeId, worker.DegreeOfParallelism, HangfireStorage.PartitionQueue));

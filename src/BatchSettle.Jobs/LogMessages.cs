@@ -55,4 +55,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(5016, LogLevel.Information, "Month-end schedules: {Enabled} registered, {Disabled} removed; reconcile every '{ReconcileCron}'")]
     public static partial void SchedulesRegistered(this ILogger logger, string enabled, string disabled, string reconcileCron);
+
+    [LoggerMessage(5090, LogLevel.Warning, "Run {RunId} of batch {BatchId} interrupted: {Reason}")]
+    public static partial void RunInterrupted(this ILogger logger, long runId, string batchId, string reason);
+
+    [LoggerMessage(5091, LogLevel.Information, "{Message}")]
+    public static partial void LeaseMessage(this ILogger logger, string message);
 }

@@ -21,6 +21,7 @@ public sealed class PartitionJob(
     NpgsqlDataSource dataSource,
     TimeProvider timeProvider,
     IOptions<WorkerOptions> options,
+    WorkerLeases leases,
     ILogger<PartitionJob> logger)
 {
     /// <summary>
@@ -38,6 +39,8 @@ public sealed class PartitionJob(
         var batchId = await StartingAsync(runId, partNo, nodeId, cancellationToken);
         // This job's share of the run: job -> run -> partition -> chunk in the trace.
         using var runSpan = BatchSettleTelemetry.StartRun(runId, batchId);
+        // The run's lease is renewed by this worker for as long as it settles one of its partitions.
+        using var lease = await leases.HoldAsync(runId, cancellationToken);
         try
         {
             // Transient faults inside a chunk are retried by the runner; one that breaks the partition's own session

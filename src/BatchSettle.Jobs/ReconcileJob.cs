@@ -26,7 +26,7 @@ public sealed class ReconcileJob(NpgsqlDataSource dataSource, RunFinaliser final
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
             open = (await connection.QueryAsync<long>(new CommandDefinition(
-                "SELECT run_id FROM run WHERE status IN ('running', 'queued') ORDER BY run_id", cancellationToken: cancellationToken))).AsList();
+                "SELECT run_id FROM run WHERE status = 'running' ORDER BY run_id", cancellationToken: cancellationToken))).AsList();
         }
 
         foreach (var runId in open)

@@ -9,4 +9,7 @@ public enum RunState
     SucceededWithQuarantine,
     Failed,
     Cancelled,
+
+    /// <summary>Its owner stopped renewing its lease (killed, cut off); resumable (migration 073).</summary>
+    Interrupted,
 }

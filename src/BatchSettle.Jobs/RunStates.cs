@@ -11,6 +11,7 @@ public static class RunStates
         RunState.SucceededWithQuarantine => "succeeded_with_quarantine",
         RunState.Failed => "failed",
         RunState.Cancelled => "cancelled",
+        RunState.Interrupted => "interrupted",
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
     };
 
@@ -22,6 +23,7 @@ public static class RunStates
         "succeeded_with_quarantine" => RunState.SucceededWithQuarantine,
         "failed" => RunState.Failed,
         "cancelled" => RunState.Cancelled,
+        "interrupted" => RunState.Interrupted,
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "unknown run status"),
     };
 

@@ -83,6 +83,16 @@ public sealed class WorkerOptions
     /// <summary>Upper bound of one back-off.</summary>
     public TimeSpan TransientRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often this worker renews the lease of each run it is settling a partition of, and looks for runs
+    /// whose lease expired (marking them interrupted). Default 5 s.</summary>
+    public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a run's lease lasts without renewal before the run is shown interrupted. Default 30 s.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The lease settings as the data layer takes them.</summary>
+    public BatchSettle.Data.Runs.RunLeaseOptions Lease => new() { RenewEvery = LeaseRenewInterval, Duration = LeaseDuration };
+
     /// <summary>
     /// Month-end schedules per insured region (admdvs). Both regions are scheduled by default; configuration can change
     /// one (<c>Worker:Schedules:210500:Cron</c>), switch one off (<c>Worker:Schedules:210800:Enabled=false</c>) or add one.
@@ -137,6 +147,12 @@ public sealed class WorkerOptions
         {
             throw new InvalidOperationException(
                 "Worker:SchedulePollingInterval and ServerHeartbeatInterval must be positive, and ServerTimeout longer than the heartbeat.");
+        }
+
+        if (LeaseRenewInterval < TimeSpan.FromMilliseconds(100) || LeaseDuration < LeaseRenewInterval * 2)
+        {
+            throw new InvalidOperationException(
+                $"Worker:LeaseRenewInterval must be at least 100 ms and Worker:LeaseDuration at least twice it, not {LeaseRenewInterval} / {LeaseDuration}.");
         }
 
         if (!LooksLikeCron(ReconcileCron))

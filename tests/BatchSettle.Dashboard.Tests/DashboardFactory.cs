@@ -60,6 +60,10 @@ internal sealed class DashboardFactory(NpgsqlDataSource db, int chunkClaims = 50
         ["Dashboard:RunParallelism"] = "2",
         ["Dashboard:RunChunkClaims"] = chunkClaims.ToString(CultureInfo.InvariantCulture),
         ["Dashboard:RunChunkPause"] = TimeSpan.FromMilliseconds(chunkPauseMs).ToString("c", CultureInfo.InvariantCulture),
+        // Runs whose lease expired are marked interrupted within half a second of expiring (issue 13).
+        ["Dashboard:LeaseCheckInterval"] = "00:00:00.500",
+        ["Dashboard:RunLeaseRenew"] = "00:00:01",
+        ["Dashboard:RunLeaseDuration"] = "00:00:10",
     };
 
     /// <summary>The builder the tests use, for tests that build (or fail to build) the host themselves.</summary>

@@ -222,10 +222,12 @@ public sealed class WorkerFaultTests(ClusterFixture fixture, ITestOutputHelper o
         var expected = new[] { DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(30) }
             .Select(t => BatchIds.PreviousMonth("210500", t, zone)).ToHashSet();
 
-        // There is no staging data for that month, so the batch-run job says so: the schedule fired, queued the
-        // batch and a worker picked it up — all by itself.
+        // There is no staging data for that month, so the request is refused as it is made (issue 13): the schedule
+        // fired by itself and left a failed run with the reason, visible on the dashboard, not only in a log.
+        await using var probe = new RunProbe(cs);
         Assert.True(await RunProbe.WaitUntilAsync(
-            () => Task.FromResult(expected.Any(b => w.Log().Contains($"Batch {b} could not be started", StringComparison.Ordinal))),
+            async () => (await Task.WhenAll(expected.Select(b => probe.RunsAsync(b))))
+                .Any(runs => runs.Any(r => r.Status == "failed" && (r.Error ?? "").Contains("no claims in staging", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(60)), Failure("the month-end schedule did not fire", [w]));
         Assert.Contains("Month-end 210500 fired", w.Log(), StringComparison.Ordinal);
     }
@@ -265,16 +267,17 @@ public sealed class WorkerFaultTests(ClusterFixture fixture, ITestOutputHelper o
 
         using var w = WorkerProcess.Start(cs, fixture.LogDir, "missed-month-ends", extraArgs: ["--Worker:Schedules:210500:Enabled=true"]);
         Assert.True(await RunProbe.WaitUntilAsync(
-            async () => await probe.ScalarAsync("SELECT count(*) FROM batch_request") >= expected.Count, TimeSpan.FromSeconds(60)),
+            async () => await probe.ScalarAsync("SELECT count(*) FROM run") >= expected.Count, TimeSpan.FromSeconds(60)),
             Failure($"expected month-ends for {string.Join(", ", expected)}", [w]));
         // Give a duplicate the time to show up (several schedule polls), then count.
         await Task.Delay(TimeSpan.FromSeconds(4));
         foreach (var batch in expected)
         {
-            Assert.Equal(1, await probe.ScalarAsync($"SELECT count(*) FROM batch_request WHERE batch_id = '{batch}'"));
+            // Nothing is staged for those months: each firing left one failed run with the reason (issue 13).
+            Assert.Equal(1, await probe.ScalarAsync($"SELECT count(*) FROM run WHERE batch_id = '{batch}' AND status = 'failed'"));
         }
 
-        Assert.Equal(expected.Count, await probe.ScalarAsync("SELECT count(*) FROM batch_request"));
+        Assert.Equal(expected.Count, await probe.ScalarAsync("SELECT count(*) FROM run"));
         var log = w.Log();
         Assert.Equal(expected.Count, log.Split("Month-end 210500 fired").Length - 1);
         foreach (var o in occurrences)

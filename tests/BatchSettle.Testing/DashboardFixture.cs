@@ -45,6 +45,21 @@ public sealed class DashboardFixture : IAsyncLifetime
         (pg ?? throw new InvalidOperationException("cluster not started"))
             .CreateMigratedDatabaseAsync($"dash{Interlocked.Increment(ref databases)}_{Guid.NewGuid().ToString("N")[..8]}");
 
+    /// <summary>A synthetic month written to a new temp folder: (folder, persons.csv, claims.csv).</summary>
+    public static (string Dir, string Persons, string Claims) WriteMonth(int persons, long claims, ulong seed)
+    {
+        var folder = Directory.CreateTempSubdirectory("bs-month-").FullName;
+        var personsCsv = Path.Combine(folder, "persons.csv");
+        var claimsCsv = Path.Combine(folder, "claims.csv");
+        using (var p = new StreamWriter(personsCsv, false, new UTF8Encoding(false)))
+        using (var c = new StreamWriter(claimsCsv, false, new UTF8Encoding(false)))
+        {
+            DataGenerator.Write(new GenerateOptions(persons, claims, seed, 2025, 3), p, c);
+        }
+
+        return (folder, personsCsv, claimsCsv);
+    }
+
     /// <summary>A new database loaded with a synthetic month (the generator's output, both regions' March batches).</summary>
     public async Task<NpgsqlDataSource> NewLoadedDatabaseAsync(int persons, long claims, ulong seed = 7)
     {

@@ -37,6 +37,9 @@ internal sealed partial class InProcessBatchLauncher(
             ChunkClaims = o.RunChunkClaims,
             AfterChunkCommit = o.RunChunkPause > TimeSpan.Zero ? (_, _) => Thread.Sleep(o.RunChunkPause) : null,
             RequestedBy = requestedBy,
+            Lease = o.RunLeaseRenew is null && o.RunLeaseDuration is null
+                ? RunLeaseOptions.FromEnvironment()
+                : new RunLeaseOptions { RenewEvery = o.RunLeaseRenew ?? TimeSpan.FromSeconds(5), Duration = o.RunLeaseDuration ?? TimeSpan.FromSeconds(30) },
         };
         var launchedAt = clock.GetUtcNow();
         var cancel = new CancellationTokenSource();

@@ -11,6 +11,7 @@ internal sealed class RunControl(DashboardStore store, IServiceProvider services
     public const string TriggerBatchAction = "trigger_batch";
     public const string RetryRunAction = "retry_run";
     public const string CancelRunAction = "cancel_run";
+    public const string ResumeRunAction = "resume_run";
 
     private IBatchLauncher? Launcher => services.GetService<IBatchLauncher>();
 
@@ -39,6 +40,24 @@ internal sealed class RunControl(DashboardStore store, IServiceProvider services
                 ? await launcher.LaunchAsync(run.BatchId, actor.RequestedBy, cancellationToken)
                 : NoLauncher;
         await store.AuditAsync(actor.Name, actor.Role, RetryRunAction, runId.ToString(System.Globalization.CultureInfo.InvariantCulture), outcome, cancellationToken);
+        return outcome;
+    }
+
+    /// <summary>Resumes an interrupted run (its owner stopped renewing its lease): the same run, from its checkpoints.</summary>
+    public async Task<ActionOutcome?> ResumeRunAsync(long runId, Actor actor, CancellationToken cancellationToken)
+    {
+        var run = await store.RunAsync(runId, cancellationToken);
+        if (run is null)
+        {
+            return null;
+        }
+
+        var outcome = run.Status is not RunStates.Interrupted
+            ? new ActionOutcome(false, $"run {runId} is {run.Status}; only an interrupted run is resumed", runId)
+            : Launcher is { } launcher
+                ? await launcher.LaunchAsync(run.BatchId, actor.RequestedBy, cancellationToken)
+                : NoLauncher;
+        await store.AuditAsync(actor.Name, actor.Role, ResumeRunAction, runId.ToString(System.Globalization.CultureInfo.InvariantCulture), outcome, cancellationToken);
         return outcome;
     }
 

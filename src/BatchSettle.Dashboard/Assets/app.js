@@ -37,7 +37,7 @@ const FUNDS = {
 };
 const REGIONS = { '210500': '本溪 Benxi', '210800': '营口 Yingkou' };
 const regionName = a => REGIONS[a] ? (lang === 'zh' ? REGIONS[a].split(' ')[0] : REGIONS[a].split(' ')[1]) : a;
-const STATES = ['queued', 'running', 'succeeded', 'succeeded_with_quarantine', 'failed', 'cancelled'];
+const STATES = ['queued', 'running', 'succeeded', 'succeeded_with_quarantine', 'failed', 'cancelled', 'interrupted'];
 
 let me = { name: '', role: 'viewer', canAct: false };
 let streams = [];
@@ -101,6 +101,7 @@ function toast(msg, bad) {
 async function get(path) {
   const r = await fetch(API + path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
   if (r.status === 404) return null;
+  if (r.status === 503) { window.BSRuns && window.BSRuns.check(); throw new Error((await r.json().catch(() => ({}))).error || '503'); }
   if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
   return r.json();
 }
@@ -300,7 +301,7 @@ async function runs(params) {
     el('td', { class: 'num' }, n(r.settled)), el('td', { class: 'num' }, n(r.rejected)), el('td', { class: 'num' }, n(r.quarantined)),
     el('td', { class: 'num' }, n(r.assumedParams)),
     el('td', {}, when(r.createdAt)), el('td', {}, r.finishedAt ? when(r.finishedAt) : '—'),
-    el('td', { class: 'err' }, r.error ? r.error.slice(0, 160) : '')));
+    el('td', { class: 'err' }, (window.BSRuns && window.BSRuns.listReason(r)) || (r.error ? r.error.slice(0, 160) : ''))));
   view(el('h1', {}, t('Runs')), filters, tabs,
     scroller(el('table', { id: 'runs' },
       el('thead', {}, el('tr', {}, ['Run', 'Batch', 'State', 'Attempt', 'Progress', 'Settled', 'Rejected', 'Quarantined', 'Assumed parameter', 'Created', 'Finished', 'Error']
@@ -329,7 +330,7 @@ async function run(runId, params) {
   function draw(l) {
     const r = l.run;
     fill(title, `${tf('Run #{0}', r.runId)} · ${r.batchId} `, badge(r.status), l.cancelRequested && !['cancelled', 'failed'].includes(r.status) && !r.status.startsWith('succeeded') ? badge('cancel requested') : null);
-    const ended = !['queued', 'running'].includes(r.status);
+    const ended = !['queued', 'running', 'interrupted'].includes(r.status);
     fill(facts, 
       el('dt', {}, t('Attempt')), el('dd', {}, r.attempt),
       el('dt', {}, t('Requested by')), el('dd', {}, r.requestedBy || '—'),
@@ -345,7 +346,8 @@ async function run(runId, params) {
           r.settled ? `${(100 * r.assumedParams / r.settled).toFixed(1)}%` : '—', n(r.supersededParams))),
       el('dt', {}, t('Rate')), el('dd', { id: 'rate' }, l.claimsPerSecond ? `${n(Math.round(l.claimsPerSecond))} ${t('claims/s')}` : '—'),
       el('dt', {}, t('ETA')), el('dd', { id: 'eta' }, r.status === 'running' ? dur(l.etaSeconds) : '—'),
-      r.error ? el('dt', {}, t('Error')) : null, r.error ? el('dd', { class: 'err' }, r.error) : null);
+      r.error ? el('dt', {}, t('Error')) : null, r.error ? el('dd', { class: 'err' }, r.error) : null,
+      window.BSRuns ? window.BSRuns.facts(r) : null);
     fill(overall, bar(r.claimsDone, r.claimsTotal, r.status, true));
     fill(parts, ...l.partitions.map(p => el('tr', {},
       el('td', { class: 'num' }, p.partNo), el('td', {}, badge(p.status)), el('td', { style: 'width:45%' }, bar(p.claimsDone, p.claimsTotal, p.status)),
@@ -354,6 +356,8 @@ async function run(runId, params) {
       el('td', {}, when(p.updatedAt)), el('td', { class: 'err' }, p.error || ''))));
     fill(actions, 
       ['failed', 'cancelled'].includes(r.status) ? actionButton(t('Retry'), 'primary', `/runs/${r.runId}/retry`, tf('Retry run #{0} of {1}?', r.runId, r.batchId), () => route()) : null,
+      r.status === 'interrupted' && window.BSRuns ? actionButton(window.BSRuns.t('Resume'), 'primary', `/runs/${r.runId}/resume`,
+        `${window.BSRuns.t('Resume run')} #${r.runId} (${r.batchId})? ${window.BSRuns.t('It continues from its checkpoints with the registry it started with.')}`, () => route()) : null,
       ['queued', 'running'].includes(r.status) ? actionButton(t('Cancel'), 'danger', `/runs/${r.runId}/cancel`, tf('Cancel run #{0}? It stops at the next chunk boundary.', r.runId), null) : null);
     const rate = [];
     for (let i = 1; i < samples.length; i++) {

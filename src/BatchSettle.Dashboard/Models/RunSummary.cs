@@ -24,4 +24,16 @@ public sealed record RunSummary
 
     /// <summary>Settlements that used a <i>stated (superseded text)</i> parameter, counted when the run ends.</summary>
     public long SupersededParams { get; init; }
+
+    /// <summary>Who holds (or last held) the run's lease, and until when (migration 073).</summary>
+    public string? LeaseOwner { get; init; }
+    public DateTime? LeaseExpiresAt { get; init; }
+
+    /// <summary>The run's last interruption: when and why (kept after a resume).</summary>
+    public DateTime? InterruptedAt { get; init; }
+    public string? InterruptReason { get; init; }
+
+    /// <summary>The registry the run settles against (migration 074).</summary>
+    public string? RegistryAsOf { get; init; }
+    public long? RegistrySnapshotId { get; init; }
 }

@@ -39,6 +39,7 @@ public sealed class ExplainQuery(NpgsqlDataSource dataSource)
         sb.Append(ic, $"claim {r.SetlId} (batch {r.BatchId}, run {r.RunId}) person {r.PsnNo}, {r.Admdvs}/{r.Insutype}, med_type {r.MedType}, facility {r.FixmedinsCode}, year {r.Year}\n");
         sb.Append(ic, $"status {r.Status}{(r.Reason is null ? "" : $" — {r.Reason}")}{(r.ReversalOf is null ? "" : $" (reversal of {r.ReversalOf})")}\n");
         foreach (var (field, reason) in q) sb.Append(ic, $"  quarantine: {field}: {reason}\n");
+        sb.Append(await RegistryRow.DescribeAsync(conn, r.RunId, r.PsnNo, r.Year, r.Insutype, ct));
         DateOnly? begin = r.BeginDate is { } bd ? DateOnly.FromDateTime(bd) : null;
         if (begin is { } b && r.EndDate is { } ed)
             sb.Append(ic, $"  service {b:yyyy-MM-dd} → {ed:yyyy-MM-dd} (begndate → enddate; the settlement date is enddate)\n");

@@ -113,7 +113,7 @@ public sealed class Periods(NpgsqlDataSource dataSource, TimeProvider time)
         string batchId = admdvs + "-" + period;
         var runs = (await conn.QueryAsync<(long Id, string Status)>(new CommandDefinition(
             "SELECT run_id, status FROM run WHERE batch_id = @batchId ORDER BY run_id", new { batchId }, tx, cancellationToken: ct))).ToList();
-        foreach (var r in runs.Where(r => r.Status is "queued" or "running"))
+        foreach (var r in runs.Where(r => r.Status is "queued" or "running" or "interrupted"))
             problems.Add($"run {r.Id} of batch {batchId} is {r.Status}: wait for it to finish");
         if (runs.Count > 0 && runs[^1].Status is "failed" or "cancelled")
             problems.Add($"the last run {runs[^1].Id} of batch {batchId} {runs[^1].Status}: run the batch again before closing");

@@ -200,9 +200,9 @@ public sealed class Reconciler(NpgsqlDataSource dataSource)
             SELECT (SELECT count(*) FROM staging_claim WHERE batch_id = @batchId),
                    (SELECT count(*) FROM staging_reject WHERE batch_id = @batchId AND kind = 'claim' AND NOT refused),
                    (SELECT count(*) FROM staging_reject WHERE batch_id = @batchId AND kind = 'claim' AND refused),
-                   (SELECT count(*) FROM run WHERE batch_id = @batchId),
-                   (SELECT max(run_id) FROM run WHERE batch_id = @batchId),
-                   (SELECT status FROM run WHERE batch_id = @batchId ORDER BY run_id DESC LIMIT 1)
+                   (SELECT count(*) FROM run WHERE batch_id = @batchId AND started_at IS NOT NULL),
+                   (SELECT max(run_id) FROM run WHERE batch_id = @batchId AND started_at IS NOT NULL),
+                   (SELECT status FROM run WHERE batch_id = @batchId AND started_at IS NOT NULL ORDER BY run_id DESC LIMIT 1)
             """, new { batchId }, commandTimeout: 0, cancellationToken: ct));
         report.Staged = c.Staged;
         report.LoadRejects = c.Rejects;

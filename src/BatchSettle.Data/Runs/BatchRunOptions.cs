@@ -25,6 +25,13 @@ public sealed class BatchRunOptions
 
     public string RequestedBy { get; init; } = "cli";
 
+    /// <summary>Lease renewal and length (issue 13): a run whose owner stops renewing is shown interrupted.</summary>
+    public RunLeaseOptions Lease { get; init; } = new();
+
+    /// <summary>Who holds the run's lease while this process works on it; default: a worker's <see cref="NodeId"/>,
+    /// or for <see cref="BatchRunner.RunBatchAsync"/> "run:&lt;requested by&gt; &lt;host&gt;-&lt;pid&gt;".</summary>
+    public string? LeaseOwner { get; init; }
+
     /// <summary>Test hook: called after each chunk commits with (part_no, chunk number in this attempt).</summary>
     public Action<int, int>? AfterChunkCommit { get; init; }
 }

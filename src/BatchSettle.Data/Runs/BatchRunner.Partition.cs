@@ -31,8 +31,8 @@ public sealed partial class BatchRunner
         }
         try
         {
-            var run = await lockConn.QuerySingleAsync<(string BatchId, int Partitions)>(new CommandDefinition(
-                "SELECT batch_id, partitions FROM run WHERE run_id = @runId", new { runId }, cancellationToken: ct));
+            var run = await lockConn.QuerySingleAsync<(string BatchId, int Partitions, long? RegistrySnapshot, string? RegistryAsOf)>(new CommandDefinition(
+                "SELECT batch_id, partitions, registry_snapshot_id, registry_as_of::text FROM run WHERE run_id = @runId", new { runId }, cancellationToken: ct));
             string status = await lockConn.ExecuteScalarAsync<string>(new CommandDefinition(
                 "SELECT status FROM run_partition WHERE run_id = @runId AND part_no = @partNo", new { runId, partNo }, cancellationToken: ct))
                 ?? throw new RunFailedException($"run {runId} has no partition {partNo}");
@@ -41,7 +41,8 @@ public sealed partial class BatchRunner
                 "UPDATE run_partition SET status = 'running', owner = @owner, error = NULL, updated_at = @now WHERE run_id = @runId AND part_no = @partNo",
                 new { owner = options.NodeId, now = _time.GetUtcNow(), runId, partNo }, cancellationToken: ct));
             // A transient failure restarts the partition from its last committed checkpoint.
-            await _retry.ExecuteAsync(async t => await SettlePartitionAsync(runId, partNo, run.BatchId, run.Partitions, engine, options, t), ct);
+            await _retry.ExecuteAsync(async t => await SettlePartitionAsync(runId, partNo, run.BatchId, run.Partitions,
+                new PartitionStream.Registry(run.RegistrySnapshot, run.RegistryAsOf), engine, options, t), ct);
             await lockConn.ExecuteAsync(new CommandDefinition(
                 "UPDATE run_partition SET status = 'succeeded', updated_at = @now WHERE run_id = @runId AND part_no = @partNo",
                 new { now = _time.GetUtcNow(), runId, partNo }, cancellationToken: ct));
@@ -69,8 +70,8 @@ public sealed partial class BatchRunner
         }
     }
 
-    private async Task SettlePartitionAsync(long runId, int partNo, string batchId, int partitions, SettlementEngine engine,
-        BatchRunOptions options, CancellationToken ct)
+    private async Task SettlePartitionAsync(long runId, int partNo, string batchId, int partitions, PartitionStream.Registry registry,
+        SettlementEngine engine, BatchRunOptions options, CancellationToken ct)
     {
         string? checkpoint;
         await using (var c = await _ds.OpenConnectionAsync(ct))
@@ -106,7 +107,7 @@ public sealed partial class BatchRunner
                     reversals = PartitionStream.ReadReversals(rexp);
                 }
                 using var claims = new BinaryCopyReader(claimsConn, PartitionStream.ClaimsSql(batchId, partitions, partNo, checkpoint, skipSettled));
-                using var persons = personsConn.BeginBinaryExport(PartitionStream.PersonsSql(partitions, partNo, checkpoint));
+                using var persons = personsConn.BeginBinaryExport(PartitionStream.PersonsSql(partitions, partNo, checkpoint, registry));
                 using var accs = accConn.BeginBinaryExport(PartitionStream.AccumulatorsSql(checkpoint));
                 var reader = new PartitionReader(claims, persons, accs, reversals, batchId);
                 new PartitionPipeline(this, engine, options, runId, partNo, batchId).Run(reader, ct);

@@ -49,6 +49,10 @@ public sealed partial class BatchRunner
         }
         try
         {
+            // Holding the batch lock, this process is the batch's runner: the lease says so to everyone else.
+            options = options.LeaseOwner is null
+                ? CopyWithOwner(options, RunLeases.RunnerPrefix + options.RequestedBy + " " + Environment.MachineName + "-" + Environment.ProcessId)
+                : options;
             return await RunLockedAsync(batchId, options, span, started, ct);
         }
         finally
@@ -57,9 +61,22 @@ public sealed partial class BatchRunner
         }
     }
 
+    private static BatchRunOptions CopyWithOwner(BatchRunOptions o, string owner) => new()
+    {
+        Partitions = o.Partitions,
+        PartitionsGiven = o.PartitionsGiven,
+        Parallelism = o.Parallelism,
+        ChunkClaims = o.ChunkClaims,
+        NodeId = o.NodeId,
+        RequestedBy = o.RequestedBy,
+        Lease = o.Lease,
+        LeaseOwner = owner,
+        AfterChunkCommit = o.AfterChunkCommit,
+    };
+
     private async Task<RunSummary> RunLockedAsync(string batchId, BatchRunOptions options, Activity? span, long started, CancellationToken ct)
     {
-        var (runId, already) = await PrepareRunAsync(batchId, options, ct);
+        var (runId, already) = await PrepareCoreAsync(batchId, options, exclusive: true, ct);
         span?.SetTag(Telemetry.BatchSettleTelemetry.RunIdTag, runId);
         if (already) return (await ReadSummaryAsync(runId, ct)) with { AlreadySucceeded = true };
 
@@ -70,28 +87,53 @@ public sealed partial class BatchRunner
                 "SELECT partitions FROM run WHERE run_id = @runId", new { runId }, cancellationToken: ct));
         }
 
+        // The lease: renewed on its own timer for as long as this process settles the run; a kill stops it, and the
+        // run is then shown interrupted by whoever looks next (RunLeases.MarkExpiredAsync).
+        await using var keeper = new RunLeaseKeeper(_ds, options.LeaseOwner ?? options.NodeId, options.Lease, m => RunLog.Lease(_log, m));
+        using var hold = keeper.Hold(runId);
         var errors = new List<string>();
-        await Parallel.ForEachAsync(Enumerable.Range(0, partitions),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = ct },
-            async (part, pct) =>
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, partitions),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = ct },
+                async (part, pct) =>
+                {
+                    try
+                    {
+                        await RunPartitionAsync(runId, part, options, pct);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !pct.IsCancellationRequested)
+                    {
+                        lock (errors) errors.Add($"partition {part}: {e.Message}");
+                    }
+                });
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopped on purpose (Ctrl-C, SIGTERM, the dashboard host stopping): say so at once instead of waiting for
+            // the lease to expire. What is committed stays; `run --batch` resumes it.
+            try
             {
-                try
-                {
-                    await RunPartitionAsync(runId, part, options, pct);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !pct.IsCancellationRequested)
-                {
-                    lock (errors) errors.Add($"partition {part}: {e.Message}");
-                }
-            });
+                await RunLeases.MarkInterruptedAsync(_ds, runId,
+                    $"stopped by its owner {options.LeaseOwner} at {_time.GetUtcNow().UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; resume it to finish", CancellationToken.None);
+            }
+            catch (NpgsqlException)
+            {
+                // The database is gone too: the lease expires and a watcher marks it.
+            }
+            throw;
+        }
         return await FinishRunAsync(runId, errors, _time.GetElapsedTime(started), ct);
     }
 
     /// <summary>
-    /// Creates the batch's run with its partitions (and quarantine results for rows the loader rejected), or resumes
-    /// the unfinished one. Returns (run id, already succeeded).
+    /// Creates the batch's run with its partitions (and quarantine results for rows the loader rejected), starts the
+    /// run a trigger queued, or resumes the unfinished one. Returns (run id, already succeeded).
     /// </summary>
-    public async Task<(long RunId, bool AlreadySucceeded)> PrepareRunAsync(string batchId, BatchRunOptions options, CancellationToken ct = default)
+    public Task<(long RunId, bool AlreadySucceeded)> PrepareRunAsync(string batchId, BatchRunOptions options, CancellationToken ct = default) =>
+        PrepareCoreAsync(batchId, options, exclusive: false, ct);
+
+    private async Task<(long RunId, bool AlreadySucceeded)> PrepareCoreAsync(string batchId, BatchRunOptions options, bool exclusive, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Partitions < 1) throw new ArgumentException("partitions must be at least 1", nameof(options));
@@ -99,6 +141,8 @@ public sealed partial class BatchRunner
         {
             throw new ArgumentException($"partitions must be at most {BatchRunOptions.MaxPartitions}", nameof(options));
         }
+        string leaseOwner = options.LeaseOwner ?? options.NodeId;
+        double leaseMs = options.Lease.Duration.TotalMilliseconds;
         for (int attempt = 0; ; attempt++)
         {
             await using var conn = await _ds.OpenConnectionAsync(ct);
@@ -106,10 +150,18 @@ public sealed partial class BatchRunner
             // Ordered against claim loads into this batch (the loader and the staging_claim seal trigger take it too).
             await conn.ExecuteAsync(new CommandDefinition(BatchLock.StagingSql, new { batchId }, tx, cancellationToken: ct));
             var now = _time.GetUtcNow();
-            var last = await conn.QueryFirstOrDefaultAsync<(long RunId, string Status, int Partitions)?>(new CommandDefinition(
-                "SELECT run_id, status, partitions FROM run WHERE batch_id = @batchId ORDER BY run_id DESC LIMIT 1 FOR UPDATE",
-                new { batchId }, tx, cancellationToken: ct));
+            // A trigger's record of a run that never started (failed before it could: no claims) is not the batch's run.
+            var last = await conn.QueryFirstOrDefaultAsync<LastRun?>(new CommandDefinition(
+                """
+                SELECT run_id AS RunId, status AS Status, partitions AS Partitions, started_at IS NOT NULL AS Started,
+                       lease_owner AS LeaseOwner, coalesce(lease_expires_at > clock_timestamp(), false) AS LeaseLive,
+                       lease_renewed_at AS LeaseRenewedAt
+                FROM run WHERE batch_id = @batchId AND NOT (status = 'failed' AND started_at IS NULL)
+                ORDER BY run_id DESC LIMIT 1 FOR UPDATE
+                """, new { batchId }, tx, cancellationToken: ct));
             bool followUp = false;
+            long? followUpOf = null;
+            long? queuedRun = null;
             if (last is { } l)
             {
                 if (l.Status is "succeeded" or "succeeded_with_quarantine")
@@ -118,20 +170,57 @@ public sealed partial class BatchRunner
                     // the batch is done and nothing changes.
                     if (await PendingAsync(conn, tx, batchId, ct) == 0) return (l.RunId, true);
                     followUp = true;
+                    followUpOf = l.RunId;
+                }
+                else if (l.Status == "queued" && !l.Started)
+                {
+                    // Queued by a trigger: start it now (a follow-up when the batch's last started run succeeded).
+                    queuedRun = l.RunId;
+                    followUpOf = await conn.ExecuteScalarAsync<long?>(new CommandDefinition(
+                        """
+                        SELECT run_id FROM run WHERE batch_id = @batchId AND started_at IS NOT NULL AND run_id < @runId
+                          AND status IN ('succeeded', 'succeeded_with_quarantine')
+                          AND run_id = (SELECT max(run_id) FROM run WHERE batch_id = @batchId AND started_at IS NOT NULL AND run_id < @runId)
+                        """, new { batchId, runId = l.RunId }, tx, cancellationToken: ct));
+                    followUp = followUpOf is not null;
                 }
                 else
                 {
+                    string was = l.Status;
+                    string? note = null;
+                    if (l.Status == "running" && l.LeaseLive)
+                    {
+                        bool runnerGone = exclusive && l.LeaseOwner is { } lo && lo.StartsWith(RunLeases.RunnerPrefix, StringComparison.Ordinal);
+                        if (!runnerGone)
+                        {
+                            throw new RunBusyException(
+                                $"run {l.RunId} of batch {batchId} is running: {l.LeaseOwner ?? "its owner"} renewed its lease at "
+                                + $"{l.LeaseRenewedAt:yyyy-MM-dd HH:mm:ss} UTC; this command changed nothing");
+                        }
+                        // A runner holds the batch lock for its whole run; this process has it, so that runner is gone.
+                        note = $"owner {l.LeaseOwner} is gone (the batch's lock was free); taken over by {leaseOwner}";
+                    }
+                    else if (l.Status == "running")
+                    {
+                        note = $"owner {l.LeaseOwner ?? "(unknown)"} stopped renewing its lease at {l.LeaseRenewedAt:yyyy-MM-dd HH:mm:ss} UTC; taken over by {leaseOwner}";
+                    }
+                    if (note is not null) was = "interrupted: " + note;
                     await conn.ExecuteAsync(new CommandDefinition(
-                        """
-                        UPDATE run SET status = 'running', attempt = attempt + 1, started_at = @now, finished_at = NULL, error = NULL
+                        $"""
+                        UPDATE run SET status = 'running', attempt = attempt + 1, started_at = @now, finished_at = NULL, error = NULL,
+                            interrupted_at = CASE WHEN @note::text IS NULL THEN interrupted_at ELSE clock_timestamp() END,
+                            interrupt_reason = coalesce(@note, interrupt_reason),
+                            registry_snapshot_id = coalesce(registry_snapshot_id, (SELECT max(snapshot_id) FROM registry_snapshot)),
+                            registry_as_of = coalesce(registry_as_of, @asOf::date),
+                            {RunLeases.StartLeaseSql}
                         WHERE run_id = @runId
-                        """, new { now, runId = l.RunId }, tx, cancellationToken: ct));
+                        """, new { now, runId = l.RunId, note, leaseOwner, leaseMs, asOf = Staging.RegistryDates.InChina(now).ToDateTime(TimeOnly.MinValue) }, tx, cancellationToken: ct));
                     await tx.CommitAsync(ct);
                     // The partition count is the run's own (its checkpoints are per partition): say so when asked for another.
                     string kept = options.PartitionsGiven && options.Partitions != l.Partitions
                         ? $"; it keeps its {l.Partitions} partitions (--partitions {options.Partitions} applies to a new run only)"
                         : $"; {l.Partitions} partitions";
-                    RunLog.Resuming(_log, l.RunId, batchId, l.Status, kept);
+                    RunLog.Resuming(_log, l.RunId, batchId, was, kept);
                     return (l.RunId, false);
                 }
             }
@@ -143,16 +232,39 @@ public sealed partial class BatchRunner
                     SELECT (SELECT count(*) FROM staging_claim WHERE batch_id = @batchId)
                          + (SELECT count(*) FROM staging_reject WHERE batch_id = @batchId AND kind = 'claim' AND NOT refused)
                     """, new { batchId }, tx, cancellationToken: ct));
-                if (claims == 0) throw new RunFailedException($"batch {batchId} has no claims in staging (load it first)");
+                if (claims == 0)
+                {
+                    // Leave a visible record with the reason (the dashboard's run list), then say it.
+                    string reason = NoClaimsReason(batchId);
+                    await RecordStartFailureAsync(conn, tx, batchId, queuedRun, options, reason, now, ct);
+                    await tx.CommitAsync(ct);
+                    throw new RunFailedException(reason);
+                }
             }
             try
             {
-                long runId = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
-                    """
-                    INSERT INTO run (batch_id, status, partitions, requested_by, created_at, started_at, follow_up_of)
-                    VALUES (@batchId, 'running', @partitions, @requestedBy, @now, @now, @followUpOf) RETURNING run_id
-                    """, new { batchId, partitions = options.Partitions, requestedBy = options.RequestedBy, now,
-                        followUpOf = followUp ? last!.Value.RunId : (long?)null }, tx, cancellationToken: ct));
+                var args = new
+                {
+                    batchId, partitions = options.Partitions, requestedBy = options.RequestedBy, now, followUpOf, leaseOwner, leaseMs,
+                    asOf = Staging.RegistryDates.InChina(now).ToDateTime(TimeOnly.MinValue), queuedRun,
+                };
+                long runId = queuedRun is not null
+                    ? await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+                        $"""
+                        UPDATE run SET status = 'running', partitions = @partitions, started_at = @now, follow_up_of = @followUpOf,
+                            registry_snapshot_id = (SELECT max(snapshot_id) FROM registry_snapshot), registry_as_of = @asOf::date,
+                            {RunLeases.StartLeaseSql}
+                        WHERE run_id = @queuedRun RETURNING run_id
+                        """, args, tx, cancellationToken: ct))
+                    : await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+                        $"""
+                        INSERT INTO run (batch_id, status, partitions, requested_by, created_at, started_at, follow_up_of,
+                                         registry_snapshot_id, registry_as_of, lease_owner, lease_renewed_at, lease_expires_at)
+                        VALUES (@batchId, 'running', @partitions, @requestedBy, @now, @now, @followUpOf,
+                                (SELECT max(snapshot_id) FROM registry_snapshot), @asOf::date, @leaseOwner, clock_timestamp(),
+                                clock_timestamp() + @leaseMs * interval '1 millisecond')
+                        RETURNING run_id
+                        """, args, tx, cancellationToken: ct));
                 await conn.ExecuteAsync(new CommandDefinition(
                     """
                     INSERT INTO run_partition (run_id, part_no, status, claims_total, updated_at)
@@ -165,7 +277,7 @@ public sealed partial class BatchRunner
                     """, new { runId, batchId, partitions = options.Partitions, now, followUp }, tx, commandTimeout: 0, cancellationToken: ct));
                 await QuarantineLoadRejectsAsync(conn, tx, runId, batchId, ct);
                 await tx.CommitAsync(ct);
-                if (followUp) RunLog.FollowUpCreated(_log, runId, batchId, last!.Value.RunId, options.Partitions);
+                if (followUp) RunLog.FollowUpCreated(_log, runId, batchId, followUpOf!.Value, options.Partitions);
                 else RunLog.Created(_log, runId, batchId, options.Partitions);
                 return (runId, false);
             }
@@ -175,6 +287,28 @@ public sealed partial class BatchRunner
             }
         }
     }
+
+    /// <summary>Why a batch with nothing staged cannot run.</summary>
+    public static string NoClaimsReason(string batchId) =>
+        $"batch {batchId} has no claims in staging (never loaded, or not this id): load it first (batchsettle load --claims …)";
+
+    /// <summary>
+    /// The record of a run that could not start: the queued run a trigger made, or a new row, 'failed' with the reason
+    /// and never started (started_at null), so it neither seals the batch nor counts as its run.
+    /// </summary>
+    internal static Task RecordStartFailureAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string batchId, long? queuedRun,
+        BatchRunOptions options, string reason, DateTimeOffset now, CancellationToken ct) =>
+        queuedRun is { } q
+            ? conn.ExecuteAsync(new CommandDefinition(
+                "UPDATE run SET status = 'failed', finished_at = @now, error = @reason WHERE run_id = @q",
+                new { now, reason, q }, tx, cancellationToken: ct))
+            : conn.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO run (batch_id, status, partitions, requested_by, created_at, finished_at, error)
+                VALUES (@batchId, 'failed', @partitions, @requestedBy, @now, @now, @reason)
+                """, new { batchId, partitions = options.Partitions, requestedBy = options.RequestedBy, now, reason }, tx, cancellationToken: ct));
+
+    private sealed record LastRun(long RunId, string Status, int Partitions, bool Started, string? LeaseOwner, bool LeaseLive, DateTime? LeaseRenewedAt);
 
     /// <summary>
     /// What a follow-up run of the batch would have to do: staged claims without a result plus rows rejected at load

@@ -59,17 +59,26 @@ internal static class PartitionStream
             AND {Part("c.psn_hash", partitions, partNo)} {After("c.psn_no", checkpoint)})
         """;
 
-    /// <summary>The partition's registry rows (every year, and v2 both insutypes of a year) in psn_no order; the reader
-    /// picks among one person's rows, so their order within (psn_no, year) does not matter (the stream index has none).</summary>
-    public static string PersonsSql(int partitions, int partNo, string? checkpoint) =>
+    /// <summary>The registry a run settles against (migration 074): versions loaded up to snapshot
+    /// <paramref name="SnapshotId"/> and dated up to <paramref name="AsOf"/> (YYYY-MM-DD); null = no bound.</summary>
+    public sealed record Registry(long? SnapshotId, string? AsOf);
+
+    /// <summary>The partition's registry rows (every year, and v2 both insutypes of a year) in psn_no order, each key's
+    /// version in force for the run's registry (issue 13: the latest as_of, then the latest load, within the run's
+    /// bounds); the reader picks among one person's rows, so their order within (psn_no, year) does not matter.</summary>
+    public static string PersonsSql(int partitions, int partNo, string? checkpoint, Registry? registry = null) =>
         $"""
         COPY (
-          SELECT p.psn_no, p.year, p.admdvs, p.insutype, p.brdy, p.enrol_kind, p.paid_date, p.prev_cover_end,
+          SELECT DISTINCT ON (p.psn_no COLLATE "C", p.year, p.insutype)
+                 p.psn_no, p.year, p.admdvs, p.insutype, p.brdy, p.enrol_kind, p.paid_date, p.prev_cover_end,
                  p.broken_years, p.repaired_years, p.continuous_years, p.zero_claim_years, p.large_amount_paid_date,
                  p.hardship, p.assistance_subsidised, p.university, p.maternity_insured, p.arrears_from, p.arrears_paid
-          FROM staging_person p
+          FROM person_version p
           WHERE {Part("p.psn_hash", partitions, partNo)} {After("p.psn_no", checkpoint)}
-          ORDER BY p.psn_no COLLATE "C", p.year
+            {(registry?.SnapshotId is { } s ? $"AND p.snapshot_id <= {s.ToString(CultureInfo.InvariantCulture)}" : "")}
+            {(registry?.AsOf is { } d && DateOnly.TryParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+                ? $"AND p.as_of <= DATE '{d}'" : "")}
+          ORDER BY p.psn_no COLLATE "C", p.year, p.insutype, p.as_of DESC, p.snapshot_id DESC
         ) TO STDOUT (FORMAT BINARY)
         """;
 

@@ -12,7 +12,8 @@ namespace BatchSettle.Data.Staging;
 
 /// <summary>
 /// Loads the contract's persons.csv / claims.csv into staging with binary COPY (through a temp table, so that a row
-/// already loaded with identical content is skipped and one with different content becomes a named reject).
+/// already loaded with identical content is skipped; a claim with different content becomes a named reject, a person
+/// row with different content a new version of the registry, migration 074).
 /// Rows that fail typing go to staging_reject naming file, line, field and reason.
 /// </summary>
 public sealed class StagingLoader
@@ -41,13 +42,22 @@ public sealed class StagingLoader
     /// </summary>
     private const string ClaimOrder = "t.batch_id, t.psn_no COLLATE \"C\", t.enddate, t.setl_id COLLATE \"C\"";
 
-    public Task<LoadResult> LoadPersonsAsync(string path, CancellationToken ct = default) =>
-        LoadAsync(path, "person", "staging_person", StagingColumns.Persons, ["psn_no", "year", "insutype"], ct);
+    /// <summary>Loads a persons file as a registry snapshot dated by <see cref="RegistryDates.Default"/>.</summary>
+    public Task<LoadResult> LoadPersonsAsync(string path, CancellationToken ct = default) => LoadPersonsAsync(path, null, ct);
+
+    /// <summary>
+    /// Loads a persons file as a registry snapshot as of <paramref name="asOf"/> (default: the date in the file's name,
+    /// else today in China Standard Time; <see cref="RegistryDates"/>). A row identical to the version in force at that
+    /// date adds nothing; a changed or new row adds a version (issue 13: never refused for having changed).
+    /// </summary>
+    public Task<LoadResult> LoadPersonsAsync(string path, DateOnly? asOf, CancellationToken ct = default) =>
+        LoadAsync(path, "person", "staging_person", StagingColumns.Persons, ["psn_no", "year", "insutype"], ct, asOf);
 
     public Task<LoadResult> LoadClaimsAsync(string path, CancellationToken ct = default) =>
         LoadAsync(path, "claim", "staging_claim", StagingColumns.Claims, ["setl_id"], ct);
 
-    private async Task<LoadResult> LoadAsync(string path, string kind, string table, ColSpec[] specs, string[] keyCols, CancellationToken ct)
+    private async Task<LoadResult> LoadAsync(string path, string kind, string table, ColSpec[] specs, string[] keyCols, CancellationToken ct,
+        DateOnly? asOf = null)
     {
         if (!File.Exists(path)) throw new LoadException($"{path}: file not found");
         string sourceFile = Path.GetFullPath(path);
@@ -144,6 +154,21 @@ public sealed class StagingLoader
         }
 
         int refused = kind == "claim" ? await RefuseSealedBatchesAsync(conn, tx, sourceFile, rejects, ct) : 0;
+        if (kind == "person")
+        {
+            var snap = await LoadSnapshotAsync(conn, tx, specs, keyCols, sourceFile, asOf ?? RegistryDates.Default(path, loadedAt), loadedAt, rows,
+                rejects.Select(r => r.Line).Distinct().Count(), ct);
+            await InsertRejectsAsync(conn, tx, rejects, loadedAt, ct);
+            await tx.CommitAsync(ct);
+            await conn.ExecuteAsync(new CommandDefinition("SELECT batchsettle_analyze_staging(@table)", new { table }, commandTimeout: 0, cancellationToken: ct));
+            PrintRejects(path, rejects);
+            var pr = new LoadResult(path, rows, (int)(snap.New + snap.Changed), (int)snap.Unchanged + dupInFile, rejects.Select(r => r.Line).Distinct().Count())
+            {
+                New = snap.New, Changed = snap.Changed, Unchanged = snap.Unchanged + dupInFile, AsOf = snap.AsOf, SnapshotId = snap.Id,
+            };
+            _out?.WriteLine($"{path}: {rows} rows, registry snapshot {snap.Id} as of {snap.AsOf:yyyy-MM-dd}: {pr.New} new, {pr.Changed} changed (new versions), {pr.Unchanged} unchanged, {pr.Rejected} rejected");
+            return pr;
+        }
 
         // Rows already in staging under the same key with different content: named rejects, not loaded.
         string tContent = string.Join(", ", specs.Where(s => !keyCols.Contains(s.Name)).Select(s => "t." + s.Name));
@@ -181,6 +206,59 @@ public sealed class StagingLoader
         var result = new LoadResult(path, rows, inserted, already, rejects.Select(r => r.Line).Distinct().Count());
         LoadLog.Loaded(_log, path, rows, inserted, already, result.Rejected);
         return result;
+    }
+
+    private sealed record Snapshot(long Id, DateOnly AsOf, long New, long Changed, long Unchanged);
+
+    /// <summary>
+    /// The persons in tmp_load as registry snapshot <c>as_of</c> (migration 074): each row compared with its key's
+    /// version in force at that date — unchanged adds nothing; new or changed adds a version to person_version, and
+    /// becomes staging_person's current row unless a later-dated version is already there.
+    /// </summary>
+    private static async Task<Snapshot> LoadSnapshotAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ColSpec[] specs, string[] keyCols,
+        string sourceFile, DateOnly asOf, DateTimeOffset loadedAt, int rows, int rejected, CancellationToken ct)
+    {
+        var asOfParam = asOf.ToDateTime(TimeOnly.MinValue);
+        long id = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+            "INSERT INTO registry_snapshot (as_of, source_file, loaded_at, rows_read, rows_rejected) VALUES (@asOf::date, @sourceFile, @loadedAt, @rows, @rejected) RETURNING snapshot_id",
+            new { asOf = asOfParam, sourceFile, loadedAt, rows, rejected }, tx, cancellationToken: ct));
+        string[] content = [.. specs.Where(s => !keyCols.Contains(s.Name)).Select(s => s.Name)];
+        string cols = string.Join(", ", specs.Select(s => s.Name)) + ", psn_hash, source_file, source_line, loaded_at";
+        string tCols = string.Join(", ", cols.Split(", ").Select(c => "t." + c));
+        await conn.ExecuteAsync(new CommandDefinition(
+            $"""
+            CREATE TEMP TABLE tmp_snapshot ON COMMIT DROP AS
+            SELECT t.*, CASE WHEN v.psn_no IS NULL THEN 'new'
+                             WHEN ({string.Join(", ", content.Select(c => "t." + c))}) IS DISTINCT FROM ({string.Join(", ", content.Select(c => "v." + c))}) THEN 'changed'
+                             ELSE 'unchanged' END AS cls
+            FROM tmp_load t
+            LEFT JOIN LATERAL (
+                SELECT * FROM person_version v
+                WHERE v.psn_no = t.psn_no AND v.year = t.year AND v.insutype = t.insutype AND v.as_of <= @asOf::date
+                ORDER BY v.as_of DESC, v.snapshot_id DESC LIMIT 1) v ON true
+            """, new { asOf = asOfParam }, tx, commandTimeout: 0, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO person_version ({cols}, as_of, snapshot_id)
+            SELECT {tCols}, @asOf::date, @id FROM tmp_snapshot t WHERE t.cls <> 'unchanged' ORDER BY t.source_line
+            """, new { asOf = asOfParam, id }, tx, commandTimeout: 0, cancellationToken: ct));
+        string update = string.Join(", ", cols.Split(", ").Where(c => !keyCols.Contains(c)).Append("as_of").Append("snapshot_id").Select(c => $"{c} = excluded.{c}"));
+        await conn.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO staging_person ({cols}, as_of, snapshot_id)
+            SELECT {tCols}, @asOf::date, @id FROM tmp_snapshot t WHERE t.cls <> 'unchanged' ORDER BY t.source_line
+            ON CONFLICT (psn_no, year, insutype) DO UPDATE SET {update}
+            WHERE staging_person.as_of IS NULL OR (staging_person.as_of, staging_person.snapshot_id) <= (excluded.as_of, excluded.snapshot_id)
+            """, new { asOf = asOfParam, id }, tx, commandTimeout: 0, cancellationToken: ct));
+        var counts = await conn.QuerySingleAsync<(long New, long Changed, long Unchanged)>(new CommandDefinition(
+            """
+            UPDATE registry_snapshot s SET rows_new = c.n, rows_changed = c.ch, rows_unchanged = c.u
+            FROM (SELECT count(*) FILTER (WHERE cls = 'new') AS n, count(*) FILTER (WHERE cls = 'changed') AS ch,
+                         count(*) FILTER (WHERE cls = 'unchanged') AS u FROM tmp_snapshot) c
+            WHERE s.snapshot_id = @id
+            RETURNING c.n, c.ch, c.u
+            """, new { id }, tx, cancellationToken: ct));
+        return new Snapshot(id, asOf, counts.New, counts.Changed, counts.Unchanged);
     }
 
     /// <summary>Longest identifier (batch_id, setl_id, psn_no, reversal_of): they are index keys.</summary>
@@ -222,7 +300,7 @@ public sealed class StagingLoader
         {
             await conn.ExecuteAsync(new CommandDefinition(Runs.BatchLock.StagingSql, new { batchId }, tx, cancellationToken: ct));
             var last = await conn.QueryFirstOrDefaultAsync<(long RunId, string Status)?>(new CommandDefinition(
-                "SELECT run_id, status FROM run WHERE batch_id = @batchId ORDER BY run_id DESC LIMIT 1", new { batchId }, tx, cancellationToken: ct));
+                "SELECT run_id, status FROM run WHERE batch_id = @batchId AND started_at IS NOT NULL ORDER BY run_id DESC LIMIT 1", new { batchId }, tx, cancellationToken: ct));
             if (last is not { } l) continue;
             if (l.Status is "succeeded" or "succeeded_with_quarantine")
             {
