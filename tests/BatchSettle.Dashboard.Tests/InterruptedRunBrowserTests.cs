@@ -38,6 +38,8 @@ public sealed class InterruptedRunBrowserTests(DashboardFixture fixture)
             HttpCredentials = new() { Username = DashboardFactory.Operator, Password = DashboardFactory.Password },
             ViewportSize = new() { Width = 1280, Height = 900 },
         });
+        // Our pages are in Chinese by default; this test reads their English (the switch: DashboardUiBrowserTests).
+        await context.AddInitScriptAsync("localStorage.setItem('batchsettle.lang', 'en')");
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
 
