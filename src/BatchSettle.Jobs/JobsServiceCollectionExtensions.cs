@@ -37,7 +37,7 @@ public static class JobsServiceCollectionExtensions
         // Hangfire's AutomaticRetry on each job.
         services.TryAddSingleton(sp => new BatchRunner(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>(),
-            Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<BatchRunner>(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()),
+            sp.GetService<Microsoft.Extensions.Logging.ILogger<BatchRunner>>(),
             retry: sp.GetRequiredService<WorkerResilience>().Pipeline));
         services.TryAddSingleton<IRunCoordinator, DataRunCoordinator>();
         services.TryAddSingleton<RunFinaliser>();

@@ -13,8 +13,10 @@ namespace BatchSettle.Cli.Tests;
 /// output parses (load, run, reconcile, explain, status, params list), the run's breakdown counts a small hand-made
 /// batch exactly, and <c>trigger --wait</c> follows a real worker's run to its end and exits with its result.
 /// The batch 210500-2025-03: P1 (Benxi resident) one settled claim; E1 (Benxi employee) two tertiary admissions
-/// settled with BX-EMP-01's assumed inpatient parameters (POLICY.md §6.2, params 26–31 "assumed"); N1 for a person
-/// with no registry row: rejected EL-01; Q1 whose parts do not add up to medfee_sumamt: quarantined (BAD-INPUT).
+/// settled with BX-EMP-01's assumed inpatient parameters (POLICY.md §6.2, params 26–31 "assumed"); R1, P1 claiming as
+/// an employee (P1 has only a resident row): rejected EL-01; N1 for a person with no registry row and Q1 whose parts
+/// do not add up to medfee_sumamt: quarantined by the claim validator. P1A's critical-illness step cites CI-03's
+/// assumed ci.ratio, so three settlements used an assumed parameter.
 /// </summary>
 public sealed class CliProcessTests : IAsyncLifetime
 {
@@ -88,6 +90,7 @@ public sealed class CliProcessTests : IAsyncLifetime
             $"{Batch},E1A,E1,210500,310,21,H1,3,general,true,local,true,,2025-03-05,2025-03-08,3,I10,,,false,false,10000.00,0,0,0,10000.00,",
             $"{Batch},E1B,E1,210500,310,21,H1,3,general,true,local,true,,2025-03-20,2025-03-22,2,I10,,,false,false,5000.00,0,0,0,5000.00,",
             $"{Batch},N1,NOBODY,210500,390,21,H1,3,general,true,local,true,,2025-03-10,2025-03-10,1,I10,,,false,false,500.00,0,0,0,500.00,",
+            $"{Batch},R1,P1,210500,310,21,H1,3,general,true,local,true,,2025-03-11,2025-03-11,1,I10,,,false,false,500.00,0,0,0,500.00,",
             $"{Batch},Q1,P1,210500,390,21,H1,3,general,true,local,true,,2025-03-15,2025-03-15,1,I10,,,false,false,100.00,0,0,0,50.00,");
         var load = await CliAsync("load", "--persons", persons, "--claims", claims, "--json");
         Assert.True(load.Code == 0, load.Out + load.Err);
@@ -95,7 +98,7 @@ public sealed class CliProcessTests : IAsyncLifetime
         var files = doc.RootElement.GetProperty("loaded");
         Assert.Equal(2, files.GetArrayLength());
         Assert.Equal(2, files[0].GetProperty("inserted").GetInt32());
-        Assert.Equal(5, files[1].GetProperty("inserted").GetInt32());
+        Assert.Equal(6, files[1].GetProperty("inserted").GetInt32());
     }
 
     [Fact]
@@ -133,26 +136,29 @@ public sealed class CliProcessTests : IAsyncLifetime
         {
             var summary = doc.RootElement.GetProperty("summary");
             Assert.Equal("succeeded_with_quarantine", summary.GetProperty("status").GetString());
-            Assert.Equal(5, summary.GetProperty("claims").GetInt64());
+            Assert.Equal(6, summary.GetProperty("claims").GetInt64());
             Assert.Equal(3, summary.GetProperty("settled").GetInt64());
             Assert.Equal(1, summary.GetProperty("rejected").GetInt64());
-            Assert.Equal(1, summary.GetProperty("quarantined").GetInt64());
-            Assert.Equal(2, summary.GetProperty("assumedParams").GetInt64());
+            Assert.Equal(2, summary.GetProperty("quarantined").GetInt64());
+            Assert.Equal(3, summary.GetProperty("assumedParams").GetInt64());
             var breakdown = doc.RootElement.GetProperty("breakdown");
             var rejected = breakdown.GetProperty("rejected");
             Assert.Equal(1, rejected.GetArrayLength());
             Assert.Equal("EL-01", rejected[0].GetProperty("reason").GetString());
             Assert.Equal(1, rejected[0].GetProperty("count").GetInt64());
-            var quarantined = breakdown.GetProperty("quarantined");
-            Assert.Equal(1, quarantined.GetArrayLength());
-            Assert.Equal(BatchSettle.Core.Settlement.Reasons.Identity, quarantined[0].GetProperty("reason").GetString());
-            Assert.Equal(1, quarantined[0].GetProperty("count").GetInt64());
-            // Both employee admissions used BX-EMP-01's assumed tertiary parameters; nothing else was assumed.
-            var assumed = breakdown.GetProperty("assumed").EnumerateArray().ToList();
-            Assert.NotEmpty(assumed);
-            Assert.All(assumed, a => Assert.Equal("BX-EMP-01", a.GetProperty("ruleId").GetString()));
-            Assert.All(assumed, a => Assert.Equal(2, a.GetProperty("count").GetInt64()));
-            Assert.Contains(assumed, a => a.GetProperty("key").GetString() == "ip.ratio/tertiary");
+            // Reasons without the claim's values: the two quarantines are two reasons, one each.
+            var quarantined = breakdown.GetProperty("quarantined").EnumerateArray()
+                .Select(q => (q.GetProperty("reason").GetString(), q.GetProperty("count").GetInt64())).OrderBy(q => q.Item1, StringComparer.Ordinal).ToList();
+            Assert.Equal(
+                [("medfee_sumamt: medfee_sumamt N <> fulamt_ownpay_amt + overlmt_selfpay + preselfpay_amt + inscp_scp_amt = N", 1L),
+                 ("psn_no: unknown person '…': no staging_person row", 1L)],
+                quarantined);
+            // Both employee admissions used BX-EMP-01's assumed tertiary deductible and ratio; P1A CI-03's ratio.
+            var assumed = breakdown.GetProperty("assumed").EnumerateArray()
+                .Select(a => (a.GetProperty("key").GetString(), a.GetProperty("ruleId").GetString(), a.GetProperty("count").GetInt64())).ToList();
+            Assert.Equal(
+                [("ip.dedc/tertiary", "BX-EMP-01", 2L), ("ip.ratio/tertiary", "BX-EMP-01", 2L), ("ci.ratio", "CI-03", 1L)],
+                assumed);
         }
 
         // The text summary explains itself the same way.

@@ -19,7 +19,7 @@ public sealed record AssumedCount(string Key, string RuleId, long Count);
 /// settlement. A settlement citing two assumed parameters counts under both, so the assumed counts can add up to more
 /// than run.assumed_params.
 /// </summary>
-public sealed record RunBreakdown(IReadOnlyList<ReasonCount> Rejected, IReadOnlyList<ReasonCount> Quarantined, IReadOnlyList<AssumedCount> Assumed)
+public sealed partial record RunBreakdown(IReadOnlyList<ReasonCount> Rejected, IReadOnlyList<ReasonCount> Quarantined, IReadOnlyList<AssumedCount> Assumed)
 {
     public static readonly RunBreakdown Empty = new([], [], []);
 
@@ -66,13 +66,40 @@ public sealed record RunBreakdown(IReadOnlyList<ReasonCount> Rejected, IReadOnly
         }
 
         return new RunBreakdown(
-            [.. reasons.Where(r => r.Status == "rejected").Select(r => new ReasonCount(r.Reason ?? "(no reason)", r.Count))],
-            [.. reasons.Where(r => r.Status == "quarantined").Select(r => new ReasonCount(r.Reason ?? "(no reason)", r.Count))],
+            Grouped(reasons.Where(r => r.Status == "rejected")),
+            Grouped(reasons.Where(r => r.Status == "quarantined")),
             [.. perParam.Select(kv => (P: assumedParams[kv.Key], N: kv.Value))
                 .GroupBy(x => (Key: x.P.Qualifier.Length == 0 ? x.P.Key : $"{x.P.Key}/{x.P.Qualifier}", x.P.RuleId))
                 .Select(g => new AssumedCount(g.Key.Key, g.Key.RuleId, g.Sum(x => x.N)))
                 .OrderByDescending(a => a.Count).ThenBy(a => a.Key, StringComparer.Ordinal)]);
     }
+
+    /// <summary>
+    /// A reason without the claim's own values, so that claims quarantined for the same thing count together: quoted
+    /// values become '…', dates YYYY-MM-DD, amounts and counts N ("medfee_sumamt N &lt;&gt; … = N", "unknown person '…'").
+    /// Rule ids (EL-01, BX-EMP-01) are kept: a number glued to a letter or hyphen is not a value.
+    /// </summary>
+    public static string Normalize(string? reason)
+    {
+        if (string.IsNullOrEmpty(reason)) return "(no reason)";
+        string r = QuotedValue().Replace(reason, "'…'");
+        r = DateValue().Replace(r, "YYYY-MM-DD");
+        return NumberValue().Replace(r, "N");
+    }
+
+    private static List<ReasonCount> Grouped(IEnumerable<(string Status, string? Reason, long Count)> rows) =>
+        [.. rows.GroupBy(r => Normalize(r.Reason), StringComparer.Ordinal)
+            .Select(g => new ReasonCount(g.Key, g.Sum(r => r.Count)))
+            .OrderByDescending(r => r.Count).ThenBy(r => r.Reason, StringComparer.Ordinal)];
+
+    [System.Text.RegularExpressions.GeneratedRegex("'[^']*'")]
+    private static partial System.Text.RegularExpressions.Regex QuotedValue();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b\d{4}-\d{2}-\d{2}\b")]
+    private static partial System.Text.RegularExpressions.Regex DateValue();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w-])-?\d[\d,]*(?:\.\d+)?(?![\w-])")]
+    private static partial System.Text.RegularExpressions.Regex NumberValue();
 
     /// <summary>The breakdown as lines for the run summary (indented like <see cref="RunSummary.Format"/>); empty when there is nothing to explain.</summary>
     public string Format(int maxLines = 10)

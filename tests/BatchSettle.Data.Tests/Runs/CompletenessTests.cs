@@ -23,7 +23,7 @@ public sealed class CompletenessTests(PostgresFixture pg)
         var (persons, claims) = data.Standard(12);
         await using var ds = await pg.NewDatabaseAsync();
         var output = new StringWriter();
-        var loader = new StagingLoader(ds, Time, output);
+        var loader = new StagingLoader(ds, Time, new WriterLogger(output));
         await loader.LoadPersonsAsync(persons);
         await loader.LoadClaimsAsync(claims);
         var runner = new BatchRunner(ds, Time);
@@ -199,7 +199,7 @@ public sealed class CompletenessTests(PostgresFixture pg)
         Assert.Equal("failed", (await new BatchRunner(ds, Time).RunBatchAsync(TestData.Batch, crash)).Status);
         var log = new StringWriter();
 
-        var resumed = await new BatchRunner(ds, Time, log).RunBatchAsync(TestData.Batch, new BatchRunOptions { Partitions = 7, PartitionsGiven = true });
+        var resumed = await new BatchRunner(ds, Time, new WriterLogger(log)).RunBatchAsync(TestData.Batch, new BatchRunOptions { Partitions = 7, PartitionsGiven = true });
 
         Assert.True(resumed.Succeeded);
         Assert.Contains("keeps its 2 partitions", log.ToString(), StringComparison.Ordinal);

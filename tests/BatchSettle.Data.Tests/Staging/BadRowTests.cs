@@ -38,7 +38,7 @@ public sealed class BadRowTests(PostgresFixture pg)
         await File.WriteAllBytesAsync(claims, [.. lines.SelectMany(l => l.Concat("\n"u8.ToArray()))]);
         await using var ds = await pg.NewDatabaseAsync();
         var output = new StringWriter();
-        var loader = new StagingLoader(ds, Time, output);
+        var loader = new StagingLoader(ds, Time, new WriterLogger(output));
         await loader.LoadPersonsAsync(persons);
 
         var load = await loader.LoadClaimsAsync(claims);
