@@ -56,6 +56,10 @@ public static class CliApp
                                                         科目余额表, 会社保01表, 会社保02表 per fund book
           finance-export --admdvs A --period YYYY-MM --out DIR
                                                         every finance workbook of the period as XLSX
+          simulate --admdvs A --year Y --params draft.csv [--name N] [--through YYYY-MM] [--partitions N] [--parallel N] [--csv F] [--json]
+                                                        re-settle the region-year under policy in force and policy + draft; report the cost
+          simulate --list | --report ID [--csv F] [--json] | --drop ID
+                                                        stored simulations; one's report; delete one
         database: env BATCHSETTLE_DB (a connection string); without it a private PostgreSQL under <checkout>/.data/pg
         """;
 
@@ -110,6 +114,7 @@ public static class CliApp
                 "finance-export" => await FinanceCommand.ExportAsync(CliArgs.Parse(rest), o, clock, ct),
                 "worker" => await WorkerCommand.RunAsync(rest.ToArray(), ct),
                 "trigger" => await WorkerCommand.TriggerAsync(rest.ToArray(), o, ct),
+                "simulate" => await SimulateCommand.RunAsync(CliArgs.Parse(rest, "list", "json"), o, clock, ct),
                 _ => throw new UsageException($"unknown verb '{args[0]}'"),
             };
         }
