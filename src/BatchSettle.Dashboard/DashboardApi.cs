@@ -27,6 +27,7 @@ internal static partial class DashboardApi
         api.MapGet("/runs/{runId:long}/quarantine", GetQuarantine);
         api.MapGet("/audit", GetAudit);
         api.MapGet("/settlements/{setlId}", GetSettlement);
+        MapSimulations(api);
 
         var act = api.MapGroup("").RequireAuthorization(DashboardRoles.ActPolicy).AddEndpointFilter<SameOriginFilter>();
         act.MapPost("/batches/{batchId}/trigger", TriggerBatch);

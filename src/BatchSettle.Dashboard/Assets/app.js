@@ -382,6 +382,7 @@ async function route() {
     else if (parts[0] === 'runs') await runs(params);
     else if (parts[0] === 'audit') await audit(params);
     else if (parts[0] === 'explain') await explain(parts[1] ? decodeURIComponent(parts[1]) : '');
+    else if (parts[0] === 'simulations' && window.simulationPage) await window.simulationPage(parts[1]); // simulation.js
     else view(el('h1', {}, 'Not found'));
   } catch (e) {
     view(el('h1', {}, 'Something went wrong'), el('p', { class: 'err' }, String(e.message || e)));

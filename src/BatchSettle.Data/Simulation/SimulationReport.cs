@@ -265,7 +265,15 @@ public sealed class SimulationReport
         }
         sb.Append(CultureInfo.InvariantCulture, $"base {Yuan(s.Base)}, amount {Yuan(s.Amount)}");
         if (s.Slot >= 0 && (s.SlotBefore != 0 || s.SlotAfter != 0))
-            sb.Append(CultureInfo.InvariantCulture, $", {(s.Slot < AccSlot.Names.Count ? AccSlot.Names[s.Slot] : "slot " + s.Slot.ToString(CultureInfo.InvariantCulture))} {Yuan(s.SlotBefore)}→{Yuan(s.SlotAfter)}");
+        {
+            string slot = s.Slot < AccSlot.Names.Count ? AccSlot.Names[s.Slot] : "slot " + s.Slot.ToString(CultureInfo.InvariantCulture);
+            // Money slots in yuan; counters and flags (admissions, alerts raised, resets, lane keys) as they are.
+            bool money = slot.EndsWith("_paid", StringComparison.Ordinal) || slot.EndsWith("_base", StringComparison.Ordinal)
+                         || slot.EndsWith("_burden", StringComparison.Ordinal) || slot.EndsWith("_used", StringComparison.Ordinal)
+                         || slot == "basic_fund_paid_all";
+            if (money) sb.Append(CultureInfo.InvariantCulture, $", {slot} {Yuan(s.SlotBefore)}→{Yuan(s.SlotAfter)}");
+            else sb.Append(CultureInfo.InvariantCulture, $", {slot} {s.SlotBefore}→{s.SlotAfter}");
+        }
         return sb.ToString();
     }
 

@@ -91,14 +91,14 @@ public sealed class Simulator(NpgsqlDataSource dataSource, TimeProvider time, Te
             await runner.SimulateSideAsync(simId, 1, new SettlementEngine(draftSet), request.Admdvs, from, to, options, ct);
             long draftMs = (long)Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             log?.WriteLine($"simulation {simId}: draft settled in {draftMs} ms");
-            var report = await SimulationReport.BuildAsync(dataSource, simId, baselineSet, draftSet, draft, ct: ct);
             await using var conn = await dataSource.OpenConnectionAsync(ct);
             await conn.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE simulation SET status = 'done', finished_at = @now, baseline_ms = @baselineMs, draft_ms = @draftMs,
-                       report = @report::jsonb
-                WHERE sim_id = @simId
-                """, new { now = time.GetUtcNow(), baselineMs, draftMs, report = report.ToJson(), simId }, cancellationToken: ct));
+                "UPDATE simulation SET baseline_ms = @baselineMs, draft_ms = @draftMs WHERE sim_id = @simId",
+                new { baselineMs, draftMs, simId }, cancellationToken: ct));
+            var report = await SimulationReport.BuildAsync(dataSource, simId, baselineSet, draftSet, draft, ct: ct);
+            await conn.ExecuteAsync(new CommandDefinition(
+                "UPDATE simulation SET status = 'done', finished_at = @now, report = @report::jsonb WHERE sim_id = @simId",
+                new { now = time.GetUtcNow(), report = report.ToJson(), simId }, cancellationToken: ct));
             return simId;
         }
         catch (Exception e)
