@@ -26,6 +26,7 @@ public sealed class VerbHelpTests
     [InlineData("outstanding")]
     [InlineData("report")]
     [InlineData("finance-export")]
+    [InlineData("simulate")]
     public async Task RunAsync_VerbWithHelp_PrintsItsUsageAndExitsZero(string verb)
     {
         var output = new StringWriter();
