@@ -61,6 +61,16 @@ internal static class CliVerbs
             S("--batch", "the batch id, <admdvs>-<yyyy>-<MM>", "BATCH"), partitions, parallelism, S("--chunk", "claims per chunk (default 10000)", "N"), JsonOption());
         Act(run, "run", (pr, ct) => CliApp.RunBatchAsync(Bag(pr), pr.GetValue(partitions), pr.GetValue(parallelism), c, time, ct));
 
+        // simulate (issue 15): a draft policy's cost, side by side; never touches real results or the ledger
+        var simulate = Verb(root, "simulate", "Re-settle a region-year under the policy in force and under policy + a draft parameter file, into simulation tables only; report what the change costs. Or list, show or drop stored simulations.",
+            "batchsettle simulate --admdvs 210500 --year 2025 --params draft.csv --name \"deductible 600\" --csv report.csv\nbatchsettle simulate --list\nbatchsettle simulate --report 3 --json\nbatchsettle simulate --drop 3",
+            S("--admdvs", "the region", "ADMDVS"), S("--year", "the year", "YYYY"), S("--params", "the draft (params.csv shape, note says draft)", "FILE"),
+            S("--name", "a name for the simulation", "NAME"), S("--through", "last month to re-settle (default December)", "YYYY-MM"),
+            S("--partitions", "partitions per batch (default 4)", "N"), new Option<string>("--parallelism", "--parallel") { Description = "partitions settled at once (default: the processor count)", HelpName = "N" },
+            S("--csv", "also write the report as CSV", "FILE"), F("--list", "the stored simulations"), S("--report", "show a stored simulation's report", "ID"),
+            S("--drop", "delete a simulation's tables and report", "ID"), JsonOption());
+        Act(simulate, "simulate", (pr, ct) => SimulateCommand.RunAsync(Bag(pr), c.Out, time, ct));
+
         // export
         var export = Verb(root, "export", "Results, ledger, alerts of a batch as CSV (r.xlsx: XLSX); CI-06 zero-claim resets per batch or run.",
             "batchsettle export --batch 210500-2025-03 --results r.csv --ledger l.csv --alerts a.csv\nbatchsettle export --run 7 --zero-claim-resets z.csv",

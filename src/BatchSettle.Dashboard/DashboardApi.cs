@@ -31,6 +31,7 @@ internal static partial class DashboardApi
         api.MapGet("/persons/{psnNo}/{year:int}", GetPersonYear);
         api.MapGet("/audit", GetAudit);
         api.MapGet("/settlements/{setlId}", GetSettlement);
+        MapSimulations(api);
 
         var act = api.MapGroup("").RequireAuthorization(DashboardRoles.ActPolicy).AddEndpointFilter<SameOriginFilter>();
         act.MapPost("/batches/{batchId}/trigger", TriggerBatch);

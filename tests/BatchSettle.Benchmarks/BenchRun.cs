@@ -371,6 +371,8 @@ internal static class BenchRun
         await p.WaitForExitAsync();
         var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("E2E ", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"e2e child failed ({p.ExitCode}): {output}");
+        // Issue 15: the child also simulates the same claims (both sides) after its runs; the ratio is logged here.
+        if (output.Split('\n').FirstOrDefault(l => l.StartsWith("SIM ", StringComparison.Ordinal)) is { } sim) Log("simulate (both sides) vs run: " + sim[4..]);
         var kv = line[4..].Split(' ').Select(x => x.Split('=')).ToDictionary(x => x[0], x => x[1]);
         return (long.Parse(kv["claims"], CultureInfo.InvariantCulture), double.Parse(kv["seconds"], CultureInfo.InvariantCulture),
             long.Parse(kv["hwm_kb"], CultureInfo.InvariantCulture), long.Parse(kv["alloc"], CultureInfo.InvariantCulture),

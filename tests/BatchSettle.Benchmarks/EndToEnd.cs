@@ -38,7 +38,43 @@ internal static class EndToEnd
         double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"E2E claims={claims} seconds={sw.Elapsed.TotalSeconds:F3} hwm_kb={PeakRssKb()} alloc={alloc} cpu={cpu:F3}"));
+        if (Environment.GetEnvironmentVariable("BENCH_SIMULATE") != "0") await SimulateAsync(ds, options, sw.Elapsed.TotalSeconds);
         return 0;
+    }
+
+    /// <summary>
+    /// Issue 15: after the real runs, in the same process and on the same claims, a policy simulation of every
+    /// region-year they cover (both sides: policy in force, and policy + a draft restating one row). Prints
+    /// "SIM run_seconds=… sim_seconds=… ratio=…" (settling sides only; the report's queries are not counted). Target:
+    /// ratio ≤ ~2.5. Off with BENCH_SIMULATE=0.
+    /// </summary>
+    private static async Task SimulateAsync(Npgsql.NpgsqlDataSource ds, BatchRunOptions options, double runSeconds)
+    {
+        const string Draft =
+            "id,rule_id,key,qualifier,admdvs,insutype,value,unit,effective_from,effective_to,provenance,citation,note\n"
+            + "900001,BX-IP-05,pool.cap,,210500,,8000000,fen,2025-01-01,2025-12-31,stated,本医保发〔2022〕26号 第三部分,draft: bench (same as in force)\n";
+        List<(string Admdvs, int Year)> regionYears;
+        await using (var c = await ds.OpenConnectionAsync())
+        {
+            regionYears = (await c.QueryAsync<(string, int)>(
+                "SELECT DISTINCT admdvs, extract(year FROM enddate)::int FROM staging_claim WHERE admdvs IN ('210500', '210800') ORDER BY 1, 2")).ToList();
+        }
+        var sim = new BatchSettle.Data.Simulation.Simulator(ds, TimeProvider.System);
+        long ms = 0;
+        foreach (var (admdvs, year) in regionYears)
+        {
+            long id = await sim.RunAsync(new BatchSettle.Data.Simulation.SimulationRequest(admdvs, year, Draft, "bench-draft.csv")
+            {
+                Partitions = options.Partitions,
+                Parallelism = options.Parallelism,
+            });
+            await using var c = await ds.OpenConnectionAsync();
+            ms += await c.ExecuteScalarAsync<long>("SELECT baseline_ms + draft_ms FROM simulation WHERE sim_id = @id", new { id });
+            await sim.DropAsync(id);
+        }
+        double simSeconds = ms / 1000.0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"SIM run_seconds={runSeconds:F3} sim_seconds={simSeconds:F3} ratio={simSeconds / Math.Max(runSeconds, 0.001):F2} region_years={regionYears.Count}"));
     }
 
     /// <summary>VmHWM of this process (kB), from /proc/self/status; 0 where there is none.</summary>

@@ -14,7 +14,7 @@ public sealed class VerbHelpTests
         "load", "run", "export", "explain", "reconcile", "generate", "subsidies", "assist-apply", "dashboard", "worker", "trigger",
         "status", "db", "db stop", "params", "params list", "period", "period list", "period close", "payments", "advance",
         "advance pay", "advance return", "advance offset", "year-end", "statements", "outstanding", "report",
-        "report trial-balance", "report balance-sheet", "report income", "finance-export", "opening-balances", "health",
+        "report trial-balance", "report balance-sheet", "report income", "finance-export", "opening-balances", "health", "simulate",
     };
 
     [Theory]

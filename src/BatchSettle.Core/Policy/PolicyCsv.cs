@@ -21,11 +21,31 @@ public static class PolicyCsv
     private static readonly string[] s_columns = Header.Split(',');
 
     /// <summary>Parses the whole CSV text.</summary>
-    public static IReadOnlyList<PolicyParam> Parse(string text)
+    public static IReadOnlyList<PolicyParam> Parse(string text) => [.. ParseWithLines(text).Select(r => r.Param)];
+
+    /// <summary>
+    /// Parses the whole CSV text, keeping each row's line number (a simulation draft's later checks name it). An error
+    /// is a <see cref="FormatException"/> "<paramref name="source"/> line L, column C (field): why".
+    /// </summary>
+    public static IReadOnlyList<(int Line, PolicyParam Param)> ParseWithLines(string text, string source = "params.csv")
+    {
+        try
+        {
+            return ParseCore(text);
+        }
+        catch (CsvError e)
+        {
+            string field = e.Column >= 1 && e.Column <= s_columns.Length + 1
+                ? $" ({(e.Column <= s_columns.Length ? s_columns[e.Column - 1] : "supersedes")})" : "";
+            throw new FormatException($"{source} line {e.Line}, column {e.Column}{field}: {e.Reason}");
+        }
+    }
+
+    private static List<(int Line, PolicyParam Param)> ParseCore(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..]; // a UTF-8 BOM read as text
-        var result = new List<PolicyParam>();
+        var result = new List<(int Line, PolicyParam Param)>();
         var ids = new HashSet<int>();
         var records = ReadRecords(text);
         if (records.Count == 0) Fail(1, 1, "empty file: header expected");
@@ -89,10 +109,10 @@ public static class PolicyCsv
                 if (old >= id) Fail(line, 14, $"supersedes {old}: a row supersedes an older row (smaller id)");
                 supersedes = old;
             }
-            result.Add(new PolicyParam(id, rule, key, qualifier, region, insu, value, unit, from, to, prov, citation, f[12])
+            result.Add((line, new PolicyParam(id, rule, key, qualifier, region, insu, value, unit, from, to, prov, citation, f[12])
             {
                 Supersedes = supersedes,
-            });
+            }));
         }
         return result;
     }
@@ -192,10 +212,16 @@ public static class PolicyCsv
     }
 
     [DoesNotReturn]
-    private static void Fail(int line, int col, string message) =>
-        throw new FormatException($"params.csv line {line}, column {col}: {message}");
+    private static void Fail(int line, int col, string message) => throw new CsvError(line, col, message);
 
     [DoesNotReturn]
-    private static T Fail<T>(int line, int col, string message) =>
-        throw new FormatException($"params.csv line {line}, column {col}: {message}");
+    private static T Fail<T>(int line, int col, string message) => throw new CsvError(line, col, message);
+
+    /// <summary>Where and why a parse failed; turned into the public FormatException (with the file's name).</summary>
+    private sealed class CsvError(int line, int column, string reason) : Exception(reason)
+    {
+        public int Line { get; } = line;
+        public int Column { get; } = column;
+        public string Reason { get; } = reason;
+    }
 }

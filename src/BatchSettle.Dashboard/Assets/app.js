@@ -554,6 +554,7 @@ async function route() {
     else if (parts[0] === 'audit') await audit(params);
     else if (parts[0] === 'explain') await explain(parts[1] ? decodeURIComponent(parts[1]) : '');
     else if (parts[0] === 'persons') await person(parts[1] ? decodeURIComponent(parts[1]) : '', parts[2] || '');
+    else if (parts[0] === 'simulations' && window.simulationPage) await window.simulationPage(parts[1]); // simulation.js
     // Pages in their own files (finance.js) register here.
     else if (window.BS_PAGES && window.BS_PAGES[parts[0]]) await window.BS_PAGES[parts[0]](parts.slice(1), params);
     else view(el('h1', {}, t('Not found')));

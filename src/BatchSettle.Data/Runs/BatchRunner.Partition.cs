@@ -110,7 +110,7 @@ public sealed partial class BatchRunner
                 using var persons = personsConn.BeginBinaryExport(PartitionStream.PersonsSql(partitions, partNo, checkpoint, registry));
                 using var accs = accConn.BeginBinaryExport(PartitionStream.AccumulatorsSql(checkpoint));
                 var reader = new PartitionReader(claims, persons, accs, reversals, batchId);
-                new PartitionPipeline(this, engine, options, runId, partNo, batchId).Run(reader, ct);
+                new PartitionPipeline(this, engine, options, runId, partNo, new RunTarget(this, runId, batchId, partNo)).Run(reader, ct);
             },
             ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
@@ -133,7 +133,7 @@ public sealed partial class BatchRunner
     /// stays a few blocks and chunks whatever the size of the partition.
     /// </summary>
     private sealed class PartitionPipeline(BatchRunner runner, SettlementEngine engine, BatchRunOptions options,
-        long runId, int partNo, string batchId)
+        long runId, int partNo, ChunkTarget target)
     {
         private const int BlockRows = 1024;
         private const int Blocks = 4;
@@ -263,7 +263,7 @@ public sealed partial class BatchRunner
                     chunk.Clear();
                     free.Add(chunk, token);
                     // An operator's cancel stops the partition at this chunk boundary; what is committed stays.
-                    if (!full.IsCompleted) runner.ThrowIfCancelRequested(runId);
+                    if (!full.IsCompleted) target.AfterCommit();
                 }
             }
             finally
@@ -281,7 +281,7 @@ public sealed partial class BatchRunner
                 {
                     try
                     {
-                        s.Chunk.Commit(s.Conn.Get(), s.RunId, s.BatchId, s.PartNo, s.Runner._time.GetUtcNow());
+                        s.Target.Commit(s.Chunk, s.Conn.Get(), s.Runner._time.GetUtcNow());
                     }
                     catch
                     {
@@ -289,9 +289,33 @@ public sealed partial class BatchRunner
                         throw;
                     }
                 },
-                (Chunk: chunk, Runner: runner, Conn: conn, RunId: runId, BatchId: batchId, PartNo: partNo), token);
+                (Chunk: chunk, Runner: runner, Conn: conn, Target: target), token);
             ChunkTelemetry.Committed(chunkSpan, chunk, runner._time.GetElapsedTime(started));
         }
+    }
+
+    /// <summary>
+    /// Where a partition's chunks go: a run's tables (<see cref="RunTarget"/>) or a simulation's (issue 15,
+    /// <see cref="SimulationTarget"/>). The reader, engine and chunk are the same; only the commit differs.
+    /// </summary>
+    private abstract class ChunkTarget
+    {
+        /// <summary>Commits one chunk on the writer's connection.</summary>
+        public abstract void Commit(Chunk chunk, Npgsql.NpgsqlConnection conn, DateTimeOffset now);
+
+        /// <summary>Between chunks: may stop the partition (a run's cancel request).</summary>
+        public virtual void AfterCommit()
+        {
+        }
+    }
+
+    /// <summary>A run's partition: results, quarantine, ledger, accumulators, alerts and the checkpoint.</summary>
+    private sealed class RunTarget(BatchRunner runner, long runId, string batchId, int partNo) : ChunkTarget
+    {
+        public override void Commit(Chunk chunk, Npgsql.NpgsqlConnection conn, DateTimeOffset now) =>
+            chunk.Commit(conn, runId, batchId, partNo, now);
+
+        public override void AfterCommit() => runner.ThrowIfCancelRequested(runId);
     }
 
     /// <summary>The partition writer's connection, opened on first use and after <see cref="Dispose"/>.</summary>
@@ -494,6 +518,7 @@ public sealed partial class BatchRunner
     private static void NewResult(ref ResultRow r, in ClaimRow row)
     {
         r.ClaimSeq = row.ClaimSeq;
+        r.BatchId = row.BatchId;
         r.SetlId = row.SetlId;
         r.PsnNo = row.PsnNo;
         r.Admdvs = row.Admdvs;

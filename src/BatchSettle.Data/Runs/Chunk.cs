@@ -111,23 +111,64 @@ internal sealed class Chunk
         tx.Commit();
     }
 
+    /// <summary>
+    /// (Simulation, issue 15) Commits the chunk to one side of a simulation: its results to sim_result and its alerts to
+    /// sim_alert (both unlogged), nothing else — no ledger, accumulators, quarantine or checkpoint (a simulation that
+    /// fails is dropped and re-run, never resumed).
+    /// </summary>
+    public void CommitSimulation(NpgsqlConnection conn, long simId, int side)
+    {
+        using var tx = conn.BeginTransaction();
+        WriteResults(conn, simId, null, side);
+        if (Alerts.Count > 0)
+        {
+            using var imp = conn.BeginBinaryImport("COPY sim_alert (sim_id, side, psn_no, year, threshold, burden, setl_id) FROM STDIN (FORMAT BINARY)");
+            foreach (var a in Alerts)
+            {
+                imp.StartRow();
+                imp.Write(simId, NpgsqlDbType.Bigint);
+                imp.Write(side, NpgsqlDbType.Integer);
+                imp.Write(a.PsnNo, NpgsqlDbType.Text);
+                imp.Write(a.Year, NpgsqlDbType.Integer);
+                imp.Write(a.Threshold, NpgsqlDbType.Bigint);
+                imp.Write(a.Burden, NpgsqlDbType.Bigint);
+                imp.Write(a.SetlId, NpgsqlDbType.Text);
+            }
+            imp.Complete();
+        }
+        tx.Commit();
+    }
+
+    /// <summary>sim_result's columns as <see cref="CommitSimulation"/> sends them: a result row's, with the simulation
+    /// id and side in place of run_id.</summary>
+    public const string SimResultColumns =
+        "claim_seq, setl_id, psn_no, batch_id, admdvs, insutype, med_type, fixmedins_code, year, status, reason, "
+        + "medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay, "
+        + "pool_prop_bp, hifmi_pay, hifob_pay, maf_pay, maf_tilted_pay, fund_pay_sumamt, psn_part_amt, assumed_params, "
+        + "reversal_of, alert_threshold, acc_delta, trace, sim_id, superseded_params, side";
+
     private readonly BinaryCopyWriter _copy = new();
 
-    private void WriteResults(NpgsqlConnection conn, long runId, string batchId)
+    /// <summary>Writes the results: to settlement_result under <paramref name="runId"/> and <paramref name="batchId"/>,
+    /// or (<paramref name="side"/> given, batch id null) to sim_result under simulation id <paramref name="runId"/>.</summary>
+    private void WriteResults(NpgsqlConnection conn, long runId, string? batchId, int side = -1)
     {
         if (Claims == 0) return;
         var w = _copy;
-        w.Begin(conn, $"COPY settlement_result ({ResultColumns}) FROM STDIN (FORMAT BINARY)");
+        bool sim = side >= 0;
+        w.Begin(conn, sim
+            ? $"COPY sim_result ({SimResultColumns}) FROM STDIN (FORMAT BINARY)"
+            : $"COPY settlement_result ({ResultColumns}) FROM STDIN (FORMAT BINARY)");
         try
         {
             Span<long> delta = stackalloc long[AccSlot.Count];
             foreach (ref readonly var r in Results)
             {
-                w.StartRow(ResultColumnCount);
+                w.StartRow((short)(sim ? ResultColumnCount + 1 : ResultColumnCount));
                 w.Long(r.ClaimSeq);
                 w.Text(r.SetlId);
                 w.Text(r.PsnNo);
-                w.Text(batchId);
+                w.Text(batchId ?? r.BatchId);
                 w.Text(r.Admdvs);
                 w.Text(r.Insutype);
                 w.Text(r.MedType);
@@ -170,6 +211,7 @@ internal sealed class Chunk
                 else w.Text(_trace.AsSpan(r.TraceStart, r.TraceLength));
                 w.Long(runId);
                 w.Bool(r.SupersededParams);
+                if (sim) w.Int(side);
             }
             w.Complete();
         }

@@ -37,7 +37,7 @@ internal sealed class PartitionReader(
     NpgsqlBinaryExporter persons,
     NpgsqlBinaryExporter accumulators,
     Dictionary<string, (OriginalResult? Original, bool AlreadyReversed)> reversals,
-    string batchId)
+    string? batchId)
 {
     private readonly Cursor<PersonRow> _persons = new(persons, PartitionStream.PersonColumnsAfterKey, static (e, ref p) => PartitionStream.ReadPerson(e, ref p));
     private readonly Cursor<AccumulatorRow> _accs = new(accumulators, 3, static (e, ref a) => PartitionStream.ReadAccumulator(e, ref a));

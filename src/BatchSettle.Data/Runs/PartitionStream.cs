@@ -49,6 +49,31 @@ internal static class PartitionStream
         ) TO STDOUT (FORMAT BINARY)
         """;
 
+    /// <summary>
+    /// (Simulation, issue 15) The partition's claims of region <paramref name="admdvs"/> settled (enddate) from
+    /// <paramref name="from"/> to <paramref name="to"/>, across every batch, in the runner's (psn_no, enddate, setl_id)
+    /// order, so one person's claims of the year are settled in date order in one pass from January; the same
+    /// columns as <see cref="ClaimsSql"/> plus batch_id last (<see cref="Read"/> with a null batch id reads it).
+    /// </summary>
+    public static string SimulationClaimsSql(string admdvs, DateOnly from, DateOnly to, int partitions, int partNo) =>
+        $"""
+        COPY (
+          SELECT c.claim_seq, c.setl_id, c.psn_no, c.admdvs, c.insutype, c.med_type, c.fixmedins_code,
+                 c.hosp_lv, c.fac_kind, c.designated, c.setting, c.in_province, c.transfer_from_lv, c.begndate,
+                 c.enddate, c.bed_days, c.dise_codg, c.special_dise, c.excl_cause, c.emergency, c.approved,
+                 c.medfee_sumamt, c.fulamt_ownpay_amt, c.overlmt_selfpay, c.preselfpay_amt, c.inscp_scp_amt,
+                 c.reversal_of, c.source_file, c.source_line, c.dise_qualified, c.high_value_drug, c.batch_id
+          FROM staging_claim c
+          WHERE c.admdvs = {Literal(admdvs)} AND c.enddate BETWEEN {Literal(from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}
+                AND {Literal(to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))} AND {Part("c.psn_hash", partitions, partNo)}
+          ORDER BY c.psn_no COLLATE "C", c.enddate, c.setl_id COLLATE "C"
+        ) TO STDOUT (FORMAT BINARY)
+        """;
+
+    /// <summary>(Simulation) No stored accumulators: a simulation starts every person's year from zero on January 1.</summary>
+    public const string NoAccumulatorsSql =
+        "COPY (SELECT ''::text, 0::int, NULL::bigint[] WHERE false) TO STDOUT (FORMAT BINARY)";
+
     /// <summary>Whether any claim of the partition past the checkpoint already has a result (then the claims stream
     /// must skip them: a claim that has a result is never settled again).</summary>
     public static string AnySettledSql(string batchId, int partitions, int partNo, string? checkpoint) =>
@@ -129,12 +154,14 @@ internal static class PartitionStream
     /// end. Synchronous on purpose: the reader runs on its own thread. Decoded by hand from the raw COPY stream
     /// (<see cref="BinaryCopyReader"/>); code columns come from the reader's per-column string caches.
     /// </summary>
-    public static bool Read(BinaryCopyReader e, string batchId, ref ClaimRow r)
+    public static bool Read(BinaryCopyReader e, string? batchId, ref ClaimRow r)
     {
         if (!e.NextRow()) return false;
-        if (e.FieldCount != ClaimColumns) throw new FormatException($"claims stream: {e.FieldCount} columns, expected {ClaimColumns}");
+        // A simulation streams a region-year across batches: batch_id is then a last column (batchId null).
+        int expected = batchId is null ? ClaimColumns + 1 : ClaimColumns;
+        if (e.FieldCount != expected) throw new FormatException($"claims stream: {e.FieldCount} columns, expected {expected}");
         r.ClaimSeq = e.Int64();
-        r.BatchId = batchId;
+        r.BatchId = batchId!;
         r.SetlId = e.Text();
         r.PsnNo = e.Text();
         r.Admdvs = e.Code(0);
@@ -165,6 +192,7 @@ internal static class PartitionStream
         r.SourceLine = e.Int32();
         r.DiseQualified = e.Bool();
         r.HighValueDrug = e.Bool();
+        if (batchId is null) r.BatchId = e.Code(12);
         return true;
     }
 

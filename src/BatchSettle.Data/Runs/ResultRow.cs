@@ -10,6 +10,8 @@ internal struct ResultRow
     public long ClaimSeq;
     public string SetlId;
     public string PsnNo;
+    /// <summary>The claim's batch (a run writes its own batch id; a simulation, spanning batches, this).</summary>
+    public string BatchId;
     public string Admdvs;
     public string Insutype;
     public string MedType;
