@@ -37,8 +37,6 @@ public sealed class SimulationBrowserTests(DashboardFixture fixture)
             new SimulationRequest("210500", 2025, Draft, "draft-benxi-2025.csv") { Name = "Benxi 2025: deductible 600, cap 100,000", Partitions = 2 });
 
         await using var factory = new DashboardFactory(db);
-        factory.UseKestrel(0);
-        factory.StartServer();
         var dashboard = DashboardHost.Addresses(factory.Services)[0];
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new()
@@ -53,6 +51,8 @@ public sealed class SimulationBrowserTests(DashboardFixture fixture)
             HttpCredentials = new() { Username = DashboardFactory.Viewer, Password = DashboardFactory.Password },
             ViewportSize = new() { Width = 1440, Height = 1100 },
         });
+        // Our pages are in Chinese by default; this test reads their English (the switch: DashboardUiBrowserTests).
+        await context.AddInitScriptAsync("localStorage.setItem('batchsettle.lang', 'en')");
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
         var errors = new List<string>();

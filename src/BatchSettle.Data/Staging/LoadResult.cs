@@ -19,9 +19,13 @@ public sealed record LoadResult(string File, int Rows, int Inserted, int Already
     public long? SnapshotId { get; init; }
 
     /// <summary>The load's summary line, as the CLI prints it.</summary>
-    public string Format() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"{File}: {Rows} rows, {Inserted} loaded, {AlreadyLoaded} already loaded (skipped), {Rejected} rejected" +
-        (AsOf is { } asOf ? $"; registry as of {asOf:yyyy-MM-dd}: {New} new, {Changed} changed, {Unchanged} unchanged" : ""));
+    public string Format() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{File}: {Rows} rows, {Inserted} loaded, {AlreadyLoaded} already loaded (skipped), {Rejected} rejected")
+        + (AsOf is { } asOf
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"; registry snapshot {SnapshotId} as of {asOf:yyyy-MM-dd}: {New} new, {Changed} changed (new versions), {Unchanged} unchanged")
+            : "");
 }
 
 /// <summary>How far a load has read its file: rows so far, bytes read of the file's size (for a rate and an estimate).</summary>

@@ -166,7 +166,7 @@ public sealed class StagingLoader
             {
                 New = snap.New, Changed = snap.Changed, Unchanged = snap.Unchanged + dupInFile, AsOf = snap.AsOf, SnapshotId = snap.Id,
             };
-            _out?.WriteLine($"{path}: {rows} rows, registry snapshot {snap.Id} as of {snap.AsOf:yyyy-MM-dd}: {pr.New} new, {pr.Changed} changed (new versions), {pr.Unchanged} unchanged, {pr.Rejected} rejected");
+            LoadLog.Loaded(_log, path, rows, pr.Inserted, pr.AlreadyLoaded, pr.Rejected);
             return pr;
         }
 

@@ -47,7 +47,7 @@ public sealed class SimulationTests(PostgresFixture pg)
         {
             DataGenerator.Write(new GenerateOptions(persons, claims, seed, 2025, 3), pw, cw);
         }
-        var loader = new StagingLoader(ds, Time, TextWriter.Null);
+        var loader = new StagingLoader(ds, Time, null);
         await loader.LoadPersonsAsync(pf);
         await loader.LoadClaimsAsync(cf);
     }
@@ -133,7 +133,7 @@ public sealed class SimulationTests(PostgresFixture pg)
             await using var ds = await pg.NewDatabaseAsync();
             await LoadGeneratedAsync(ds, data.Dir, seed + 7UL, 150, 900);
             // One person certain to pass the old cap (80,000): a 300,000-yuan tertiary admission.
-            var loader = new StagingLoader(ds, Time, TextWriter.Null);
+            var loader = new StagingLoader(ds, Time, null);
             await loader.LoadPersonsAsync(data.Write("big-p.csv", TestData.PersonsHeader, [TestData.Person("BIGCAP")]));
             await loader.LoadClaimsAsync(data.Write("big-c.csv", TestData.ClaimsHeader, [TestData.Claim("BIGCAP-1", "BIGCAP", "2025-03-12", 300_000m)]));
             await RunAllBatchesAsync(ds);
@@ -185,7 +185,7 @@ public sealed class SimulationTests(PostgresFixture pg)
     {
         using var data = new TestData();
         await using var ds = await pg.NewDatabaseAsync();
-        var loader = new StagingLoader(ds, Time, TextWriter.Null);
+        var loader = new StagingLoader(ds, Time, null);
         await loader.LoadPersonsAsync(data.Write("p.csv", TestData.PersonsHeader,
         [
             TestData.Person("BA1"),
@@ -270,7 +270,7 @@ public sealed class SimulationTests(PostgresFixture pg)
         using var data = new TestData();
         await using var ds = await pg.NewDatabaseAsync();
         var (persons, claims) = data.Standard(4);
-        var loader = new StagingLoader(ds, Time, TextWriter.Null);
+        var loader = new StagingLoader(ds, Time, null);
         await loader.LoadPersonsAsync(persons);
         await loader.LoadClaimsAsync(claims);
         var e = await Assert.ThrowsAsync<FormatException>(() => SimulateAsync(ds, "210500", Draft(
