@@ -289,7 +289,7 @@ internal static class CliVerbs
         bool valueExpected = false;
         foreach (string token in pr.UnmatchedTokens)
         {
-            if (token.StartsWith("--", StringComparison.Ordinal) && token.Contains(':', StringComparison.Ordinal))
+            if (IsHostSetting(token))
             {
                 valueExpected = !token.Contains('=', StringComparison.Ordinal);
                 continue;
@@ -307,6 +307,20 @@ internal static class CliVerbs
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A host setting: <c>--Section:Key[=value]</c>, or an environment-style key in capitals such as
+    /// <c>--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf</c> (the OpenTelemetry SDK reads OTEL_* from configuration).
+    /// </summary>
+    private static bool IsHostSetting(string token)
+    {
+        if (!token.StartsWith("--", StringComparison.Ordinal)) return false;
+        int eq = token.IndexOf('=', StringComparison.Ordinal);
+        string name = eq < 0 ? token[2..] : token[2..eq];
+        if (name.Contains(':', StringComparison.Ordinal)) return true;
+        return name.Length > 0 && name.Contains('_', StringComparison.Ordinal)
+            && name.All(ch => ch is (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_');
     }
 
     private static string Suggest(string token, IEnumerable<string> names)
