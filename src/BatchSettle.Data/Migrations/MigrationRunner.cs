@@ -116,10 +116,18 @@ public sealed partial class MigrationRunner
                     + "@runtime, quote_ident(t.schemaname) || '.' || quote_ident(t.tablename), 'SELECT') OR (has_table_privilege("
                     + "@runtime, quote_ident(t.schemaname) || '.' || quote_ident(t.tablename), 'UPDATE') AND EXISTS (SELECT 1 FROM pg_trigger g "
                     + "JOIN pg_proc p ON p.oid = g.tgfoid WHERE g.tgrelid = (quote_ident(t.schemaname) || '.' || quote_ident(t.tablename))::regclass "
-                    + "AND p.proname = 'refuse_change' AND (g.tgtype & 24) <> 0)))",
+                    + "AND p.proname = 'refuse_change' AND (g.tgtype & 24) <> 0)))"
+                    // Views too (092): batchsettle_apply_grants() walks tables only.
+                    + " OR EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ('public', 'hangfire') "
+                    + "AND c.relkind IN ('v', 'm') AND NOT has_table_privilege(@runtime, c.oid, 'SELECT'))",
                     new { runtime = Infrastructure.DbRoles.Runtime }, cancellationToken: ct)))
             {
                 await conn.ExecuteAsync(new CommandDefinition("SELECT batchsettle_apply_grants()", commandTimeout: 0, cancellationToken: ct));
+                if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+                        "SELECT to_regprocedure('batchsettle_grant_views()') IS NOT NULL", cancellationToken: ct)))
+                {
+                    await conn.ExecuteAsync(new CommandDefinition("SELECT batchsettle_grant_views()", commandTimeout: 0, cancellationToken: ct));
+                }
             }
         }
         finally

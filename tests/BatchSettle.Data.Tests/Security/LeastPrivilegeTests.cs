@@ -77,6 +77,16 @@ public sealed class LeastPrivilegeTests(PostgresFixture pg)
             Assert.True(e.SqlState is PostgresErrorCodes.InsufficientPrivilege, $"{sql}: {e.SqlState} {e.MessageText}");
         }
         Assert.True((await new Reconciler(runtime).ReconcileAsync(TestData.Batch)).Balanced);
+
+        // Every view reads as the runtime role (finance-export failed on settlement_subledger on a fresh database).
+        var views = (await c.QueryAsync<string>(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm') ORDER BY 1")).ToList();
+        Assert.Contains("settlement_subledger", views);
+        foreach (var view in views)
+        {
+            await c.ExecuteScalarAsync<long>($"SELECT count(*) FROM \"{view}\"");
+        }
+        Assert.False(await c.ExecuteScalarAsync<bool>("SELECT has_table_privilege(current_user, 'settlement_subledger', 'INSERT, UPDATE, DELETE')"));
     }
 
     [Fact]
