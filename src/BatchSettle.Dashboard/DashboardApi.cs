@@ -30,7 +30,8 @@ internal static partial class DashboardApi
         api.MapGet("/persons/{psnNo}", GetPersonYear);
         api.MapGet("/persons/{psnNo}/{year:int}", GetPersonYear);
         api.MapGet("/audit", GetAudit);
-        api.MapGet("/settlements/{setlId}", GetSettlement);
+        // Any character is a valid setl_id (CONTRACT.md: text): a catch-all route, the id read from the raw target.
+        api.MapGet("/settlements/{**setlId}", GetSettlement);
         MapSimulations(api);
 
         var act = api.MapGroup("").RequireAuthorization(DashboardRoles.ActPolicy).AddEndpointFilter<SameOriginFilter>();
@@ -126,11 +127,28 @@ internal static partial class DashboardApi
         DashboardStore store, IOptions<DashboardOptions> options, CancellationToken cancellationToken, long? after = null, int? limit = null) =>
         TypedResults.Ok(await store.AuditTrailAsync(after, PageSize(options.Value, limit), cancellationToken));
 
-    private static async Task<Results<Ok<Explanation>, NotFound>> GetSettlement(
-        string setlId, SettlementExplainer explainer, CancellationToken cancellationToken) =>
-        await explainer.ExplainAsync(setlId, cancellationToken) is { } explanation
+    private static async Task<Results<Ok<Explanation>, NotFound<NotFoundError>>> GetSettlement(
+        HttpContext http, SettlementExplainer explainer, CancellationToken cancellationToken)
+    {
+        var setlId = SettlementIdFromTarget(http);
+        return await explainer.ExplainAsync(setlId, cancellationToken) is { } explanation
             ? TypedResults.Ok(explanation)
-            : TypedResults.NotFound();
+            : TypedResults.NotFound(new NotFoundError($"no settlement with setl_id '{setlId}'"));
+    }
+
+    /// <summary>
+    /// The setl_id as the client escaped it: the raw request target after <c>/settlements/</c>, unescaped once.
+    /// (The routed value is already decoded except <c>%2F</c>, so a second decode would change an id holding '%'.)
+    /// </summary>
+    internal static string SettlementIdFromTarget(HttpContext http)
+    {
+        var raw = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? http.Request.Path.Value ?? "";
+        int q = raw.IndexOf('?', StringComparison.Ordinal);
+        if (q >= 0) raw = raw[..q];
+        const string marker = "/settlements/";
+        int at = raw.IndexOf(marker, StringComparison.Ordinal);
+        return Uri.UnescapeDataString(at >= 0 ? raw[(at + marker.Length)..] : raw);
+    }
 
     private static async Task<Results<Ok<ActionOutcome>, Conflict<ActionOutcome>>> TriggerBatch(
         string batchId, RunControl control, ClaimsPrincipal user, CancellationToken cancellationToken) =>
@@ -172,3 +190,6 @@ internal static partial class DashboardApi
     private static int PageSize(DashboardOptions options, int? limit) =>
         Math.Clamp(limit ?? options.PageSize, 1, Math.Max(1, options.PageSize * 4));
 }
+
+/// <summary>A 404's body: what was asked for and not found.</summary>
+public sealed record NotFoundError(string Error);

@@ -216,6 +216,11 @@ public sealed class DashboardApiTests(DashboardFixture fixture)
         var explanation = await client.GetFromJsonAsync<Explanation>($"/dashboard/api/settlements/{setlId}");
         Assert.Contains(setlId!, explanation!.Text, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/dashboard/api/settlements/no-such-claim")).StatusCode);
+        // Any character of a setl_id reaches the explainer as it is (issue 12 item 4): '/', '?', '#', '%', a space, Chinese.
+        const string odd = "BX/2025 03?x=1#y%41 住院";
+        var missing = await client.GetAsync("/dashboard/api/settlements/" + Uri.EscapeDataString(odd));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal($"no settlement with setl_id '{odd}'", (await missing.Content.ReadFromJsonAsync<NotFoundError>())!.Error);
 
         // Throughput samples were taken while it ran, and the action is in the audit trail.
         Assert.True(await CountAsync(db, $"SELECT count(*) FROM run_progress_sample WHERE run_id = {runId}") > 0);
