@@ -16,7 +16,7 @@
     'The database is back.': '数据库已恢复。',
   });
   const text = (tag, cls, s) => { const e = document.createElement(tag); if (cls) e.className = cls; e.textContent = s; return e; };
-  const when = ts => ts ? new Date(ts).toLocaleString('en-GB', { hour12: false }) : '—';
+  // Times: app.js's `when` (YYYY-MM-DD HH:mm UTC+8, Asia/Shanghai), resolved when called — app.js loads after this file.
 
   // Facts for a run's page: the last interruption (why and when), the registry it settles against, its lease.
   function facts(r) {
