@@ -69,6 +69,11 @@ public static class DashboardHost
             app.Logger.NoUsers();
         }
 
+        foreach (var user in options.Users.Where(u => u.PasswordHash is { Length: > 0 } h && PasswordCheck.NeedsUpgrade(h)))
+        {
+            app.Logger.WeakHash(user.Name, PasswordCheck.IterationsOf(user.PasswordHash!));
+        }
+
         app.UseMiddleware<SecurityHeadersMiddleware>();
         // Before routing: a database outage answers the API with 503 and a JSON error, not an exception page.
         app.UseMiddleware<DatabaseUnavailableMiddleware>();

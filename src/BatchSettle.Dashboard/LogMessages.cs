@@ -25,4 +25,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(6008, LogLevel.Warning, "Database unreachable: {Method} {Path}: {Message}")]
     public static partial void DatabaseUnreachable(this ILogger logger, string method, string path, string message);
+
+    [LoggerMessage(6009, LogLevel.Warning, "Dashboard user {Name}: its PasswordHash has {Iterations} PBKDF2 iterations, fewer than 600,000; it is upgraded on the user's next login (kept in dashboard_credential): replace it in configuration with a new `batchsettle dashboard --hash-password`")]
+    public static partial void WeakHash(this ILogger logger, string name, int iterations);
 }

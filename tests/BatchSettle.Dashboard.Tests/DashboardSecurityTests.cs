@@ -55,10 +55,50 @@ public sealed class DashboardSecurityTests(DashboardFixture fixture)
         Assert.Contains("Dashboard:AllowPlaintextPasswords", e.Message, StringComparison.Ordinal);
 
         var weak = DashboardFactory.DefaultSettings();
-        weak["Dashboard:Users:1:PasswordHash"] = "pbkdf2-sha256$210000$" + Convert.ToBase64String(new byte[16]) + "$" + Convert.ToBase64String(new byte[32]);
+        weak["Dashboard:Users:1:PasswordHash"] = "pbkdf2-sha256$50000$" + Convert.ToBase64String(new byte[16]) + "$" + Convert.ToBase64String(new byte[32]);
         e = Assert.Throws<InvalidOperationException>(() => DashboardHost.Build(DashboardFactory.Builder(db, weak)));
-        Assert.Contains("210,000 iterations, fewer than the 600,000 required", e.Message, StringComparison.Ordinal);
+        Assert.Contains("50,000 iterations, fewer than the 100,000 accepted for an upgrade on login", e.Message, StringComparison.Ordinal);
         Assert.StartsWith("pbkdf2-sha256$600000$", PasswordCheck.Hash("x"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OldHash_AcceptedAndUpgradedOnLogin_To600000_Audited_UsedWhileConfigurationKeepsTheOldHash()
+    {
+        await using var db = await fixture.NewDatabaseAsync();
+        // A hash made the old way (210,000 iterations, as the dashboard made them before session 4).
+        var old = PasswordCheck.Hash(DashboardFactory.Password, 210_000);
+        var settings = new Dictionary<string, string?> { ["Dashboard:Users:1:PasswordHash"] = old };
+        await using (var factory = new DashboardFactory(db, settings: settings))
+        {
+            using var op = factory.ClientAs(DashboardFactory.Operator);
+            Assert.Equal(HttpStatusCode.OK, (await op.GetAsync("/dashboard/api/me")).StatusCode);
+            using var wrong = factory.ClientAs(DashboardFactory.Operator, "not-the-password");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.GetAsync("/dashboard/api/me")).StatusCode);
+        }
+
+        await using var conn = await db.OpenConnectionAsync();
+        var row = await conn.QuerySingleAsync<(string ConfiguredHash, string PasswordHash)>(
+            "SELECT configured_hash, password_hash FROM dashboard_credential WHERE name = @name", new { name = DashboardFactory.Operator });
+        Assert.Equal(old, row.ConfiguredHash);
+        Assert.Equal(600_000, PasswordCheck.IterationsOf(row.PasswordHash));
+        Assert.False(PasswordCheck.NeedsUpgrade(row.PasswordHash));
+        Assert.Equal(1, await conn.ExecuteScalarAsync<int>(
+            "SELECT count(*) FROM audit_action WHERE action = 'password_upgrade' AND actor = @name AND detail LIKE '%210,000 to 600,000%'",
+            new { name = DashboardFactory.Operator }));
+
+        // A new process with the same configuration checks the upgraded hash (the row is not rewritten), and the right
+        // password still logs in; a wrong one does not.
+        await using (var again = new DashboardFactory(db, settings: settings))
+        {
+            using var op = again.ClientAs(DashboardFactory.Operator);
+            Assert.Equal(HttpStatusCode.OK, (await op.GetAsync("/dashboard/api/me")).StatusCode);
+            using var wrong = again.ClientAs(DashboardFactory.Operator, "not-the-password");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.GetAsync("/dashboard/api/me")).StatusCode);
+        }
+
+        Assert.Equal(row.PasswordHash, await conn.ExecuteScalarAsync<string>(
+            "SELECT password_hash FROM dashboard_credential WHERE name = @name", new { name = DashboardFactory.Operator }));
+        Assert.Equal(1, await conn.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_action WHERE action = 'password_upgrade'"));
     }
 
     [Fact]

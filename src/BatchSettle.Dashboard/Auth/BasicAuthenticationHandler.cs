@@ -86,11 +86,16 @@ internal sealed class BasicAuthenticationHandler(
             return Success(name, verified.RoleOf(name)!);
         }
 
-        var user = Find(users, name, password, options.AllowPlaintextPasswords);
+        var user = Find(await WithUpgradedHashesAsync(users), name, password, options.AllowPlaintextPasswords);
         if (user is not null)
         {
             throttle.Succeeded(name);
             verified.Remember(user.Name, user.Role, password);
+            if (user.PasswordHash is { Length: > 0 } weak && PasswordCheck.NeedsUpgrade(weak))
+            {
+                await UpgradeAsync(user.Name, weak, password);
+            }
+
             return Success(user.Name, user.Role);
         }
 
@@ -126,6 +131,46 @@ internal sealed class BasicAuthenticationHandler(
         }
 
         return matches && found is not null && DashboardRoles.IsKnown(found.Role) ? found : null;
+    }
+
+    /// <summary>
+    /// The configured users with each upgraded hash (migration 093) in place of the configured one it replaced — read for
+    /// every login attempt whatever the name, so the lookup says nothing about which names exist. Without the database
+    /// the configured hashes are used (an upgraded user then logs in with the old hash, which still matches).
+    /// </summary>
+    private async Task<IReadOnlyList<DashboardUserOptions>> WithUpgradedHashesAsync(IReadOnlyList<DashboardUserOptions> users)
+    {
+        IReadOnlyDictionary<string, (string ConfiguredHash, string PasswordHash)> upgraded;
+        try
+        {
+            upgraded = await store.UpgradedHashesAsync(Context.RequestAborted);
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            return users;
+        }
+
+        if (upgraded.Count == 0) return users;
+        return users.Select(u => upgraded.TryGetValue(u.Name, out var up) && up.ConfiguredHash == u.PasswordHash
+            ? new DashboardUserOptions { Name = u.Name, PasswordHash = up.PasswordHash, Role = u.Role }
+            : u).ToList();
+    }
+
+    /// <summary>Re-hashes a weak configured hash at <see cref="PasswordCheck.Iterations"/> after a correct login; audited.</summary>
+    private async Task UpgradeAsync(string name, string configuredHash, string password)
+    {
+        try
+        {
+            await store.SaveUpgradedHashAsync(name, configuredHash, PasswordCheck.Hash(password), CancellationToken.None);
+            await store.AuditAsync(name, "", "password_upgrade", $"{Request.Method} {Request.Path}",
+                new ActionOutcome(true, string.Create(CultureInfo.InvariantCulture,
+                    $"password hash upgraded from {PasswordCheck.IterationsOf(configuredHash):N0} to {PasswordCheck.Iterations:N0} PBKDF2 iterations on login")),
+                CancellationToken.None);
+        }
+        catch (Npgsql.NpgsqlException ex)
+        {
+            Logger.AuditFailed(ex);
+        }
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -59,7 +59,7 @@ public static class DashboardSecurity
 
             if (!DashboardRoles.IsKnown(user.Role))
             {
-                throw new InvalidOperationException($"{at}:Role of '{user.Name}' is '{user.Role}': use viewer or operator");
+                throw new InvalidOperationException($"{at}:Role of '{user.Name}' is '{user.Role}': use viewer, operator or finance");
             }
 
             if (!string.IsNullOrEmpty(user.PasswordHash))

@@ -7,16 +7,20 @@ namespace BatchSettle.Dashboard;
 /// <summary>
 /// Password hashes for <see cref="DashboardUserOptions.PasswordHash"/>: PBKDF2-HMAC-SHA256 with a 16-byte random salt
 /// and <see cref="Iterations"/> iterations (OWASP's figure for PBKDF2-SHA256), compared in constant time. A hash with
-/// fewer than <see cref="MinIterations"/> is refused at start-up (<see cref="DashboardSecurity"/>), so an old weaker
-/// hash is replaced by making a new one, never silently accepted.
+/// fewer than <see cref="LegacyMinIterations"/> is refused at start-up (<see cref="DashboardSecurity"/>); one between that
+/// and <see cref="MinIterations"/> is accepted with a warning and upgraded on the user's first login (the new hash is kept
+/// in <c>dashboard_credential</c>, migration 093, and used from then on).
 /// </summary>
 public static class PasswordCheck
 {
     /// <summary>Iterations of a new hash: 600,000 (OWASP Password Storage Cheat Sheet, PBKDF2-HMAC-SHA256).</summary>
     public const int Iterations = 600_000;
 
-    /// <summary>The fewest iterations a configured hash may have.</summary>
+    /// <summary>The fewest iterations a hash may have without being upgraded on login.</summary>
     public const int MinIterations = 600_000;
+
+    /// <summary>The fewest iterations a configured hash may have at all (older hashes, e.g. 210,000, are upgraded on login).</summary>
+    public const int LegacyMinIterations = 100_000;
 
     private const string Prefix = "pbkdf2-sha256";
     private const int SaltBytes = 16;
@@ -29,13 +33,23 @@ public static class PasswordCheck
     internal static readonly string DummyHash = Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
 
     /// <summary>A new hash of <paramref name="password"/> with a random salt.</summary>
-    public static string Hash(string password)
+    public static string Hash(string password) => Hash(password, Iterations);
+
+    /// <summary>A hash at <paramref name="iterations"/> (tests make old, weaker hashes with it).</summary>
+    internal static string Hash(string password, int iterations)
     {
         ArgumentNullException.ThrowIfNull(password);
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
-        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, Iterations, HashAlgorithmName.SHA256, HashBytes);
-        return string.Join('$', Prefix, Iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
+        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, HashBytes);
+        return string.Join('$', Prefix, iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
     }
+
+    /// <summary>The iterations of a well-formed hash (0 when malformed).</summary>
+    public static int IterationsOf(string stored) => stored is not null && TryParse(stored, out int iterations, out _, out _) ? iterations : 0;
+
+    /// <summary>Whether a well-formed hash is weaker than <see cref="MinIterations"/> (accepted, upgraded on login).</summary>
+    public static bool NeedsUpgrade(string stored) =>
+        stored is not null && TryParse(stored, out int iterations, out _, out _) && iterations < MinIterations;
 
     /// <summary>Whether a configured hash is well formed and strong enough; <paramref name="problem"/> says why not.</summary>
     public static bool IsAcceptable(string stored, out string? problem)
@@ -47,9 +61,9 @@ public static class PasswordCheck
             return false;
         }
 
-        if (iterations < MinIterations)
+        if (iterations < LegacyMinIterations)
         {
-            problem = string.Create(CultureInfo.InvariantCulture, $"{iterations:N0} iterations, fewer than the {MinIterations:N0} required");
+            problem = string.Create(CultureInfo.InvariantCulture, $"{iterations:N0} iterations, fewer than the {LegacyMinIterations:N0} accepted for an upgrade on login");
             return false;
         }
 
@@ -78,7 +92,7 @@ public static class PasswordCheck
     /// <summary>PBKDF2 of <paramref name="password"/> under the stored salt and iterations, compared in constant time.</summary>
     internal static bool MatchesHash(string stored, string password)
     {
-        if (!TryParse(stored, out int iterations, out var salt, out var expected) || iterations < MinIterations)
+        if (!TryParse(stored, out int iterations, out var salt, out var expected) || iterations < LegacyMinIterations)
         {
             return false;
         }
