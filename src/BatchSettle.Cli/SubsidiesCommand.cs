@@ -63,9 +63,17 @@ internal static class SubsidiesCommand
     public static async Task<int> ReconcileAsync(CliArgs a, TextWriter o, TextWriter e, CancellationToken ct)
     {
         var (region, year) = RegionYear(a);
+        bool json = a.Flag("json");
         a.EnsureAllUsed();
         await using var ds = await BatchSettleDatabase.OpenAsync(Console.Error, ct);
         var r = await new SubsidyReconciler(ds).ReconcileAsync(Codes.Admdvs(region), year, ct);
+        if (json)
+        {
+            // The shape of `reconcile --batch B --json`.
+            CliApp.WriteJson(o, new { admdvs = r.Admdvs, year, balanced = r.Balanced, report = r.Format(), differences = r.Differences });
+            return r.Balanced ? 0 : 1;
+        }
+
         o.Write(r.Format());
         if (r.Balanced)
         {

@@ -121,5 +121,12 @@ public sealed class CorrectionVerbsTests : IAsyncLifetime
         Assert.Contains("reposted as posting 2: E, 228.00", repost.Out, StringComparison.Ordinal);
         var rec = await CliAsync("reconcile", "--subsidies", "--year", "2024", "--admdvs", "210800");
         Assert.True(rec.Code == 0, rec.Out + rec.Err);
+        // --json in the shape of reconcile --batch's: one document on stdout.
+        var recJson = await CliAsync("reconcile", "--subsidies", "--year", "2024", "--admdvs", "210800", "--json");
+        Assert.True(recJson.Code == 0, recJson.Out + recJson.Err);
+        using var doc = System.Text.Json.JsonDocument.Parse(recJson.Out);
+        Assert.True(doc.RootElement.GetProperty("balanced").GetBoolean());
+        Assert.Equal(2024, doc.RootElement.GetProperty("year").GetInt32());
+        Assert.Equal(0, doc.RootElement.GetProperty("differences").GetArrayLength());
     }
 }
