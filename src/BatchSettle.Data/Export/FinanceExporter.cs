@@ -19,7 +19,8 @@ public sealed class FinanceExporter(NpgsqlDataSource dataSource)
         _ => admdvs,
     };
 
-    private static readonly XlsxColumn[] s_results =
+    /// <summary>The results sheet's columns (CONTRACT.md Output 1; the benchmark writes the same sheet).</summary>
+    internal static readonly XlsxColumn[] ResultColumns =
     [
         new("结算ID", "setl_id", XlsxKind.Id), new("人员编号", "psn_no", XlsxKind.Id), new("批次号", "batch_id", XlsxKind.Id),
         new("医保区划", "admdvs", XlsxKind.Id), new("险种类型", "insutype", XlsxKind.Id), new("医疗类别", "med_type", XlsxKind.Id),
@@ -50,17 +51,17 @@ public sealed class FinanceExporter(NpgsqlDataSource dataSource)
             """;
         string admdvs = batchId.Length >= 6 ? batchId[..6] : batchId;
         return await ExportAsync(path, "结算结果", ["医保结算结果明细", $"编制单位：{RegionName(admdvs)}", $"批次：{batchId}", "单位：元"],
-            s_results, Sql, new { batchId }, r =>
+            ResultColumns, Sql, new { batchId }, r =>
             {
-                var v = new object?[s_results.Length];
-                for (int i = 0; i < s_results.Length; i++)
+                var v = new object?[ResultColumns.Length];
+                for (int i = 0; i < ResultColumns.Length; i++)
                 {
                     if (r.IsDBNull(i)) continue;
-                    v[i] = s_results[i].Field switch
+                    v[i] = ResultColumns[i].Field switch
                     {
                         "pool_prop_selfpay" => FenMath.FormatRatio(r.GetInt32(i)),
                         "assumed_params" => r.GetBoolean(i) ? "true" : "false",
-                        _ when s_results[i].Kind == XlsxKind.Money => r.GetInt64(i),
+                        _ when ResultColumns[i].Kind == XlsxKind.Money => r.GetInt64(i),
                         _ => r.GetString(i),
                     };
                 }
