@@ -43,28 +43,14 @@ public sealed class CliProcessTests : IAsyncLifetime
         }
     }
 
-    private async Task<(int Code, string Out, string Err)> CliOnAsync(string? db, string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = dir,
-        };
-        psi.ArgumentList.Add(WorkerProcess.ExecutablePath);
-        foreach (var a in args) psi.ArgumentList.Add(a);
+    private Task<(int Code, string Out, string Err)> CliOnAsync(string? db, string[] args) =>
         // Without a database (db null) a verb that tried to open one would start an embedded server under dir/.data —
         // pointing it at a closed port makes any such attempt fail loudly instead.
-        psi.Environment[BatchSettleDatabase.EnvVar] = db ?? "Host=127.0.0.1;Port=1;Username=nobody;Password=x;Timeout=2";
-        psi.Environment["BATCHSETTLE_PROGRESS_SECONDS"] = "1";
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start batchsettle");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        await p.WaitForExitAsync(cts.Token);
-        return (p.ExitCode, await stdout, await stderr);
-    }
+        WorkerProcess.RunCliAsync(dir, new Dictionary<string, string>
+        {
+            [BatchSettleDatabase.EnvVar] = db ?? "Host=127.0.0.1;Port=1;Username=nobody;Password=x;Timeout=2",
+            ["BATCHSETTLE_PROGRESS_SECONDS"] = "1",
+        }, args, TimeSpan.FromMinutes(4));
 
     private Task<(int Code, string Out, string Err)> CliAsync(params string[] args) => CliOnAsync(conn, args);
 

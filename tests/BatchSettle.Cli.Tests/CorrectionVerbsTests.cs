@@ -40,25 +40,8 @@ public sealed class CorrectionVerbsTests : IAsyncLifetime
         }
     }
 
-    private async Task<(int Code, string Out, string Err)> CliAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = dir,
-        };
-        psi.ArgumentList.Add(WorkerProcess.ExecutablePath);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment[BatchSettleDatabase.EnvVar] = conn;
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start batchsettle");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await p.WaitForExitAsync(cts.Token);
-        return (p.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int Code, string Out, string Err)> CliAsync(params string[] args) =>
+        WorkerProcess.RunCliAsync(dir, new Dictionary<string, string> { [BatchSettleDatabase.EnvVar] = conn }, args, TimeSpan.FromMinutes(3));
 
     private string Write(string name, params string[] lines)
     {

@@ -69,6 +69,31 @@ public sealed class WorkerProcess : IDisposable
     }
 
     /// <summary>Runs <c>batchsettle trigger --batch B</c> as its own process and returns its exit code.</summary>
+    /// <summary>
+    /// Runs <c>batchsettle ARGS</c> as a process in <paramref name="workingDirectory"/> with <paramref name="environment"/>
+    /// added, and returns its exit code, stdout and stderr (the CLI tests' one process runner).
+    /// </summary>
+    public static async Task<(int Code, string Out, string Err)> RunCliAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string> environment, IEnumerable<string> args, TimeSpan timeout)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        psi.ArgumentList.Add(ExecutablePath);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (key, value) in environment) psi.Environment[key] = value;
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start batchsettle");
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        await p.WaitForExitAsync(cts.Token);
+        return (p.ExitCode, await stdout, await stderr);
+    }
+
     public static async Task<(int ExitCode, string Output)> TriggerAsync(string connectionString, string batchId)
     {
         var psi = NewStartInfo(connectionString, ["trigger", "--batch", batchId]);
