@@ -123,7 +123,7 @@ function stream(path, event, onData) {
 }
 function stopLive() {
   for (const s of streams) s.close();
-  for (const t of timers) clearInterval(t);
+  for (const t of timers) { clearInterval(t); clearTimeout(t); }
   streams = []; timers = [];
   document.getElementById('live').classList.remove('on');
 }
@@ -263,7 +263,7 @@ function runsHash(f, extra) {
   const s = q.toString();
   return '#/runs' + (s ? '?' + s : '');
 }
-async function runs(params) {
+async function runs(params, refreshOf) {
   const f = {};
   for (const k of RUN_FILTERS) f[k] = params.get(k) || '';
   const status = f.status;
@@ -272,6 +272,7 @@ async function runs(params) {
   for (const k of RUN_FILTERS) if (f[k]) q.set(k, f[k]);
   if (after) q.set('after', after);
   const page = await get('/runs?' + q);
+  if (refreshOf && location.hash !== refreshOf) return; // the operator moved on while this refresh was on its way
   const total = page.counts.reduce((a, c) => a + c.count, 0);
   const tabs = el('div', { class: 'cards' },
     el('a', { class: 'card' + (status ? '' : ' sel'), href: runsHash({ ...f, status: '' }) }, el('b', {}, n(total)), t('all')),
@@ -310,7 +311,19 @@ async function runs(params) {
     el('div', { class: 'pager' },
       after ? el('a', { class: 'btn', href: runsHash(f) }, t('⇤ Newest')) : null,
       page.nextAfter ? el('a', { class: 'btn', id: 'older', href: runsHash(f, { after: page.nextAfter }) }, t('Older →')) : null));
+  // Ops watch this list live: while a listed run is queued or running, it is drawn again every few seconds, so a run
+  // that finishes, fails or is found interrupted changes here without a reload. Not while a filter is being typed.
+  if (page.items.some(r => r.status === 'queued' || r.status === 'running')) {
+    const shown = location.hash;
+    const again = () => {
+      if (location.hash !== shown) return;
+      if (document.getElementById('run-filters')?.contains(document.activeElement)) { timers.push(setTimeout(again, RUNS_REFRESH_MS)); return; }
+      runs(params, shown).catch(() => timers.push(setTimeout(again, RUNS_REFRESH_MS)));
+    };
+    timers.push(setTimeout(again, RUNS_REFRESH_MS));
+  }
 }
+const RUNS_REFRESH_MS = 2000;
 
 async function run(runId, params) {
   const d = await get(`/runs/${runId}`);
