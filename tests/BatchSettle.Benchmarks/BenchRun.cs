@@ -39,6 +39,17 @@ internal static class BenchRun
         /// <summary>PostgreSQL CPU seconds of that work.</summary>
         public double SealPgCpu { get; init; }
 
+        /// <summary>Issue 15: the simulation child on the same claims right after the run (both sides; 0 when not run).</summary>
+        public long SimClaims { get; init; }
+
+        public double SimSeconds { get; init; }
+
+        public long SimHwmKb { get; init; }
+
+        /// <summary>Simulation seconds per claim over the run's seconds per claim (the same claims when the data set is
+        /// one year: then simply sim seconds / run seconds).</summary>
+        public double SimRatio => SimClaims > 0 ? SimSeconds / SimClaims / (E2eSeconds / Claims) : double.NaN;
+
         /// <summary>End-to-end claims/s with the seal's time taken out: the same run, unsealed.</summary>
         public double E2eRateUnsealed => Claims / Math.Max(1e-9, E2eSeconds - SealSeconds);
 
@@ -58,6 +69,10 @@ internal static class BenchRun
         bool reload = a.Flag("reload");
         int[] pairs = PairsPerDataSet(a.Get("pairs"), dirs, e2eOnly);
         int microRounds = a.Int("micro", 0);
+        // Issue 15's target is a 1M-claim year: the simulation phase runs on data sets below 2M claims unless
+        // --simulate all or --simulate none says otherwise.
+        string simulate = a.Get("simulate") ?? "small";
+        if (simulate is not ("small" or "all" or "none")) throw new ArgumentException($"--simulate {simulate}: small (data sets below 2M claims, the default), all or none");
         string commit = a.Get("commit") ?? "(unknown commit)";
         string work = Path.GetFullPath(a.Get("work") ?? Path.Combine(Checkout.FindRoot() ?? ".", ".data", "bench"));
         var ic = CultureInfo.InvariantCulture;
@@ -121,10 +136,17 @@ internal static class BenchRun
                 var (sealSeconds, sealCost) = await SealCostAsync(ds, meter);
                 Log(string.Create(ic, $"{s.Name} pair {p}: seal {sealSeconds:F2} s of the run's {e2e.Seconds:F1} s ({sealSeconds / e2e.Seconds:P1}); PostgreSQL CPU {sealCost.PgCpuSeconds * 1e6 / e2e.Claims:F2} µs/claim; end-to-end {e2e.Claims / e2e.Seconds:F0} claims/s sealed, {e2e.Claims / Math.Max(1e-9, e2e.Seconds - sealSeconds):F0} unsealed"));
                 await ExecAsync(pg.ConnectionString(s.Db), "CHECKPOINT");
+                (long Claims, double Seconds, long HwmKb) sim = default;
+                if (simulate == "all" || simulate == "small" && s.Claims < 2_000_000)
+                {
+                    sim = await RunSimChildAsync(pg.ConnectionString(s.Db), partitions);
+                    Log(string.Create(ic, $"{s.Name} pair {p}: simulation (both sides) of {sim.Claims} claims in {sim.Seconds:F1} s, peak RSS {sim.HwmKb / 1024.0:F0} MiB; per claim {sim.Seconds / Math.Max(1, sim.Claims) / (e2e.Seconds / e2e.Claims):F2} × the run's time"));
+                    await ExecAsync(pg.ConnectionString(s.Db), "CHECKPOINT");
+                }
                 if (e2eOnly)
                 {
                     list.Add(new PairResult(p, loadAt, e2e.Claims, e2e.Seconds, e2e.HwmKb, e2e.Alloc, e2e.Cpu, e2eCost, 0, 0, default, 0, 0)
-                        { SealSeconds = sealSeconds, SealPgCpu = sealCost.PgCpuSeconds });
+                        { SealSeconds = sealSeconds, SealPgCpu = sealCost.PgCpuSeconds, SimClaims = sim.Claims, SimSeconds = sim.Seconds, SimHwmKb = sim.HwmKb });
                     continue;
                 }
 
@@ -139,7 +161,7 @@ internal static class BenchRun
                 if (naive.Mismatches != 0)
                     throw new InvalidOperationException($"the naive baseline settled {naive.Mismatches} claims differently from the end-to-end run: it is not the same settlement");
                 list.Add(new PairResult(p, loadAt, e2e.Claims, e2e.Seconds, e2e.HwmKb, e2e.Alloc, e2e.Cpu, e2eCost, env.Claims, env.Seconds, envCost, naive.Claims, naive.Seconds)
-                    { SealSeconds = sealSeconds, SealPgCpu = sealCost.PgCpuSeconds });
+                    { SealSeconds = sealSeconds, SealPgCpu = sealCost.PgCpuSeconds, SimClaims = sim.Claims, SimSeconds = sim.Seconds, SimHwmKb = sim.HwmKb });
                 var last = list[^1];
                 Log(string.Create(ic, $"{s.Name} pair {p}: e2e/envelope {last.E2eRate / last.EnvRate:F2}, e2e/naive {last.E2eRate / last.NaiveRate:F1}"));
             }
@@ -159,6 +181,11 @@ internal static class BenchRun
         Console.Write(PairTable(results, e2eOnly));
         Console.WriteLine();
         Console.Write(SealTable(results));
+        if (results.Any(r => r.Pairs.Any(x => x.SimClaims > 0)))
+        {
+            Console.WriteLine();
+            Console.Write(SimulationTable(results));
+        }
         if (microRounds > 0)
         {
             Console.WriteLine();
@@ -216,6 +243,23 @@ internal static class BenchRun
         {
             if (p.Count == 0) continue;
             sb.AppendLine($"| {name} | {Spread.Of(p.Select(x => x.SealSeconds)).Format("F2", " s")} | {Spread.Of(p.Select(x => x.SealSeconds / x.E2eSeconds * 100)).Format("F1", " %")} | {Spread.Of(p.Select(x => x.E2eRate)).Format("N0")} | {Spread.Of(p.Select(x => x.E2eRateUnsealed)).Format("N0")} | {Spread.Of(p.Select(x => x.E2eRate / x.E2eRateUnsealed)).Format("F3")} | {Spread.Of(p.Select(x => x.SealPgCpu * 1e6 / x.Claims)).Format("F2", " µs")} |");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Issue 15: simulating both sides against one real run of the same claims, within each pair.</summary>
+    private static string SimulationTable(List<(string Name, List<PairResult> Pairs)> results)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| data | claims simulated | simulation seconds (both sides) | end-to-end run seconds | simulation / run, per claim (target ≤ 2.5) | peak RSS, simulation |");
+        sb.AppendLine("|---|---|---|---|---|---|");
+        var ic = CultureInfo.InvariantCulture;
+        foreach (var (name, all) in results)
+        {
+            var p = all.Where(x => x.SimClaims > 0).ToList();
+            if (p.Count == 0) continue;
+            sb.AppendLine(string.Create(ic,
+                $"| {name} | {p[0].SimClaims:N0} of {p[0].Claims:N0} | {Spread.Of(p.Select(x => x.SimSeconds)).Format("F1", " s")} | {Spread.Of(p.Select(x => x.E2eSeconds)).Format("F1", " s")} | {Spread.Of(p.Select(x => x.SimRatio)).Format("F2")} | {p.Max(x => x.SimHwmKb) / 1024.0:F0} MiB (max) |"));
         }
         return sb.ToString();
     }
@@ -357,6 +401,24 @@ internal static class BenchRun
 
     internal static void Log(string s) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {s}");
 
+    /// <summary>The simulation child (issue 15) on the database the end-to-end child just settled, same settings.</summary>
+    private static async Task<(long Claims, double Seconds, long HwmKb)> RunSimChildAsync(string conn, int partitions)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        if (ChildInline is { } inline) psi.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = inline;
+        psi.Environment["DOTNET_TieredCompilation"] = "0";
+        psi.ArgumentList.Add(typeof(BenchRun).Assembly.Location);
+        foreach (var s in (string[])["sim", "--conn", conn, "--partitions", partitions.ToString(CultureInfo.InvariantCulture)]) psi.ArgumentList.Add(s);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the simulation child");
+        string output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("SIM ", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"simulation child failed ({p.ExitCode}): {output}");
+        var kv = line[4..].Split(' ').Select(x => x.Split('=')).ToDictionary(x => x[0], x => x[1]);
+        return (long.Parse(kv["claims"], CultureInfo.InvariantCulture), double.Parse(kv["seconds"], CultureInfo.InvariantCulture),
+            long.Parse(kv["hwm_kb"], CultureInfo.InvariantCulture));
+    }
+
     private static async Task<(long Claims, double Seconds, long HwmKb, long Alloc, double Cpu)> RunChildAsync(string conn, int partitions)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
@@ -371,8 +433,6 @@ internal static class BenchRun
         await p.WaitForExitAsync();
         var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("E2E ", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"e2e child failed ({p.ExitCode}): {output}");
-        // Issue 15: the child also simulates the same claims (both sides) after its runs; the ratio is logged here.
-        if (output.Split('\n').FirstOrDefault(l => l.StartsWith("SIM ", StringComparison.Ordinal)) is { } sim) Log("simulate (both sides) vs run: " + sim[4..]);
         var kv = line[4..].Split(' ').Select(x => x.Split('=')).ToDictionary(x => x[0], x => x[1]);
         return (long.Parse(kv["claims"], CultureInfo.InvariantCulture), double.Parse(kv["seconds"], CultureInfo.InvariantCulture),
             long.Parse(kv["hwm_kb"], CultureInfo.InvariantCulture), long.Parse(kv["alloc"], CultureInfo.InvariantCulture),

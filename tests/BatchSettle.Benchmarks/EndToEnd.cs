@@ -38,18 +38,21 @@ internal static class EndToEnd
         double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"E2E claims={claims} seconds={sw.Elapsed.TotalSeconds:F3} hwm_kb={PeakRssKb()} alloc={alloc} cpu={cpu:F3}"));
-        if (Environment.GetEnvironmentVariable("BENCH_SIMULATE") != "0") await SimulateAsync(ds, options, sw.Elapsed.TotalSeconds);
         return 0;
     }
 
     /// <summary>
-    /// Issue 15: after the real runs, in the same process and on the same claims, a policy simulation of every
-    /// region-year they cover (both sides: policy in force, and policy + a draft restating one row). Prints
-    /// "SIM run_seconds=… sim_seconds=… ratio=…" (settling sides only; the report's queries are not counted). Target:
-    /// ratio ≤ ~2.5. Off with BENCH_SIMULATE=0.
+    /// Issue 15's phase, a child process of its own run right after the end-to-end child on the same database (so the
+    /// run's CPU, WAL and peak memory are the run's alone): a policy simulation of every region-year the claims cover,
+    /// both sides (policy in force, and policy + a draft restating one row), with the run's partitions and
+    /// parallelism. Prints "SIM claims=… seconds=… hwm_kb=… region_years=…"; seconds are the settling sides
+    /// (simulation.baseline_ms + draft_ms), the report's queries are not counted. The harness divides by the pair's
+    /// end-to-end seconds: target ≤ ~2.5.
     /// </summary>
-    private static async Task SimulateAsync(Npgsql.NpgsqlDataSource ds, BatchRunOptions options, double runSeconds)
+    public static async Task<int> SimChildMainAsync(string[] args)
     {
+        var a = new BenchArgs(args);
+        await using var ds = BatchSettleDatabase.CreateDataSource(a.Require("conn"), "bench-sim");
         const string Draft =
             "id,rule_id,key,qualifier,admdvs,insutype,value,unit,effective_from,effective_to,provenance,citation,note\n"
             + "900001,BX-IP-05,pool.cap,,210500,,8000000,fen,2025-01-01,2025-12-31,stated,本医保发〔2022〕26号 第三部分,draft: bench (same as in force)\n";
@@ -60,21 +63,24 @@ internal static class EndToEnd
                 "SELECT DISTINCT admdvs, extract(year FROM enddate)::int FROM staging_claim WHERE admdvs IN ('210500', '210800') ORDER BY 1, 2")).ToList();
         }
         var sim = new BatchSettle.Data.Simulation.Simulator(ds, TimeProvider.System);
-        long ms = 0;
+        long ms = 0, claims = 0;
         foreach (var (admdvs, year) in regionYears)
         {
             long id = await sim.RunAsync(new BatchSettle.Data.Simulation.SimulationRequest(admdvs, year, Draft, "bench-draft.csv")
             {
-                Partitions = options.Partitions,
-                Parallelism = options.Parallelism,
+                Partitions = a.Int("partitions", 2),
+                Parallelism = a.Int("parallelism", Environment.ProcessorCount),
             });
             await using var c = await ds.OpenConnectionAsync();
-            ms += await c.ExecuteScalarAsync<long>("SELECT baseline_ms + draft_ms FROM simulation WHERE sim_id = @id", new { id });
+            var (sideMs, n) = await c.QuerySingleAsync<(long, long)>(
+                "SELECT baseline_ms + draft_ms, claims FROM simulation WHERE sim_id = @id", new { id });
+            ms += sideMs;
+            claims += n;
             await sim.DropAsync(id);
         }
-        double simSeconds = ms / 1000.0;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"SIM run_seconds={runSeconds:F3} sim_seconds={simSeconds:F3} ratio={simSeconds / Math.Max(runSeconds, 0.001):F2} region_years={regionYears.Count}"));
+            $"SIM claims={claims} seconds={ms / 1000.0:F3} hwm_kb={PeakRssKb()} region_years={regionYears.Count}"));
+        return 0;
     }
 
     /// <summary>VmHWM of this process (kB), from /proc/self/status; 0 where there is none.</summary>

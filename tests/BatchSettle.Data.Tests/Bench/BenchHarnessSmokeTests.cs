@@ -6,7 +6,7 @@ namespace BatchSettle.Data.Tests.Bench;
 /// <summary>
 /// ops/bench is too long for ops/test; this runs its harness (tests/BatchSettle.Benchmarks, built with the solution)
 /// on a tiny data set so that it cannot rot: load into a template, two alternating pairs on fresh copies of it
-/// (end-to-end child, envelope, naive), the CPU and WAL meters, and the summary tables with medians and min–max.
+/// (end-to-end child, simulation child, envelope, naive), the CPU and WAL meters, and the summary tables with medians and min–max.
 /// </summary>
 public sealed class BenchHarnessSmokeTests
 {
@@ -61,6 +61,16 @@ public sealed class BenchHarnessSmokeTests
             Assert.Matches(@"^\d+\.\d\d s \(\d+\.\d\d–\d+\.\d\d\)$", seal[2]);
             double sealedOverUnsealed = double.Parse(seal[6].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
             Assert.True(sealedOverUnsealed is > 0 and <= 1, string.Join('|', seal));
+
+            // Issue 15: the simulation (both sides) of the same claims in a child of its own after each run, and its
+            // time per claim over the run's, median and spread over the pairs.
+            for (int pair = 1; pair <= 2; pair++)
+            {
+                Assert.Contains($"pair {pair}: simulation (both sides) of ", output, StringComparison.Ordinal);
+            }
+            var sim = Row(output, "| data | claims simulated |");
+            Assert.Matches(@"^[1-9][\d,]* of [\d,]+$", sim[2]);
+            Assert.Matches(@"^\d+\.\d\d \(\d+\.\d\d–\d+\.\d\d\)$", sim[5]);
 
             // A second invocation reuses the loaded database instead of loading again.
             string again = await RunAsync(dll, data.Dir, work, "--pairs", "1");
