@@ -44,11 +44,16 @@ internal static class BenchRun
 
         public double SimSeconds { get; init; }
 
+        /// <summary>The simulation as `simulate` takes it: both sides and the report.</summary>
+        public double SimTotalSeconds { get; init; }
+
         public long SimHwmKb { get; init; }
 
         /// <summary>Simulation seconds per claim over the run's seconds per claim (the same claims when the data set is
         /// one year: then simply sim seconds / run seconds).</summary>
         public double SimRatio => SimClaims > 0 ? SimSeconds / SimClaims / (E2eSeconds / Claims) : double.NaN;
+
+        public double SimTotalRatio => SimClaims > 0 ? SimTotalSeconds / SimClaims / (E2eSeconds / Claims) : double.NaN;
 
         /// <summary>End-to-end claims/s with the seal's time taken out: the same run, unsealed.</summary>
         public double E2eRateUnsealed => Claims / Math.Max(1e-9, E2eSeconds - SealSeconds);
@@ -64,6 +69,9 @@ internal static class BenchRun
         var dirs = a.Require("data").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(d => Path.GetFullPath(d).TrimEnd('/')).ToArray();
         int naiveClaims = a.Int("naive", 50_000);
         int partitions = a.Int("partitions", 2);
+        // Partitions settled at once by the end-to-end and simulation children (their default: one per core); the
+        // envelope always runs every partition at once.
+        int parallelism = a.Int("parallelism", Environment.ProcessorCount);
         // --e2e-only: end-to-end runs only, no envelope or baseline (quick comparisons; no ratios).
         bool e2eOnly = a.Flag("e2e-only");
         bool reload = a.Flag("reload");
@@ -129,24 +137,24 @@ internal static class BenchRun
                 await ExecAsync(pg.ConnectionString(s.Db), "CHECKPOINT");
 
                 var before = await meter.TakeAsync();
-                var e2e = await RunChildAsync(pg.ConnectionString(s.Db), partitions);
+                var e2e = await RunChildAsync(pg.ConnectionString(s.Db), partitions, parallelism);
                 var e2eCost = await meter.SinceAsync(before);
                 Log(string.Create(ic, $"{s.Name} pair {p}: end-to-end {e2e.Claims} claims in {e2e.Seconds:F1} s = {e2e.Claims / e2e.Seconds:F0} claims/s, peak RSS {e2e.HwmKb / 1024.0:F0} MiB, {(double)e2e.Alloc / e2e.Claims:F0} B allocated/claim; per claim: runner CPU {e2e.Cpu * 1e6 / e2e.Claims:F1} µs, PostgreSQL CPU {e2eCost.PgCpuSeconds * 1e6 / e2e.Claims:F1} µs, WAL {(double)e2eCost.WalBytes / e2e.Claims:F0} B"));
                 await ExecAsync(pg.ConnectionString(s.Db), "CHECKPOINT");
                 var (sealSeconds, sealCost) = await SealCostAsync(ds, meter);
                 Log(string.Create(ic, $"{s.Name} pair {p}: seal {sealSeconds:F2} s of the run's {e2e.Seconds:F1} s ({sealSeconds / e2e.Seconds:P1}); PostgreSQL CPU {sealCost.PgCpuSeconds * 1e6 / e2e.Claims:F2} µs/claim; end-to-end {e2e.Claims / e2e.Seconds:F0} claims/s sealed, {e2e.Claims / Math.Max(1e-9, e2e.Seconds - sealSeconds):F0} unsealed"));
                 await ExecAsync(pg.ConnectionString(s.Db), "CHECKPOINT");
-                (long Claims, double Seconds, long HwmKb) sim = default;
+                (long Claims, double Seconds, double Total, long HwmKb) sim = default;
                 if (simulate == "all" || simulate == "small" && s.Claims < 2_000_000)
                 {
-                    sim = await RunSimChildAsync(pg.ConnectionString(s.Db), partitions);
-                    Log(string.Create(ic, $"{s.Name} pair {p}: simulation (both sides) of {sim.Claims} claims in {sim.Seconds:F1} s, peak RSS {sim.HwmKb / 1024.0:F0} MiB; per claim {sim.Seconds / Math.Max(1, sim.Claims) / (e2e.Seconds / e2e.Claims):F2} × the run's time"));
+                    sim = await RunSimChildAsync(pg.ConnectionString(s.Db), partitions, parallelism);
+                    Log(string.Create(ic, $"{s.Name} pair {p}: simulation (both sides) of {sim.Claims} claims in {sim.Seconds:F1} s ({sim.Total:F1} s with the report), peak RSS {sim.HwmKb / 1024.0:F0} MiB; per claim {sim.Seconds / Math.Max(1, sim.Claims) / (e2e.Seconds / e2e.Claims):F2} × the run's time"));
                     await ExecAsync(pg.ConnectionString(s.Db), "CHECKPOINT");
                 }
                 if (e2eOnly)
                 {
                     list.Add(new PairResult(p, loadAt, e2e.Claims, e2e.Seconds, e2e.HwmKb, e2e.Alloc, e2e.Cpu, e2eCost, 0, 0, default, 0, 0)
-                        { SealSeconds = sealSeconds, SealPgCpu = sealCost.PgCpuSeconds, SimClaims = sim.Claims, SimSeconds = sim.Seconds, SimHwmKb = sim.HwmKb });
+                        { SealSeconds = sealSeconds, SealPgCpu = sealCost.PgCpuSeconds, SimClaims = sim.Claims, SimSeconds = sim.Seconds, SimTotalSeconds = sim.Total, SimHwmKb = sim.HwmKb });
                     continue;
                 }
 
@@ -161,7 +169,7 @@ internal static class BenchRun
                 if (naive.Mismatches != 0)
                     throw new InvalidOperationException($"the naive baseline settled {naive.Mismatches} claims differently from the end-to-end run: it is not the same settlement");
                 list.Add(new PairResult(p, loadAt, e2e.Claims, e2e.Seconds, e2e.HwmKb, e2e.Alloc, e2e.Cpu, e2eCost, env.Claims, env.Seconds, envCost, naive.Claims, naive.Seconds)
-                    { SealSeconds = sealSeconds, SealPgCpu = sealCost.PgCpuSeconds, SimClaims = sim.Claims, SimSeconds = sim.Seconds, SimHwmKb = sim.HwmKb });
+                    { SealSeconds = sealSeconds, SealPgCpu = sealCost.PgCpuSeconds, SimClaims = sim.Claims, SimSeconds = sim.Seconds, SimTotalSeconds = sim.Total, SimHwmKb = sim.HwmKb });
                 var last = list[^1];
                 Log(string.Create(ic, $"{s.Name} pair {p}: e2e/envelope {last.E2eRate / last.EnvRate:F2}, e2e/naive {last.E2eRate / last.NaiveRate:F1}"));
             }
@@ -172,7 +180,7 @@ internal static class BenchRun
 
         Console.WriteLine();
         Console.WriteLine(string.Create(ic,
-            $"`ops/bench` at commit {commit}, {started:yyyy-MM-dd HH:mm}–{ended:HH:mm} UTC ({(ended - started).TotalMinutes:F0} min), load average {loadStart} at the start, {loadEnd} at the end; {partitions} partitions; end-to-end child DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS={ChildInline ?? "(unset)"}; median (min–max) over pairs:"));
+            $"`ops/bench` at commit {commit}, {started:yyyy-MM-dd HH:mm}–{ended:HH:mm} UTC ({(ended - started).TotalMinutes:F0} min), load average {loadStart} at the start, {loadEnd} at the end; {partitions} partitions, {parallelism} at once; end-to-end child DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS={ChildInline ?? "(unset)"}; median (min–max) over pairs:"));
         Console.WriteLine();
         Console.Write(SummaryTable(results, e2eOnly));
         Console.WriteLine();
@@ -251,15 +259,15 @@ internal static class BenchRun
     private static string SimulationTable(List<(string Name, List<PairResult> Pairs)> results)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| data | claims simulated | simulation seconds (both sides) | end-to-end run seconds | simulation / run, per claim (target ≤ 2.5) | peak RSS, simulation |");
-        sb.AppendLine("|---|---|---|---|---|---|");
+        sb.AppendLine("| data | claims simulated | simulation seconds (both sides) | end-to-end run seconds | simulation / run, per claim (target ≤ 2.5) | with the report: seconds | with the report / run | peak RSS, simulation |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|");
         var ic = CultureInfo.InvariantCulture;
         foreach (var (name, all) in results)
         {
             var p = all.Where(x => x.SimClaims > 0).ToList();
             if (p.Count == 0) continue;
             sb.AppendLine(string.Create(ic,
-                $"| {name} | {p[0].SimClaims:N0} of {p[0].Claims:N0} | {Spread.Of(p.Select(x => x.SimSeconds)).Format("F1", " s")} | {Spread.Of(p.Select(x => x.E2eSeconds)).Format("F1", " s")} | {Spread.Of(p.Select(x => x.SimRatio)).Format("F2")} | {p.Max(x => x.SimHwmKb) / 1024.0:F0} MiB (max) |"));
+                $"| {name} | {p[0].SimClaims:N0} of {p[0].Claims:N0} | {Spread.Of(p.Select(x => x.SimSeconds)).Format("F1", " s")} | {Spread.Of(p.Select(x => x.E2eSeconds)).Format("F1", " s")} | {Spread.Of(p.Select(x => x.SimRatio)).Format("F2")} | {Spread.Of(p.Select(x => x.SimTotalSeconds)).Format("F1", " s")} | {Spread.Of(p.Select(x => x.SimTotalRatio)).Format("F2")} | {p.Max(x => x.SimHwmKb) / 1024.0:F0} MiB (max) |"));
         }
         return sb.ToString();
     }
@@ -273,7 +281,7 @@ internal static class BenchRun
         var sw = Stopwatch.StartNew();
         foreach (var run in runs)
         {
-            await c.ExecuteAsync(new CommandDefinition("SELECT digest FROM run_digest(@run)", new { run }, commandTimeout: 0));
+            await BatchSettle.Data.Runs.RunDigest.ComputeAsync(ds, run); // as the runner seals: in parts, on every core
         }
         sw.Stop();
         return (sw.Elapsed.TotalSeconds, await meter.SinceAsync(before));
@@ -402,13 +410,13 @@ internal static class BenchRun
     internal static void Log(string s) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {s}");
 
     /// <summary>The simulation child (issue 15) on the database the end-to-end child just settled, same settings.</summary>
-    private static async Task<(long Claims, double Seconds, long HwmKb)> RunSimChildAsync(string conn, int partitions)
+    private static async Task<(long Claims, double Seconds, double Total, long HwmKb)> RunSimChildAsync(string conn, int partitions, int parallelism)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
         if (ChildInline is { } inline) psi.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = inline;
         psi.Environment["DOTNET_TieredCompilation"] = "0";
         psi.ArgumentList.Add(typeof(BenchRun).Assembly.Location);
-        foreach (var s in (string[])["sim", "--conn", conn, "--partitions", partitions.ToString(CultureInfo.InvariantCulture)]) psi.ArgumentList.Add(s);
+        foreach (var s in (string[])["sim", "--conn", conn, "--partitions", partitions.ToString(CultureInfo.InvariantCulture), "--parallelism", parallelism.ToString(CultureInfo.InvariantCulture)]) psi.ArgumentList.Add(s);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the simulation child");
         string output = await p.StandardOutput.ReadToEndAsync();
         await p.WaitForExitAsync();
@@ -416,10 +424,10 @@ internal static class BenchRun
             ?? throw new InvalidOperationException($"simulation child failed ({p.ExitCode}): {output}");
         var kv = line[4..].Split(' ').Select(x => x.Split('=')).ToDictionary(x => x[0], x => x[1]);
         return (long.Parse(kv["claims"], CultureInfo.InvariantCulture), double.Parse(kv["seconds"], CultureInfo.InvariantCulture),
-            long.Parse(kv["hwm_kb"], CultureInfo.InvariantCulture));
+            double.Parse(kv["total_seconds"], CultureInfo.InvariantCulture), long.Parse(kv["hwm_kb"], CultureInfo.InvariantCulture));
     }
 
-    private static async Task<(long Claims, double Seconds, long HwmKb, long Alloc, double Cpu)> RunChildAsync(string conn, int partitions)
+    private static async Task<(long Claims, double Seconds, long HwmKb, long Alloc, double Cpu)> RunChildAsync(string conn, int partitions, int parallelism)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
         if (ChildInline is { } inline) psi.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = inline;
@@ -427,7 +435,7 @@ internal static class BenchRun
         // this project's own file). Set for the child only: the calculator micro-benchmark keeps the default tiering.
         psi.Environment["DOTNET_TieredCompilation"] = "0";
         psi.ArgumentList.Add(typeof(BenchRun).Assembly.Location);
-        foreach (var s in (string[])["e2e", "--conn", conn, "--partitions", partitions.ToString(CultureInfo.InvariantCulture)]) psi.ArgumentList.Add(s);
+        foreach (var s in (string[])["e2e", "--conn", conn, "--partitions", partitions.ToString(CultureInfo.InvariantCulture), "--parallelism", parallelism.ToString(CultureInfo.InvariantCulture)]) psi.ArgumentList.Add(s);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the e2e child");
         string output = await p.StandardOutput.ReadToEndAsync();
         await p.WaitForExitAsync();

@@ -18,8 +18,8 @@ return args.Length > 0 ? args[0] switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: BatchSettle.Benchmarks run --data <dir>[,<dir>...] [--pairs N|N1,N2] [--naive N] [--partitions N] [--e2e-only] [--reload] [--work DIR] [--commit C] [--micro ROUNDS] [--r2r DIR]\n"
-        + "     | e2e --conn CS [--partitions N] | sim --conn CS [--partitions N] | micro [BenchmarkDotNet args] | micro-matrix [--rounds N] [--configs a,b] [--r2r DIR]\n"
+    Console.Error.WriteLine("usage: BatchSettle.Benchmarks run --data <dir>[,<dir>...] [--pairs N|N1,N2] [--naive N] [--partitions N] [--parallelism N] [--simulate small|all|none] [--e2e-only] [--reload] [--work DIR] [--commit C] [--micro ROUNDS] [--r2r DIR]\n"
+        + "     | e2e --conn CS [--partitions N] [--parallelism N] | sim --conn CS [--partitions N] [--parallelism N] | micro [BenchmarkDotNet args] | micro-matrix [--rounds N] [--configs a,b] [--r2r DIR]\n"
         + "     | xlsx [--rows N1,N2] [--work DIR]");
     return 2;
 }

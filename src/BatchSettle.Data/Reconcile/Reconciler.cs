@@ -138,7 +138,7 @@ public sealed class Reconciler(NpgsqlDataSource dataSource)
     /// digest, the seal is the HMAC of its facts under the key outside the database, and every result and ledger
     /// line of the batch belongs to a sealed run (or to an unfinished one).
     /// </summary>
-    private static async Task CheckSealsAsync(NpgsqlConnection conn, ReconcileReport report, CancellationToken ct)
+    private async Task CheckSealsAsync(NpgsqlConnection conn, ReconcileReport report, CancellationToken ct)
     {
         string batchId = report.BatchId;
         byte[] key = Infrastructure.SealKey.Get();
@@ -156,8 +156,7 @@ public sealed class Reconciler(NpgsqlDataSource dataSource)
                 report.Differences.Add($"run {r.RunId} is not sealed: its results and ledger cannot be shown unaltered");
                 continue;
             }
-            var now = await conn.QuerySingleAsync<(long Results, long LedgerLines, byte[] Digest)>(new CommandDefinition(
-                "SELECT results, ledger_lines, digest FROM run_digest(@runId)", new { runId = r.RunId }, commandTimeout: 0, cancellationToken: ct));
+            var now = await Runs.RunDigest.ComputeAsync(dataSource, r.RunId, ct: ct);
             bool same = now.Digest.AsSpan().SequenceEqual(r.Digest);
             if (now.Results != r.Results || now.LedgerLines != r.LedgerLines || !same)
             {

@@ -420,7 +420,7 @@ public sealed partial class BatchRunner
             WHERE q.claim_seq < 0
             ON CONFLICT (superseded_claim_seq) DO NOTHING
             """, new { now }, commandTimeout: 0, cancellationToken: ct));
-        if (error is null) await SealRunAsync(conn, runId, ct);
+        if (error is null) await SealRunAsync(_ds, conn, runId, ct);
         var summary = (await ReadSummaryAsync(runId, ct)) with { Duration = duration };
         // In the worker the run has no span of its own (its partitions run as separate jobs): tag only a run span.
         var runSpan = System.Diagnostics.Activity.Current is { OperationName: Telemetry.BatchSettleTelemetry.RunSpan } a ? a : null;
@@ -432,16 +432,21 @@ public sealed partial class BatchRunner
     /// Seals a finished run (migration 052): the digest of its results and ledger lines as stored, and an HMAC under
     /// the key kept outside the database, chained to the seal before. Once per run; reconcile verifies it.
     /// </summary>
-    private static async Task SealRunAsync(NpgsqlConnection conn, long runId, CancellationToken ct)
+    private static async Task SealRunAsync(NpgsqlDataSource ds, NpgsqlConnection conn, long runId, CancellationToken ct)
     {
+        // The digest first, outside the seal lock and on every core (RunDigest): a finished run's rows no longer change,
+        // and the lock (which chains the seals) is then held for a few small statements, not the whole hashing.
+        var before = await conn.QuerySingleAsync<(string Status, bool Sealed)>(new CommandDefinition(
+            "SELECT status, EXISTS (SELECT 1 FROM run_seal s WHERE s.run_id = r.run_id) FROM run r WHERE run_id = @runId",
+            new { runId }, cancellationToken: ct));
+        if (before.Sealed || before.Status is not ("succeeded" or "succeeded_with_quarantine")) return;
+        var d = await RunDigest.ComputeAsync(ds, runId, ct: ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(1112691459)", transaction: tx, cancellationToken: ct));
         var run = await conn.QuerySingleAsync<(string BatchId, string Status, bool Sealed)>(new CommandDefinition(
             "SELECT batch_id, status, EXISTS (SELECT 1 FROM run_seal s WHERE s.run_id = r.run_id) FROM run r WHERE run_id = @runId",
             new { runId }, tx, cancellationToken: ct));
         if (run.Sealed || run.Status is not ("succeeded" or "succeeded_with_quarantine")) return;
-        var d = await conn.QuerySingleAsync<(long Results, long LedgerLines, byte[] Digest)>(new CommandDefinition(
-            "SELECT results, ledger_lines, digest FROM run_digest(@runId)", new { runId }, tx, commandTimeout: 0, cancellationToken: ct));
         var prev = await conn.QueryFirstOrDefaultAsync<(long RunId, byte[] Seal)?>(new CommandDefinition(
             "SELECT run_id, seal FROM run_seal ORDER BY sealed_at DESC, run_id DESC LIMIT 1", transaction: tx, cancellationToken: ct));
         byte[] seal = Infrastructure.SealKey.Seal(Infrastructure.SealKey.Get(), runId, run.BatchId, d.Results, d.LedgerLines, d.Digest, prev?.Seal);
