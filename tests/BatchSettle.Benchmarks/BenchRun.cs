@@ -417,22 +417,24 @@ internal static class BenchRun
     /// <summary>The simulation child (issue 15) on the database the end-to-end child just settled, same settings.</summary>
     private static async Task<(long Claims, double Seconds, double Total, long HwmKb)> RunSimChildAsync(string conn, int partitions, int parallelism)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        if (ChildInline is { } inline) psi.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = inline;
-        psi.Environment["DOTNET_TieredCompilation"] = "0";
-        psi.ArgumentList.Add(typeof(BenchRun).Assembly.Location);
-        foreach (var s in (string[])["sim", "--conn", conn, "--partitions", partitions.ToString(CultureInfo.InvariantCulture), "--parallelism", parallelism.ToString(CultureInfo.InvariantCulture)]) psi.ArgumentList.Add(s);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the simulation child");
-        string output = await p.StandardOutput.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("SIM ", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"simulation child failed ({p.ExitCode}): {output}");
-        var kv = line[4..].Split(' ').Select(x => x.Split('=')).ToDictionary(x => x[0], x => x[1]);
+        var kv = await RunChildProcessAsync("sim", "SIM ", conn, partitions, parallelism);
         return (long.Parse(kv["claims"], CultureInfo.InvariantCulture), double.Parse(kv["seconds"], CultureInfo.InvariantCulture),
             double.Parse(kv["total_seconds"], CultureInfo.InvariantCulture), long.Parse(kv["hwm_kb"], CultureInfo.InvariantCulture));
     }
 
     private static async Task<(long Claims, double Seconds, long HwmKb, long Alloc, double Cpu)> RunChildAsync(string conn, int partitions, int parallelism)
+    {
+        var kv = await RunChildProcessAsync("e2e", "E2E ", conn, partitions, parallelism);
+        return (long.Parse(kv["claims"], CultureInfo.InvariantCulture), double.Parse(kv["seconds"], CultureInfo.InvariantCulture),
+            long.Parse(kv["hwm_kb"], CultureInfo.InvariantCulture), long.Parse(kv["alloc"], CultureInfo.InvariantCulture),
+            double.Parse(kv["cpu"], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// One child process of this program (<paramref name="verb"/>: e2e or sim) on <paramref name="conn"/>; returns the
+    /// key=value pairs of its output line that starts with <paramref name="prefix"/>.
+    /// </summary>
+    private static async Task<Dictionary<string, string>> RunChildProcessAsync(string verb, string prefix, string conn, int partitions, int parallelism)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
         if (ChildInline is { } inline) psi.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = inline;
@@ -440,15 +442,12 @@ internal static class BenchRun
         // this project's own file). Set for the child only: the calculator micro-benchmark keeps the default tiering.
         psi.Environment["DOTNET_TieredCompilation"] = "0";
         psi.ArgumentList.Add(typeof(BenchRun).Assembly.Location);
-        foreach (var s in (string[])["e2e", "--conn", conn, "--partitions", partitions.ToString(CultureInfo.InvariantCulture), "--parallelism", parallelism.ToString(CultureInfo.InvariantCulture)]) psi.ArgumentList.Add(s);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the e2e child");
+        foreach (var s in (string[])[verb, "--conn", conn, "--partitions", partitions.ToString(CultureInfo.InvariantCulture), "--parallelism", parallelism.ToString(CultureInfo.InvariantCulture)]) psi.ArgumentList.Add(s);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start the {verb} child");
         string output = await p.StandardOutput.ReadToEndAsync();
         await p.WaitForExitAsync();
-        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("E2E ", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"e2e child failed ({p.ExitCode}): {output}");
-        var kv = line[4..].Split(' ').Select(x => x.Split('=')).ToDictionary(x => x[0], x => x[1]);
-        return (long.Parse(kv["claims"], CultureInfo.InvariantCulture), double.Parse(kv["seconds"], CultureInfo.InvariantCulture),
-            long.Parse(kv["hwm_kb"], CultureInfo.InvariantCulture), long.Parse(kv["alloc"], CultureInfo.InvariantCulture),
-            double.Parse(kv["cpu"], CultureInfo.InvariantCulture));
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"{verb} child failed ({p.ExitCode}): {output}");
+        return line[prefix.Length..].Split(' ').Select(x => x.Split('=')).ToDictionary(x => x[0], x => x[1]);
     }
 }

@@ -63,6 +63,7 @@ internal static class EndToEnd
                 "SELECT DISTINCT admdvs, extract(year FROM enddate)::int FROM staging_claim WHERE admdvs IN ('210500', '210800') ORDER BY 1, 2")).ToList();
         }
         var sim = new BatchSettle.Data.Simulation.Simulator(ds, TimeProvider.System);
+        int partitions = a.Int("partitions", 2), parallelism = a.Int("parallelism", Environment.ProcessorCount);
         long ms = 0, claims = 0;
         var wall = new Stopwatch();
         foreach (var (admdvs, year) in regionYears)
@@ -70,8 +71,8 @@ internal static class EndToEnd
             wall.Start();
             long id = await sim.RunAsync(new BatchSettle.Data.Simulation.SimulationRequest(admdvs, year, Draft, "bench-draft.csv")
             {
-                Partitions = a.Int("partitions", 2),
-                Parallelism = a.Int("parallelism", Environment.ProcessorCount),
+                Partitions = partitions,
+                Parallelism = parallelism,
             });
             wall.Stop();
             await using var c = await ds.OpenConnectionAsync();
