@@ -435,18 +435,22 @@ public sealed partial class BatchRunner
     private static async Task SealRunAsync(NpgsqlDataSource ds, NpgsqlConnection conn, long runId, CancellationToken ct)
     {
         // The digest first, outside the seal lock and on every core (RunDigest): a finished run's rows no longer change,
-        // and the lock (which chains the seals) is then held for a few small statements, not the whole hashing.
-        var before = await conn.QuerySingleAsync<(string Status, bool Sealed)>(new CommandDefinition(
-            "SELECT status, EXISTS (SELECT 1 FROM run_seal s WHERE s.run_id = r.run_id) FROM run r WHERE run_id = @runId",
-            new { runId }, cancellationToken: ct));
-        if (before.Sealed || before.Status is not ("succeeded" or "succeeded_with_quarantine")) return;
+        // and the lock (which chains the seals) is then held for a few small statements, not the whole hashing. The
+        // run's state is read again under the lock: another process may have sealed it meanwhile.
+        async Task<(string BatchId, bool ToSeal)> StateAsync(NpgsqlTransaction? tx)
+        {
+            var r = await conn.QuerySingleAsync<(string BatchId, string Status, bool Sealed)>(new CommandDefinition(
+                "SELECT batch_id, status, EXISTS (SELECT 1 FROM run_seal s WHERE s.run_id = r.run_id) FROM run r WHERE run_id = @runId",
+                new { runId }, tx, cancellationToken: ct));
+            return (r.BatchId, !r.Sealed && r.Status is ("succeeded" or "succeeded_with_quarantine"));
+        }
+
+        if (!(await StateAsync(null)).ToSeal) return;
         var d = await RunDigest.ComputeAsync(ds, runId, ct: ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(1112691459)", transaction: tx, cancellationToken: ct));
-        var run = await conn.QuerySingleAsync<(string BatchId, string Status, bool Sealed)>(new CommandDefinition(
-            "SELECT batch_id, status, EXISTS (SELECT 1 FROM run_seal s WHERE s.run_id = r.run_id) FROM run r WHERE run_id = @runId",
-            new { runId }, tx, cancellationToken: ct));
-        if (run.Sealed || run.Status is not ("succeeded" or "succeeded_with_quarantine")) return;
+        var run = await StateAsync(tx);
+        if (!run.ToSeal) return;
         var prev = await conn.QueryFirstOrDefaultAsync<(long RunId, byte[] Seal)?>(new CommandDefinition(
             "SELECT run_id, seal FROM run_seal ORDER BY sealed_at DESC, run_id DESC LIMIT 1", transaction: tx, cancellationToken: ct));
         byte[] seal = Infrastructure.SealKey.Seal(Infrastructure.SealKey.Get(), runId, run.BatchId, d.Results, d.LedgerLines, d.Digest, prev?.Seal);
