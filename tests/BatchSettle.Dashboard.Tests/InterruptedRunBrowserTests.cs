@@ -27,22 +27,8 @@ public sealed class InterruptedRunBrowserTests(DashboardFixture fixture)
         var (runId, _) = await RunLeaseTests.StartAndKillAsync(db);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"],
-            Timeout = 60_000,
-        });
-        await using var context = await browser.NewContextAsync(new()
-        {
-            HttpCredentials = new() { Username = DashboardFactory.Operator, Password = DashboardFactory.Password },
-            ViewportSize = new() { Width = 1280, Height = 900 },
-        });
-        // Our pages are in Chinese by default; this test reads their English (the switch: DashboardUiBrowserTests).
-        await context.AddInitScriptAsync("localStorage.setItem('batchsettle.lang', 'en')");
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
+        await using var browser = await LaunchAsync(playwright);
+        var page = await EnglishPageAsync(browser, DashboardFactory.Operator, new() { Width = 1280, Height = 900 });
 
         // The runs list, opened once while the killed run still shows running: it draws itself again while a run is
         // running (app.js, runs), so the interrupted badge and the reason arrive without a reload once the dashboard
@@ -88,20 +74,8 @@ public sealed class InterruptedRunBrowserTests(DashboardFixture fixture)
         }
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"],
-            Timeout = 60_000,
-        });
-        await using var context = await browser.NewContextAsync(new()
-        {
-            HttpCredentials = new() { Username = DashboardFactory.Viewer, Password = DashboardFactory.Password },
-        });
-        await context.AddInitScriptAsync("localStorage.setItem('batchsettle.lang', 'en')");
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
+        await using var browser = await LaunchAsync(playwright);
+        var page = await EnglishPageAsync(browser, DashboardFactory.Viewer, viewport: null);
         var navigations = 0;
         page.FrameNavigated += (_, f) => { if (f == page.MainFrame) navigations++; };
 
@@ -118,6 +92,29 @@ public sealed class InterruptedRunBrowserTests(DashboardFixture fixture)
         await Assertions.Expect(row.Locator(".badge.s-failed")).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await Assertions.Expect(row).ToContainTextAsync("ended by the test");
         Assert.Equal(before, navigations);
+    }
+
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
+    {
+        ExecutablePath = Chromium,
+        Headless = true,
+        Args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"],
+        Timeout = 60_000,
+    });
+
+    /// <summary>A page logged in as <paramref name="user"/> (closed with the browser). Our pages are in Chinese by
+    /// default; these tests read their English (the switch: DashboardUiBrowserTests).</summary>
+    private static async Task<IPage> EnglishPageAsync(IBrowser browser, string user, ViewportSize? viewport)
+    {
+        var context = await browser.NewContextAsync(new()
+        {
+            HttpCredentials = new() { Username = user, Password = DashboardFactory.Password },
+            ViewportSize = viewport,
+        });
+        await context.AddInitScriptAsync("localStorage.setItem('batchsettle.lang', 'en')");
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        return page;
     }
 
     private static string DocsPath(string file)
