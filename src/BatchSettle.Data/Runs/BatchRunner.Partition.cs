@@ -92,8 +92,13 @@ public sealed partial class BatchRunner
                 using var personsConn = _ds.OpenConnection();
                 using var accConn = _ds.OpenConnection();
                 bool skipSettled;
-                using (var cmd = new Npgsql.NpgsqlCommand(PartitionStream.AnySettledSql(batchId, partitions, partNo, checkpoint), claimsConn) { CommandTimeout = 0 })
+                using (var other = new Npgsql.NpgsqlCommand(PartitionStream.OtherRunsSettledSql(batchId, runId), claimsConn))
                 {
+                    skipSettled = (bool)other.ExecuteScalar()!;
+                }
+                if (skipSettled)
+                {
+                    using var cmd = new Npgsql.NpgsqlCommand(PartitionStream.AnySettledSql(batchId, partitions, partNo, checkpoint), claimsConn) { CommandTimeout = 0 };
                     skipSettled = (bool)cmd.ExecuteScalar()!;
                 }
                 foreach (var c in (Npgsql.NpgsqlConnection[])[claimsConn, personsConn, accConn])

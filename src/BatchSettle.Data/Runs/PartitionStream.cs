@@ -25,7 +25,10 @@ internal static class PartitionStream
     /// scan + external sort (~1.5 s at 1M claims per partition and batch, before the first row) to the ordered index
     /// scan that streams at once (~0.7 s): every stream has an index in its order (migration 020).
     /// </summary>
-    public const string SessionSql = "SET max_parallel_workers_per_gather = 0; SET enable_sort = off";
+    /// <summary>The stream connections' settings: no parallel workers, no sort (every stream has an index in its order;
+    /// docs/PERFORMANCE.md), and no JIT: each stream's query is costly enough to be compiled (~0.3 s of LLVM at every
+    /// partition's start) and runs an index scan JIT does not speed up.</summary>
+    public const string SessionSql = "SET max_parallel_workers_per_gather = 0; SET enable_sort = off; SET jit = off";
 
     // COPY takes no parameters: the batch id and checkpoint are quoted literals, the numbers are ints.
 
@@ -73,6 +76,20 @@ internal static class PartitionStream
     /// <summary>(Simulation) No stored accumulators: a simulation starts every person's year from zero on January 1.</summary>
     public const string NoAccumulatorsSql =
         "COPY (SELECT ''::text, 0::int, NULL::bigint[] WHERE false) TO STDOUT (FORMAT BINARY)";
+
+    /// <summary>
+    /// Whether another run of the batch has committed any chunk. If none has, no claim of this partition past its
+    /// checkpoint can have a result — a claim's result is only ever written by a run of its batch, this run's other
+    /// partitions settle other hashes (a run keeps its partition count), and this partition's own results lie
+    /// before its checkpoint — so <see cref="AnySettledSql"/>, a join over the batch's claims and results (~0.4 s a
+    /// partition at 1M claims, with the settlement_result BRIN ranges a previous run left unsummarized), is skipped.
+    /// </summary>
+    public static string OtherRunsSettledSql(string batchId, long runId) =>
+        $"""
+        SELECT EXISTS (
+          SELECT 1 FROM run r JOIN run_partition p ON p.run_id = r.run_id
+          WHERE r.batch_id = {Literal(batchId)} AND r.run_id <> {runId.ToString(CultureInfo.InvariantCulture)} AND p.claims_done > 0)
+        """;
 
     /// <summary>Whether any claim of the partition past the checkpoint already has a result (then the claims stream
     /// must skip them: a claim that has a result is never settled again).</summary>
