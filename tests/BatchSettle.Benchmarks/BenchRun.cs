@@ -242,10 +242,11 @@ internal static class BenchRun
     }
 
     /// <summary>
-    /// The run seal's cost (migration 052), same run: sealing a finished run computes run_digest over its results and
-    /// ledger lines (string_agg + sha256 per 4,096-row block), an HMAC and one insert. The harness re-runs run_digest of
-    /// each run of the pair right after the end-to-end run, on the same rows, and times it; "unsealed" is the run's
-    /// claims/s with that time taken out.
+    /// The run seal's cost, same run: sealing a finished run computes its digest, an HMAC and one insert. Since
+    /// migration 096 the digest is version 2 (RowDigest): the runner hashes the rows as it sends them (that cost is in
+    /// the run's runner CPU) and the seal adds up the partitions' sums and reads back the few rows written outside
+    /// chunks. The harness re-does the seal's digest of each run of the pair right after the end-to-end run, on the
+    /// same rows, and times it; "unsealed" is the run's claims/s with that time taken out.
     /// </summary>
     private static string SealTable(List<(string Name, List<PairResult> Pairs)> results)
     {
@@ -277,7 +278,7 @@ internal static class BenchRun
         return sb.ToString();
     }
 
-    /// <summary>Times run_digest of every sealed run in the database (the seal's work), with PostgreSQL's CPU.</summary>
+    /// <summary>Times the seal's digest of every sealed run in the database (the seal's work), with PostgreSQL's CPU.</summary>
     private static async Task<(double Seconds, CostMeter.Delta Cost)> SealCostAsync(NpgsqlDataSource ds, CostMeter meter)
     {
         await using var c = await ds.OpenConnectionAsync();
@@ -286,7 +287,7 @@ internal static class BenchRun
         var sw = Stopwatch.StartNew();
         foreach (var run in runs)
         {
-            await BatchSettle.Data.Runs.RunDigest.ComputeAsync(ds, run); // as the runner seals: in parts, on every core
+            await BatchSettle.Data.Runs.RunSealDigest.ForSealAsync(ds, run); // as the runner seals
         }
         sw.Stop();
         return (sw.Elapsed.TotalSeconds, await meter.SinceAsync(before));

@@ -156,7 +156,7 @@ public sealed class Reconciler(NpgsqlDataSource dataSource)
                 report.Differences.Add($"run {r.RunId} is not sealed: its results and ledger cannot be shown unaltered");
                 continue;
             }
-            var now = await Runs.RunDigest.ComputeAsync(dataSource, r.RunId, ct: ct);
+            var now = await Runs.RunSealDigest.RecomputeAsync(dataSource, r.RunId, r.Digest, ct);
             bool same = now.Digest.AsSpan().SequenceEqual(r.Digest);
             if (now.Results != r.Results || now.LedgerLines != r.LedgerLines || !same)
             {

@@ -357,26 +357,10 @@ public sealed partial class BatchRunner
         return _engine ??= new SettlementEngine(policy);
     }
 
-    /// <summary>Closes the run: succeeded (with quarantine) when every partition succeeded, else failed.</summary>
-    public async Task<RunSummary> FinishRunAsync(long runId, IReadOnlyList<string> errors, TimeSpan duration, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(errors);
-        await using var conn = await _ds.OpenConnectionAsync(ct);
-        var parts = (await conn.QueryAsync<(int PartNo, string Status, string? Error)>(new CommandDefinition(
-            "SELECT part_no, status, error FROM run_partition WHERE run_id = @runId ORDER BY part_no", new { runId }, cancellationToken: ct))).ToList();
-        var unfinished = parts.Where(p => p.Status != "succeeded").ToList();
-        string? error = null;
-        if (unfinished.Count > 0 || errors.Count > 0)
-        {
-            error = errors.Count > 0
-                ? string.Join("; ", errors)
-                : string.Join("; ", unfinished.Select(p => $"partition {p.PartNo} {p.Status}{(p.Error is null ? "" : ": " + p.Error)}"));
-        }
-        var now = _time.GetUtcNow();
-        await conn.ExecuteAsync(new CommandDefinition(
-            """
-            WITH t AS (
-                SELECT count(*) AS claims,
+    /// <summary>A run's totals over its results as stored: the select list and FROM; the caller adds the WHERE.</summary>
+    private const string ResultTotalsSql =
+        """
+        SELECT count(*) AS claims,
                        count(*) FILTER (WHERE status = 'settled') AS settled,
                        count(*) FILTER (WHERE status = 'rejected') AS rejected,
                        count(*) FILTER (WHERE status = 'quarantined') AS quarantined,
@@ -393,33 +377,100 @@ public sealed partial class BatchRunner
                                                  WHERE name = 'zero_claim_incentive_reset')] = 1) AS zero_resets,
                        count(*) FILTER (WHERE status = 'settled' AND acc_delta[(SELECT idx + 1 FROM accumulator_slot
                                                  WHERE name = 'zero_claim_incentive_reset')] = -1) AS zero_undos
-                FROM settlement_result WHERE run_id = @runId)
-            UPDATE run SET
-                status = CASE WHEN @error IS NOT NULL AND EXISTS (
-                                  SELECT 1 FROM run_cancel_request c WHERE c.run_id = @runId AND c.requested_at >= run.started_at)
-                              THEN 'cancelled'
-                              WHEN @error IS NOT NULL THEN 'failed'
-                              WHEN t.quarantined > 0 THEN 'succeeded_with_quarantine' ELSE 'succeeded' END,
-                finished_at = @now, error = @error,
-                claims_total = t.claims, settled = t.settled, rejected = t.rejected, quarantined = t.quarantined,
-                assumed_params = t.assumed, superseded_params = t.superseded, total_310100 = t.t310100,
-                total_390100 = t.t390100, total_390200 = t.t390200, total_330100 = t.t330100, total_610100 = t.t610100,
-                total_psn_part = t.psn, zero_claim_resets = t.zero_resets, zero_claim_reset_undos = t.zero_undos
-            FROM t WHERE run.run_id = @runId
-            """, new { runId, error, now }, commandTimeout: 0, cancellationToken: ct));
-        // A claim rejected at load (quarantined result keyed −reject_id) and since loaded correctly and settled: the
-        // earlier result stays as history and is marked superseded, so a setl_id has one effective result. Few rows:
-        // driven from the load-reject results (claim_seq < 0).
-        await conn.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO result_superseded (superseded_claim_seq, setl_id, by_claim_seq, run_id, superseded_at)
-            SELECT q.claim_seq, q.setl_id, r.claim_seq, r.run_id, @now
-            FROM settlement_result q
-            JOIN staging_claim c ON c.setl_id = q.setl_id
-            JOIN settlement_result r ON r.claim_seq = c.claim_seq
-            WHERE q.claim_seq < 0
-            ON CONFLICT (superseded_claim_seq) DO NOTHING
-            """, new { now }, commandTimeout: 0, cancellationToken: ct));
+        FROM settlement_result
+        """;
+
+    /// <summary>The totals kept by the chunks in run_partition (migration 097) plus those of the results written
+    /// outside chunks (the load rejects: negative claim_seq).</summary>
+    private const string KeptTotalsSql =
+        $"""
+        WITH x AS ({ResultTotalsSql} WHERE claim_seq < 0 AND run_id = @runId),
+        p AS (
+            SELECT COALESCE(sum(tot_claims), 0) AS claims, COALESCE(sum(tot_settled), 0) AS settled,
+                   COALESCE(sum(tot_rejected), 0) AS rejected, COALESCE(sum(tot_quarantined), 0) AS quarantined,
+                   COALESCE(sum(tot_assumed), 0) AS assumed, COALESCE(sum(tot_superseded), 0) AS superseded,
+                   COALESCE(sum(tot_310100), 0) AS t310100, COALESCE(sum(tot_390100), 0) AS t390100,
+                   COALESCE(sum(tot_390200), 0) AS t390200, COALESCE(sum(tot_330100), 0) AS t330100,
+                   COALESCE(sum(tot_610100), 0) AS t610100, COALESCE(sum(tot_psn_part), 0) AS psn,
+                   COALESCE(sum(tot_zero_resets), 0) AS zero_resets, COALESCE(sum(tot_zero_undos), 0) AS zero_undos
+            FROM run_partition WHERE run_id = @runId),
+        t AS (
+            SELECT x.claims + p.claims AS claims, x.settled + p.settled AS settled, x.rejected + p.rejected AS rejected,
+                   x.quarantined + p.quarantined AS quarantined, x.assumed + p.assumed AS assumed,
+                   x.superseded + p.superseded AS superseded, x.t310100 + p.t310100 AS t310100,
+                   x.t390100 + p.t390100 AS t390100, x.t390200 + p.t390200 AS t390200, x.t330100 + p.t330100 AS t330100,
+                   x.t610100 + p.t610100 AS t610100, x.psn + p.psn AS psn, x.zero_resets + p.zero_resets AS zero_resets,
+                   x.zero_undos + p.zero_undos AS zero_undos
+            FROM x, p)
+        """;
+
+    /// <summary>Closes the run: succeeded (with quarantine) when every partition succeeded, else failed.</summary>
+    public async Task<RunSummary> FinishRunAsync(long runId, IReadOnlyList<string> errors, TimeSpan duration, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        await using var conn = await _ds.OpenConnectionAsync(ct);
+        var parts = (await conn.QueryAsync<(int PartNo, string Status, string? Error)>(new CommandDefinition(
+            "SELECT part_no, status, error FROM run_partition WHERE run_id = @runId ORDER BY part_no", new { runId }, cancellationToken: ct))).ToList();
+        var unfinished = parts.Where(p => p.Status != "succeeded").ToList();
+        string? error = null;
+        if (unfinished.Count > 0 || errors.Count > 0)
+        {
+            error = errors.Count > 0
+                ? string.Join("; ", errors)
+                : string.Join("; ", unfinished.Select(p => $"partition {p.PartNo} {p.Status}{(p.Error is null ? "" : ": " + p.Error)}"));
+        }
+        var now = _time.GetUtcNow();
+        // The totals: the partitions' sums kept chunk by chunk (migration 097) plus the results written outside chunks
+        // (load rejects, keyed −reject_id, found through the primary key); a run with a partition from before 097
+        // sums all of its results, as before.
+        bool kept = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT NOT EXISTS (SELECT 1 FROM run_partition WHERE run_id = @runId AND (tot_claims IS NULL OR tot_zero_undos IS NULL))",
+            new { runId }, cancellationToken: ct));
+        string totals = kept ? KeptTotalsSql : $"WITH t AS ({ResultTotalsSql} WHERE run_id = @runId)";
+        await using (var tx = await conn.BeginTransactionAsync(ct))
+        {
+            // Small statements over few rows: no JIT (with the cost of a disabled plan type it compiled for ~0.3 s).
+            await conn.ExecuteAsync(new CommandDefinition("SET LOCAL jit = off", transaction: tx, cancellationToken: ct));
+            if (kept)
+            {
+                await conn.ExecuteAsync(new CommandDefinition(
+                    "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off", transaction: tx, cancellationToken: ct));
+            }
+            await conn.ExecuteAsync(new CommandDefinition(
+                totals + "\n" + """
+                UPDATE run SET
+                    status = CASE WHEN @error IS NOT NULL AND EXISTS (
+                                      SELECT 1 FROM run_cancel_request c WHERE c.run_id = @runId AND c.requested_at >= run.started_at)
+                                  THEN 'cancelled'
+                                  WHEN @error IS NOT NULL THEN 'failed'
+                                  WHEN t.quarantined > 0 THEN 'succeeded_with_quarantine' ELSE 'succeeded' END,
+                    finished_at = @now, error = @error,
+                    claims_total = t.claims, settled = t.settled, rejected = t.rejected, quarantined = t.quarantined,
+                    assumed_params = t.assumed, superseded_params = t.superseded, total_310100 = t.t310100,
+                    total_390100 = t.t390100, total_390200 = t.t390200, total_330100 = t.t330100, total_610100 = t.t610100,
+                    total_psn_part = t.psn, zero_claim_resets = t.zero_resets, zero_claim_reset_undos = t.zero_undos
+                FROM t WHERE run.run_id = @runId
+                """, new { runId, error, now }, tx, commandTimeout: 0, cancellationToken: ct));
+            // A claim rejected at load (quarantined result keyed −reject_id) and since loaded correctly and settled: the
+            // earlier result stays as history and is marked superseded, so a setl_id has one effective result. Few
+            // rows: driven from the load-reject results (claim_seq < 0) through their index — right after a run the
+            // statistics are stale, and the planner scanned every staged claim instead (~0.7 s at 1M).
+            await conn.ExecuteAsync(new CommandDefinition(
+                "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_hashjoin = off; "
+                + "SET LOCAL enable_mergejoin = off; SET LOCAL max_parallel_workers_per_gather = 0",
+                transaction: tx, cancellationToken: ct));
+            await conn.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO result_superseded (superseded_claim_seq, setl_id, by_claim_seq, run_id, superseded_at)
+                SELECT q.claim_seq, q.setl_id, r.claim_seq, r.run_id, @now
+                FROM settlement_result q
+                JOIN staging_claim c ON c.setl_id = q.setl_id
+                JOIN settlement_result r ON r.claim_seq = c.claim_seq
+                WHERE q.claim_seq < 0
+                ON CONFLICT (superseded_claim_seq) DO NOTHING
+                """, new { now }, tx, commandTimeout: 0, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+        }
         if (error is null) await SealRunAsync(_ds, conn, runId, ct);
         var summary = (await ReadSummaryAsync(runId, ct)) with { Duration = duration };
         // In the worker the run has no span of its own (its partitions run as separate jobs): tag only a run span.
@@ -434,9 +485,10 @@ public sealed partial class BatchRunner
     /// </summary>
     private static async Task SealRunAsync(NpgsqlDataSource ds, NpgsqlConnection conn, long runId, CancellationToken ct)
     {
-        // The digest first, outside the seal lock and on every core (RunDigest): a finished run's rows no longer change,
-        // and the lock (which chains the seals) is then held for a few small statements, not the whole hashing. The
-        // run's state is read again under the lock: another process may have sealed it meanwhile.
+        // The digest first, outside the seal lock: the partitions' sums of the keyed row hashes their chunks committed
+        // (RunSealDigest, version 2, migration 096; a run begun before 096 is re-hashed on the server, version 1). A
+        // finished run's rows no longer change, and the lock (which chains the seals) is held for a few small
+        // statements. The run's state is read again under the lock: another process may have sealed it meanwhile.
         async Task<(string BatchId, bool ToSeal)> StateAsync(NpgsqlTransaction? tx)
         {
             var r = await conn.QuerySingleAsync<(string BatchId, string Status, bool Sealed)>(new CommandDefinition(
@@ -446,7 +498,7 @@ public sealed partial class BatchRunner
         }
 
         if (!(await StateAsync(null)).ToSeal) return;
-        var d = await RunDigest.ComputeAsync(ds, runId, ct: ct);
+        var d = await RunSealDigest.ForSealAsync(ds, runId, ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(1112691459)", transaction: tx, cancellationToken: ct));
         var run = await StateAsync(tx);

@@ -20,20 +20,40 @@ internal sealed class BinaryCopyWriter
     private byte[] _buf = new byte[128 * 1024];
     private int _pos;
     private Stream? _stream;
+    private RowDigest? _digest;
+    private int _hashFrom = -1; // start of the bytes not yet given to _digest (−1: not hashing)
 
     public long Rows { get; private set; }
 
-    public void Begin(NpgsqlConnection conn, string copySql)
+    public void Begin(NpgsqlConnection conn, string copySql, RowDigest? digest = null)
     {
         _stream = conn.BeginRawBinaryCopy(copySql);
         _pos = 0;
         Rows = 0;
+        _digest = null;
+        _hashFrom = -1;
         Bytes(Header);
+        if (digest is not null)
+        {
+            _digest = digest;
+            _hashFrom = _pos;
+        }
+    }
+
+    /// <summary>Gives the rows written since the last call (or since <see cref="Begin"/>) to the digest as the end of
+    /// one element: the caller ends it as a result row or a ledger entry.</summary>
+    public void HashPending()
+    {
+        if (_hashFrom < 0) return;
+        _digest!.Append(_buf.AsSpan(_hashFrom, _pos - _hashFrom));
+        _hashFrom = _pos;
     }
 
     /// <summary>Ends the COPY (trailer, flush, CopyDone); returns the rows written.</summary>
     public long Complete()
     {
+        _digest = null;
+        _hashFrom = -1;
         Ensure(2);
         BinaryPrimitives.WriteInt16BigEndian(_buf.AsSpan(_pos), -1);
         _pos += 2;
@@ -49,6 +69,8 @@ internal sealed class BinaryCopyWriter
     {
         var s = _stream;
         _stream = null;
+        _digest = null;
+        _hashFrom = -1;
         if (s is null) return;
         try
         {
@@ -176,6 +198,12 @@ internal sealed class BinaryCopyWriter
     private void Flush()
     {
         if (_pos == 0) return;
+        if (_hashFrom >= 0)
+        {
+            // A row may span a flush: its first bytes go to the digest now, the rest at HashPending.
+            _digest!.Append(_buf.AsSpan(_hashFrom, _pos - _hashFrom));
+            _hashFrom = 0;
+        }
         _stream!.Write(_buf, 0, _pos);
         _pos = 0;
     }

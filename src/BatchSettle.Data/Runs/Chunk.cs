@@ -89,15 +89,27 @@ internal sealed class Chunk
     public void Commit(NpgsqlConnection conn, long runId, string batchId, int partNo, DateTimeOffset postedAt)
     {
         using var tx = conn.BeginTransaction();
-        WriteResults(conn, runId, batchId);
+        // The seal's digest (RowDigest, migration 096): this chunk's rows hashed as they are sent, added to the
+        // partition's sums in the transaction that commits the rows. Started afresh on every attempt of the commit.
+        var digest = _digest ??= new RowDigest();
+        digest.Reset();
+        WriteResults(conn, runId, batchId, digest: digest);
         WriteQuarantine(conn, runId);
-        WriteLedger(conn, runId, batchId, postedAt);
+        WriteLedger(conn, runId, batchId, postedAt, digest);
         WriteAccumulators(conn, tx, runId);
         WriteAlerts(conn, tx, runId);
         using (var cmd = new NpgsqlCommand(
             """
             UPDATE run_partition
-            SET checkpoint = $1, claims_done = claims_done + $2, chunks = chunks + 1, updated_at = $3
+            SET checkpoint = $1, claims_done = claims_done + $2, chunks = chunks + 1, updated_at = $3,
+                seal_results = seal_results + $6, seal_ledger_lines = seal_ledger_lines + $7,
+                seal_results_sum = seal_results_sum + $8::numeric, seal_ledger_sum = seal_ledger_sum + $9::numeric,
+                tot_claims = tot_claims + $10, tot_settled = tot_settled + $11, tot_rejected = tot_rejected + $12,
+                tot_quarantined = tot_quarantined + $13, tot_assumed = tot_assumed + $14,
+                tot_superseded = tot_superseded + $15, tot_310100 = tot_310100 + $16, tot_390100 = tot_390100 + $17,
+                tot_390200 = tot_390200 + $18, tot_330100 = tot_330100 + $19, tot_610100 = tot_610100 + $20,
+                tot_psn_part = tot_psn_part + $21, tot_zero_resets = tot_zero_resets + $22,
+                tot_zero_undos = tot_zero_undos + $23
             WHERE run_id = $4 AND part_no = $5
             """, conn, tx))
         {
@@ -106,9 +118,51 @@ internal sealed class Chunk
             cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = postedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = runId });
             cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = partNo });
+            cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = digest.Results });
+            cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = digest.LedgerLines });
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = digest.ResultsSum, NpgsqlDbType = NpgsqlDbType.Text });
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = digest.LedgerSum, NpgsqlDbType = NpgsqlDbType.Text });
+            // The run's totals (migration 097), as closing the run would sum them from these results.
+            var t = Totals();
+            foreach (long v in (ReadOnlySpan<long>)[t.Claims, t.Settled, t.Rejected, t.Quarantined, t.Assumed, t.Superseded,
+                         t.Pooled310100, t.Pooled390100, t.Critical390200, t.Large330100, t.Assistance610100, t.PsnPart,
+                         t.ZeroResets, t.ZeroUndos])
+            {
+                cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = v });
+            }
             if (cmd.ExecuteNonQuery() != 1) throw new InvalidOperationException($"run_partition {runId}/{partNo} not found");
         }
         tx.Commit();
+    }
+
+    /// <summary>The chunk's share of its run's totals (migration 097): the same counts and sums as the run's closing
+    /// statement over settlement_result (BatchRunner.FinishRunAsync's fallback), from the rows as written.</summary>
+    internal RunTotals Totals()
+    {
+        var t = default(RunTotals);
+        foreach (ref readonly var r in Results)
+        {
+            t.Claims++;
+            bool settled = r.Status == "settled";
+            if (settled) t.Settled++;
+            else if (r.Status == "rejected") t.Rejected++;
+            else if (r.Status == "quarantined") t.Quarantined++;
+            if (settled && r.AssumedParams) t.Assumed++;
+            if (settled && r.SupersededParams) t.Superseded++;
+            if (r.Insutype == "310") t.Pooled310100 += r.HifpPay;
+            else t.Pooled390100 += r.HifpPay;
+            t.Critical390200 += r.HifmiPay;
+            t.Large330100 += r.HifobPay;
+            t.Assistance610100 += r.MafPay;
+            if (settled) t.PsnPart += r.PsnPartAmt;
+            if (settled && r.HasDelta)
+            {
+                long z = r.AccDelta[AccSlot.ZeroClaimIncentiveReset];
+                if (z == 1) t.ZeroResets++;
+                else if (z == -1) t.ZeroUndos++;
+            }
+        }
+        return t;
     }
 
     /// <summary>
@@ -148,17 +202,18 @@ internal sealed class Chunk
         + "reversal_of, alert_threshold, acc_delta, trace, sim_id, superseded_params, side";
 
     private readonly BinaryCopyWriter _copy = new();
+    private RowDigest? _digest;
 
     /// <summary>Writes the results: to settlement_result under <paramref name="runId"/> and <paramref name="batchId"/>,
     /// or (<paramref name="side"/> given, batch id null) to sim_result under simulation id <paramref name="runId"/>.</summary>
-    private void WriteResults(NpgsqlConnection conn, long runId, string? batchId, int side = -1)
+    private void WriteResults(NpgsqlConnection conn, long runId, string? batchId, int side = -1, RowDigest? digest = null)
     {
         if (Claims == 0) return;
         var w = _copy;
         bool sim = side >= 0;
         w.Begin(conn, sim
             ? $"COPY sim_result ({SimResultColumns}) FROM STDIN (FORMAT BINARY)"
-            : $"COPY settlement_result ({ResultColumns}) FROM STDIN (FORMAT BINARY)");
+            : $"COPY settlement_result ({ResultColumns}) FROM STDIN (FORMAT BINARY)", digest);
         try
         {
             Span<long> delta = stackalloc long[AccSlot.Count];
@@ -212,6 +267,11 @@ internal sealed class Chunk
                 w.Long(runId);
                 w.Bool(r.SupersededParams);
                 if (sim) w.Int(side);
+                if (digest is not null)
+                {
+                    w.HashPending();
+                    digest.EndResult();
+                }
             }
             w.Complete();
         }
@@ -246,7 +306,7 @@ internal sealed class Chunk
     /// benefit_expense debit and a payable_facility credit, then the personal share as a memo pair. Written straight
     /// from the result structs, so a posting costs no object. entry_id is the claim's claim_seq.
     /// </summary>
-    private void WriteLedger(NpgsqlConnection conn, long runId, string batchId, DateTimeOffset postedAt)
+    private void WriteLedger(NpgsqlConnection conn, long runId, string batchId, DateTimeOffset postedAt, RowDigest? digest)
     {
         LedgerLines = 0;
         bool any = false;
@@ -256,7 +316,7 @@ internal sealed class Chunk
         }
         if (!any) return;
         var w = _copy;
-        w.Begin(conn, $"COPY ledger_line ({LedgerColumns}) FROM STDIN (FORMAT BINARY)");
+        w.Begin(conn, $"COPY ledger_line ({LedgerColumns}) FROM STDIN (FORMAT BINARY)", digest);
         try
         {
             foreach (ref readonly var r in Results)
@@ -272,6 +332,12 @@ internal sealed class Chunk
                 {
                     Line(w, in r, ++lineNo, kind, LedgerPosting.MemoPersonalShare, null, r.PsnPartAmt, 0);
                     Line(w, in r, ++lineNo, kind, LedgerPosting.MemoFacilityCollected, null, 0, r.PsnPartAmt);
+                }
+                if (digest is not null)
+                {
+                    // One element per entry: the claim's lines, in line_no order (reconcile groups by entry_id).
+                    w.HashPending();
+                    digest.EndLedgerEntry(lineNo);
                 }
             }
             LedgerLines = checked((int)w.Complete());

@@ -7,9 +7,11 @@ using Dapper;
 namespace BatchSettle.Data.Tests.Security;
 
 /// <summary>
-/// The run seal's digest in parts (migration 094, <see cref="RunDigest"/>): whatever the number of parts, the same
-/// bytes as migration 052's one-statement digest — so the seals written before 094 still verify — over a run with
-/// several 4,096-claim blocks and a load-rejected row (negative claim_seq, its own block below zero).
+/// The run seal's digest version 1 in parts (migration 094, <see cref="RunDigest"/>): whatever the number of parts, the
+/// same bytes as migration 052's one-statement digest — so the seals written before 094 still verify — over a run with
+/// several 4,096-claim blocks and a load-rejected row (negative claim_seq, its own block below zero). Runs are sealed
+/// with version 2 since migration 096 (<see cref="RowDigestTests"/>); version 1 stays for the seals written before and
+/// for a run begun before 096.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class RunDigestTests(PostgresFixture pg)
@@ -65,8 +67,16 @@ public sealed class RunDigestTests(PostgresFixture pg)
             var inParts = await RunDigest.ComputeAsync(ds, run.RunId, parts);
             Assert.Equal(old, inParts, Comparer);
         }
+        // The run itself sealed with version 2; a partition without the version-2 sums (begun before migration 096)
+        // makes the seal fall back to version 1, the digest above.
         var sealedDigest = await c.QuerySingleAsync<byte[]>("SELECT digest FROM run_seal WHERE run_id = @r", new { r = run.RunId });
-        Assert.Equal(old.Digest, sealedDigest);
+        Assert.True(RowDigest.IsVersion2(sealedDigest));
+        Assert.True((await new Reconciler(ds).ReconcileAsync(TestData.Batch)).Balanced);
+        await c.ExecuteAsync("UPDATE run_partition SET seal_results_sum = NULL WHERE run_id = @r AND part_no = 0", new { r = run.RunId });
+        Assert.Equal(old, await RunSealDigest.ForSealAsync(ds, run.RunId), Comparer);
+
+        // A seal written before 096 (version 1) still verifies: the seal row rewritten as the old runner wrote it.
+        await RowDigestTests.ResealAsync(c, run.RunId, old);
         Assert.True((await new Reconciler(ds).ReconcileAsync(TestData.Batch)).Balanced);
 
         // And it still tells an edit: one ledger line's amount moved, the digest in parts differs.
