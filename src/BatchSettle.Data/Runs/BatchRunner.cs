@@ -227,12 +227,13 @@ public sealed partial class BatchRunner
 
             if (!followUp)
             {
-                long claims = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+                // Whether the batch has anything staged, not how much: counting a 2.75M-claim batch took ~1 s here.
+                bool any = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
                     """
-                    SELECT (SELECT count(*) FROM staging_claim WHERE batch_id = @batchId)
-                         + (SELECT count(*) FROM staging_reject WHERE batch_id = @batchId AND kind = 'claim' AND NOT refused)
+                    SELECT EXISTS (SELECT 1 FROM staging_claim WHERE batch_id = @batchId)
+                        OR EXISTS (SELECT 1 FROM staging_reject WHERE batch_id = @batchId AND kind = 'claim' AND NOT refused)
                     """, new { batchId }, tx, cancellationToken: ct));
-                if (claims == 0)
+                if (!any)
                 {
                     // Leave a visible record with the reason (the dashboard's run list), then say it.
                     string reason = NoClaimsReason(batchId);
