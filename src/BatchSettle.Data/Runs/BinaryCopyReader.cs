@@ -95,6 +95,10 @@ internal sealed class BinaryCopyReader : IDisposable
 
     public int FieldCount => _fields;
 
+    /// <summary>The current row's bytes as the stream carries them: field count, then each field's length and value
+    /// (the seal's digest hashes them, <see cref="RowDigest"/>: the same bytes <see cref="BinaryCopyWriter"/> sent).</summary>
+    public ReadOnlySpan<byte> RowBytes => _buf.AsSpan(_start, _rowBytes);
+
     private ReadOnlySpan<byte> Field(int expected = -1)
     {
         if (_next >= _fields) throw new FormatException($"binary COPY: row has {_fields} fields, read past the end");

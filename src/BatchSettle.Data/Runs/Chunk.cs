@@ -120,8 +120,9 @@ internal sealed class Chunk
             cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = partNo });
             cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = digest.Results });
             cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = digest.LedgerLines });
-            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = digest.ResultsSum, NpgsqlDbType = NpgsqlDbType.Text });
-            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = digest.LedgerSum, NpgsqlDbType = NpgsqlDbType.Text });
+            // The sums as numeric text (they exceed every integer type; the seal reduces them modulo 2^256).
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = digest.ResultsValue.ToString(System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType = NpgsqlDbType.Text });
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = digest.LedgerValue.ToString(System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType = NpgsqlDbType.Text });
             // The run's totals (migration 097), as closing the run would sum them from these results.
             var t = Totals();
             foreach (long v in (ReadOnlySpan<long>)[t.Claims, t.Settled, t.Rejected, t.Quarantined, t.Assumed, t.Superseded,

@@ -23,11 +23,10 @@ internal static class PartitionStream
     /// Session settings of a stream connection. Parallel workers only add hand-offs to an ordered scan on a machine
     /// this size; and the planner, seeing that a partition keeps only 1/P of the batch's rows, preferred a sequential
     /// scan + external sort (~1.5 s at 1M claims per partition and batch, before the first row) to the ordered index
-    /// scan that streams at once (~0.7 s): every stream has an index in its order (migration 020).
+    /// scan that streams at once (~0.7 s): every stream has an index in its order (migration 020). No JIT either: each
+    /// stream's query is costly enough to be compiled (~0.3 s of LLVM at every partition's start) for an index scan JIT
+    /// does not speed up.
     /// </summary>
-    /// <summary>The stream connections' settings: no parallel workers, no sort (every stream has an index in its order;
-    /// docs/PERFORMANCE.md), and no JIT: each stream's query is costly enough to be compiled (~0.3 s of LLVM at every
-    /// partition's start) and runs an index scan JIT does not speed up.</summary>
     public const string SessionSql = "SET max_parallel_workers_per_gather = 0; SET enable_sort = off; SET jit = off";
 
     // COPY takes no parameters: the batch id and checkpoint are quoted literals, the numbers are ints.

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
@@ -90,14 +89,10 @@ internal sealed class RowDigest : IDisposable
         LedgerLines += lines;
     }
 
-    /// <summary>The results sum so far (not reduced), as numeric text for SQL.</summary>
-    public string ResultsSum => _results.ToBigInteger().ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The ledger sum so far (not reduced), as numeric text for SQL.</summary>
-    public string LedgerSum => _ledger.ToBigInteger().ToString(CultureInfo.InvariantCulture);
-
+    /// <summary>The results sum so far (not reduced).</summary>
     public BigInteger ResultsValue => _results.ToBigInteger();
 
+    /// <summary>The ledger sum so far (not reduced).</summary>
     public BigInteger LedgerValue => _ledger.ToBigInteger();
 
     /// <summary>The digest bytes from the two sums (reduced modulo 2^256).</summary>

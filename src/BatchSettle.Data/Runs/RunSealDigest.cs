@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
 using Dapper;
@@ -83,12 +82,11 @@ public static class RunSealDigest
     /// <summary>Hashes each result row <paramref name="where"/> selects as one element.</summary>
     private static void ReadResults(NpgsqlConnection conn, RowDigest digest, string where)
     {
-        using var stream = conn.BeginRawBinaryCopy(
+        using var reader = new BinaryCopyReader(conn,
             $"COPY (SELECT {Chunk.ResultColumns} FROM settlement_result {where}) TO STDOUT (FORMAT BINARY)");
-        var reader = new CopyTupleReader(stream);
-        while (reader.Next())
+        while (reader.NextRow())
         {
-            digest.Append(reader.Tuple);
+            digest.Append(reader.RowBytes);
             digest.EndResult();
         }
     }
@@ -96,97 +94,23 @@ public static class RunSealDigest
     /// <summary>Hashes the run's claim postings, all lines of one entry (in line_no order) as one element.</summary>
     private static void ReadLedger(NpgsqlConnection conn, RowDigest digest, string run)
     {
-        using var stream = conn.BeginRawBinaryCopy(
+        using var reader = new BinaryCopyReader(conn,
             $"COPY (SELECT {Chunk.LedgerColumns} FROM ledger_line WHERE run_id = {run} AND kind IN ('settlement', 'reversal') "
             + "ORDER BY entry_id, line_no) TO STDOUT (FORMAT BINARY)");
-        var reader = new CopyTupleReader(stream);
         long entry = 0;
         int lines = 0;
-        while (reader.Next())
+        while (reader.NextRow())
         {
-            var t = reader.Tuple;
-            // entry_id is the first column: field count (2 bytes), its length (4), its value (8).
-            long id = BinaryPrimitives.ReadInt64BigEndian(t[6..]);
+            long id = reader.Int64(); // entry_id, the first column
             if (lines > 0 && id != entry)
             {
                 digest.EndLedgerEntry(lines);
                 lines = 0;
             }
             entry = id;
-            digest.Append(t);
+            digest.Append(reader.RowBytes);
             lines++;
         }
         digest.EndLedgerEntry(lines);
-    }
-
-    /// <summary>The tuples of a binary COPY OUT stream, each as its bytes (field count, then each field's length and
-    /// value) — the same bytes the writer sends for the same columns.</summary>
-    private sealed class CopyTupleReader(Stream stream)
-    {
-        private byte[] _buf = new byte[64 * 1024];
-        private int _start, _pos, _end;
-        private bool _header;
-
-        public ReadOnlySpan<byte> Tuple => _buf.AsSpan(_start, _pos - _start);
-
-        public bool Next()
-        {
-            if (!_header)
-            {
-                Ensure(19);
-                if (!_buf.AsSpan(0, 11).SequenceEqual(Signature))
-                    throw new InvalidDataException("not a binary COPY stream");
-                int ext = BinaryPrimitives.ReadInt32BigEndian(_buf.AsSpan(15));
-                _pos = 19;
-                Ensure(ext);
-                _pos += ext;
-                _header = true;
-            }
-            _start = _pos;
-            Ensure(2);
-            short fields = BinaryPrimitives.ReadInt16BigEndian(_buf.AsSpan(_pos));
-            if (fields == -1) return false;
-            _pos += 2;
-            for (int i = 0; i < fields; i++)
-            {
-                Ensure(4);
-                int len = BinaryPrimitives.ReadInt32BigEndian(_buf.AsSpan(_pos));
-                _pos += 4;
-                if (len <= 0) continue;
-                Ensure(len);
-                _pos += len;
-            }
-            return true;
-        }
-
-        private static ReadOnlySpan<byte> Signature => [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0];
-
-        /// <summary>Makes <paramref name="n"/> bytes from the parse position available, keeping the tuple being read
-        /// contiguous from <c>_start</c>.</summary>
-        private void Ensure(int n)
-        {
-            if (_end - _pos >= n) return;
-            int keep = _end - _start;
-            int need = _pos - _start + n;
-            if (need > _buf.Length)
-            {
-                var bigger = new byte[Math.Max(need, _buf.Length * 2)];
-                _buf.AsSpan(_start, keep).CopyTo(bigger);
-                _buf = bigger;
-            }
-            else if (_start > 0)
-            {
-                _buf.AsSpan(_start, keep).CopyTo(_buf);
-            }
-            _pos -= _start;
-            _end = keep;
-            _start = 0;
-            while (_end - _pos < n)
-            {
-                int read = stream.Read(_buf, _end, _buf.Length - _end);
-                if (read == 0) throw new EndOfStreamException("the binary COPY stream ended inside a row");
-                _end += read;
-            }
-        }
     }
 }
