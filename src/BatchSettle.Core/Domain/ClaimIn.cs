@@ -43,5 +43,5 @@ public struct ClaimIn
     public bool HighValueDrug;
 
     public readonly bool IsReversal => ReversalOf is not null;
-    public readonly int Year => EndDate.Year;
+    public readonly int Year => CivilDate.Year(EndDate);
 }

@@ -18,6 +18,7 @@ public struct HardshipStarts
     private int _first;
 
     /// <summary>True when the person holds <paramref name="c"/> on <paramref name="day"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly bool Holds(HardshipCategory c, DateOnly day)
     {
         int s = this[(int)c];
@@ -25,12 +26,8 @@ public struct HardshipStarts
     }
 
     /// <summary>True when the person holds any identity at all (whatever its start).</summary>
-    public readonly bool Any()
-    {
-        for (int i = 0; i < Count; i++)
-        {
-            if (this[i] != 0) return true;
-        }
-        return false;
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly bool Any() =>
+        // Unrolled: most persons hold none, and the engine asks on every claim.
+        (this[0] | this[1] | this[2] | this[3] | this[4] | this[5] | this[6] | this[7] | this[8] | this[9]) != 0;
 }

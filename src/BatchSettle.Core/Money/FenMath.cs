@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
@@ -13,6 +14,7 @@ public static class FenMath
     public const int FullBp = 10_000;
 
     /// <summary>round_half_up(fen × bp / 10000), exact in integers; negative amounts round away from zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long MulBp(long fen, int bp)
     {
         long p = checked(fen * bp);

@@ -1,4 +1,5 @@
 using BatchSettle.Core.Domain;
+using BatchSettle.Core.Settlement;
 
 namespace BatchSettle.Core.Policy;
 
@@ -26,6 +27,23 @@ public sealed record PolicyParam(
     string Citation,
     string Note)
 {
+    /// <summary>POLICY.md rule id (e.g. "BX-IP-01").</summary>
+    public string RuleId
+    {
+        get;
+        init
+        {
+            field = value;
+            RuleRef = RuleNames.Intern(value);
+        }
+    } = RuleId;
+
+    /// <summary>
+    /// <see cref="RuleId"/>'s number for trace steps (<see cref="RuleNames"/>): a function of the text, so equal rows
+    /// stay equal; kept in step by <see cref="RuleId"/>'s init (a <c>with</c> that changes the rule id).
+    /// </summary>
+    internal int RuleRef { get; private init; } = RuleNames.Intern(RuleId);
+
     /// <summary>
     /// (v2) Id of an older row this one supersedes (a corrected provenance label or citation for the same number and
     /// range): the older row no longer resolves, but stays, so a settlement made under it explains with its own label.

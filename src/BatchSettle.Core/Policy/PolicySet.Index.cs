@@ -13,6 +13,7 @@ public sealed partial class PolicySet
     private const int Combos = 4; // (Benxi|Yingkou) × (Employee|Resident)
 
     private PolicyParam[][]? _index;
+    private Epochs[]? _epochs;
     private Dictionary<(string Key, string Qualifier), int>? _keyIds;
     private List<(string Key, string Qualifier)>? _keyNames;
 
@@ -69,8 +70,95 @@ public sealed partial class PolicySet
             _keyIds = keyIds;
             _keyNames = names;
             _index = index;
+            var epochs = new Epochs[Combos];
+            for (int c = 0; c < Combos; c++) epochs[c] = BuildEpochs(index, names.Count, c);
+            _epochs = epochs;
         }
     }
+
+    /// <summary>
+    /// One (region, insutype)'s resolutions, precomputed: every date on which some candidate's validity starts or ends
+    /// opens an epoch, and within an epoch every key resolves to the same parameter, so <see cref="View"/> is a lookup
+    /// of the epoch by day and a claim's parameters are then one array load each.
+    /// </summary>
+    private sealed class Epochs(int firstDay, ushort[] byDay, PolicyParam?[][] views)
+    {
+        /// <summary>Day (<see cref="DateOnly.DayNumber"/>) of <see cref="ByDay"/>[0]: where the second epoch opens.</summary>
+        public readonly int FirstDay = firstDay;
+
+        /// <summary>Epoch of each day from <see cref="FirstDay"/> to the last epoch's first day; before: epoch 0, after: the last.</summary>
+        public readonly ushort[] ByDay = byDay;
+
+        /// <summary>For each epoch, the parameter in force for each key id (null: none).</summary>
+        public readonly PolicyParam?[][] Views = views;
+    }
+
+    private static Epochs BuildEpochs(PolicyParam[][] index, int keyCount, int combo)
+    {
+        var starts = new SortedSet<int> { DateOnly.MinValue.DayNumber };
+        for (int k = 0; k < keyCount; k++)
+        {
+            foreach (var p in index[(k * Combos) + combo])
+            {
+                starts.Add(p.EffectiveFrom.DayNumber);
+                if (p.EffectiveTo is { } to && to < DateOnly.MaxValue) starts.Add(to.DayNumber + 1);
+            }
+        }
+        var days = starts.ToArray();
+        var views = new PolicyParam?[days.Length][];
+        for (int e = 0; e < days.Length; e++)
+        {
+            var view = new PolicyParam?[keyCount];
+            var day = DateOnly.FromDayNumber(days[e]);
+            for (int k = 0; k < keyCount; k++) view[k] = Scan(index[(k * Combos) + combo], day);
+            views[e] = view;
+        }
+        if (days.Length == 1) return new Epochs(int.MaxValue, [], views);
+        if (days.Length > ushort.MaxValue) throw new ArgumentException("too many distinct effective dates in the policy parameters");
+        int first = days[1];
+        var byDay = new ushort[days[^1] - first + 1];
+        for (int e = 1; e < days.Length; e++)
+        {
+            int end = e + 1 < days.Length ? days[e + 1] : days[e] + 1;
+            for (int d = days[e]; d < end; d++) byDay[d - first] = (ushort)e;
+        }
+        return new Epochs(first, byDay, views);
+    }
+
+    private static PolicyParam? Scan(PolicyParam[] cands, DateOnly date)
+    {
+        for (int i = 0; i < cands.Length; i++)
+        {
+            var p = cands[i];
+            if (p.EffectiveFrom <= date && (p.EffectiveTo is not { } to || date <= to)) return p;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Every key's parameter in force for a claim of <paramref name="region"/>/<paramref name="insuType"/> settled on
+    /// <paramref name="date"/>, indexed by key id (null: none in force); the same answers as <see cref="Resolve(int,
+    /// Region, InsuType, DateOnly)"/> for every key, fetched once per claim. An unknown region or insutype gets a view
+    /// in which nothing resolves. Allocation-free; the array is shared and must not be written.
+    /// </summary>
+    public PolicyParam?[] View(Region region, InsuType insuType, DateOnly date)
+    {
+        var all = _epochs;
+        if (all is null)
+        {
+            EnsureIndex();
+            all = _epochs!;
+        }
+        uint ri = (uint)region - 1, ti = (uint)insuType - 1;
+        if (ri > 1 || ti > 1) return _noneView ??= new PolicyParam?[KeyCount];
+        var ep = all[(int)((ri << 1) | ti)];
+        int i = date.DayNumber - ep.FirstDay;
+        var byDay = ep.ByDay;
+        int e = i < 0 ? 0 : i < byDay.Length ? byDay[i] : ep.Views.Length - 1;
+        return ep.Views[e];
+    }
+
+    private PolicyParam?[]? _noneView;
 
     private static int Specificity(PolicyParam p) => (p.Region is null ? 0 : 2) + (p.InsuType is null ? 0 : 1);
 
@@ -117,13 +205,7 @@ public sealed partial class PolicySet
     {
         EnsureIndex();
         if ((uint)keyId >= (uint)_keyNames!.Count) return null;
-        var cands = _index![(keyId * Combos) + (((int)region - 1) << 1) + ((int)insuType - 1)];
-        for (int i = 0; i < cands.Length; i++)
-        {
-            var p = cands[i];
-            if (p.EffectiveFrom <= date && (p.EffectiveTo is not { } to || date <= to)) return p;
-        }
-        return null;
+        return Scan(_index![(keyId * Combos) + (((int)region - 1) << 1) + ((int)insuType - 1)], date);
     }
 
     /// <summary>Resolves by (key, qualifier) text; for cold paths (subsidies, tests).</summary>

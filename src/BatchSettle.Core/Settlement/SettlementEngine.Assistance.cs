@@ -21,7 +21,7 @@ public sealed partial class SettlementEngine
             || (cl.Emergency && cl.Setting is CareSetting.Local or CareSetting.FiledRemote);
     }
 
-    private bool Assistance(ref Ctx c)
+    private static bool Assistance(ref Ctx c)
     {
         ref readonly var cl = ref c.Claim;
         ref readonly var ps = ref c.Person;
@@ -34,7 +34,7 @@ public sealed partial class SettlementEngine
         // other non-designated claim (a BX-MT-01 delivery included) is not assisted and feeds no running total.
         if (!cl.Designated && !EmergencyAsDesignated(in cl))
         {
-            Step(ref c, Rules.YkMa03a, TraceWhat.AssistanceNonDesignated, 0, 0, 0, 0, 0);
+            Step(ref c, RuleRef.YkMa03a, TraceWhat.AssistanceNonDesignated, 0, 0, 0, 0, 0);
             return true;
         }
 
@@ -59,7 +59,7 @@ public sealed partial class SettlementEngine
         }
         if (basic == NoGroup)
         {
-            if (holdsI) Step(ref c, Rules.YkMa09, TraceWhat.AssistanceOnApplication, 0, 0, 0, 0, 0);
+            if (holdsI) Step(ref c, RuleRef.YkMa09, TraceWhat.AssistanceOnApplication, 0, 0, 0, 0, 0);
             return true;
         }
         // The assistance rules are in force from 2023; before that none resolves and nothing is paid.
@@ -67,7 +67,7 @@ public sealed partial class SettlementEngine
         if (pd is null) return true;
         if (cl.Setting == CareSetting.Temporary)
         {
-            Step(ref c, Rules.YkMa07, TraceWhat.AssistanceNotReferred, 0, 0, 0, 0, 0);
+            Step(ref c, RuleRef.YkMa07, TraceWhat.AssistanceNotReferred, 0, 0, 0, 0, 0);
             return true;
         }
         var pr = P(ref c, ParamKeys.MaBasicRatio + basic);
@@ -78,15 +78,15 @@ public sealed partial class SettlementEngine
         long b0 = c.Acc[AccSlot.AssistBase];
         long b1 = b0 + burden;
         c.Acc[AccSlot.AssistBase] = b1;
-        Step(ref c, Rules.YkMa03, TraceWhat.AssistanceBase, 0, 0, 0, burden, burden,
+        Step(ref c, RuleRef.YkMa03, TraceWhat.AssistanceBase, 0, 0, 0, burden, burden,
             AccSlot.AssistBase, b0, b1);
 
         long raw = Increment(b0, b1, pd.Value, Bp(pr));
-        Step(ref c, pr.RuleId, TraceWhat.AssistanceBasic, pd.Id, pr.Id, 0, b1, raw);
+        Step(ref c, pr.RuleRef, TraceWhat.AssistanceBasic, pd.Id, pr.Id, 0, b1, raw);
         long paid = c.Acc[AccSlot.AssistBasicPaid];
         long basicPay = Math.Min(raw, Math.Max(0, pc.Value - paid));
         c.Acc[AccSlot.AssistBasicPaid] = paid + basicPay;
-        Step(ref c, pc.RuleId, TraceWhat.AssistanceBasicCap, pc.Id, 0, 0, raw, basicPay,
+        Step(ref c, pc.RuleRef, TraceWhat.AssistanceBasicCap, pc.Id, 0, 0, raw, basicPay,
             AccSlot.AssistBasicPaid, paid, paid + basicPay);
 
         long tiltPay = 0;
@@ -114,7 +114,7 @@ public sealed partial class SettlementEngine
                     return false;
                 }
                 traw = Math.Min(rest, cl.BedDays * bed.Value);
-                Step(ref c, bed.RuleId, TraceWhat.AssistancePsychBedDay, bed.Id, 0, 0, cl.BedDays, traw);
+                Step(ref c, bed.RuleRef, TraceWhat.AssistancePsychBedDay, bed.Id, 0, 0, cl.BedDays, traw);
             }
             else
             {
@@ -123,13 +123,13 @@ public sealed partial class SettlementEngine
             long tpaid = c.Acc[AccSlot.AssistTiltPaid];
             tiltPay = Math.Min(traw, Math.Max(0, tc.Value - tpaid));
             c.Acc[AccSlot.AssistTiltPaid] = tpaid + tiltPay;
-            Step(ref c, tr.RuleId, TraceWhat.AssistanceTiltBase, td.Id, tr.Id, 0, rest, traw,
+            Step(ref c, tr.RuleRef, TraceWhat.AssistanceTiltBase, td.Id, tr.Id, 0, rest, traw,
                 AccSlot.AssistTiltBase, t0, t1);
-            Step(ref c, tc.RuleId, TraceWhat.AssistanceTiltCap, tc.Id, 0, 0, traw, tiltPay, AccSlot.AssistTiltPaid, tpaid, tpaid + tiltPay);
+            Step(ref c, tc.RuleRef, TraceWhat.AssistanceTiltCap, tc.Id, 0, 0, traw, tiltPay, AccSlot.AssistTiltPaid, tpaid, tpaid + tiltPay);
         }
         else
         {
-            Step(ref c, Rules.YkMa05, TraceWhat.AssistanceTiltOutsideProvince, 0, 0, 0, 0, 0);
+            Step(ref c, RuleRef.YkMa05, TraceWhat.AssistanceTiltOutsideProvince, 0, 0, 0, 0, 0);
         }
         c.Maf = basicPay + tiltPay;
         c.MafTilt = tiltPay;

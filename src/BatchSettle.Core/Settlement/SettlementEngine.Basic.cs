@@ -38,7 +38,7 @@ public sealed partial class SettlementEngine
         };
     }
 
-    private bool Inpatient(ref Ctx c)
+    private static bool Inpatient(ref Ctx c)
     {
         ref readonly var cl = ref c.Claim;
         bool benxi = cl.Region == Region.Benxi;
@@ -48,11 +48,11 @@ public sealed partial class SettlementEngine
             if (benxi && cl.Setting == CareSetting.EmergencyRemote)
             {
                 // BX-RM-01 (v2): the emergency row pays at the referral standard, designated or not.
-                Step(ref c, Rules.BxRm01, TraceWhat.EmergencyRemoteNonDesignated, 0, 0, 0, 0, 0);
+                Step(ref c, RuleRef.BxRm01, TraceWhat.EmergencyRemoteNonDesignated, 0, 0, 0, 0, 0);
             }
             else if (benxi && cl.Emergency && asLocal)
             {
-                Step(ref c, Rules.BxIp04, TraceWhat.EmergencyNonDesignated, 0, 0, 0, 0, 0);
+                Step(ref c, RuleRef.BxIp04, TraceWhat.EmergencyNonDesignated, 0, 0, 0, 0, 0);
             }
             else if (benxi && cl.MedType == MedType.MaternityInpatient && cl.Setting == CareSetting.Local)
             {
@@ -62,7 +62,7 @@ public sealed partial class SettlementEngine
             else
             {
                 c.PoolRecognised = false;
-                Step(ref c, Rules.NonDesignated, TraceWhat.NonDesignated, 0, 0, 0, cl.InscpScpAmt, 0);
+                Step(ref c, RuleRef.NonDesignated, TraceWhat.NonDesignated, 0, 0, 0, cl.InscpScpAmt, 0);
                 return true;
             }
         }
@@ -76,9 +76,9 @@ public sealed partial class SettlementEngine
             var rd = P(ref c, ParamKeys.RemoteDedc + q);
             var rr = P(ref c, ParamKeys.RemoteRatio + q);
             if (rd is null || rr is null) return false;
-            Step(ref c, rd.RuleId, q == 0 ? TraceWhat.RemoteReferred : TraceWhat.RemoteTemporary,
+            Step(ref c, rd.RuleRef, q == 0 ? TraceWhat.RemoteReferred : TraceWhat.RemoteTemporary,
                 rd.Id, rr.Id, 0, rd.Value, 0);
-            return PoolPay(ref c, rr.RuleId, rd.Value, rd.Id, Bp(rr), rr.Id, -1, 0, 0);
+            return PoolPay(ref c, rr.RuleRef, rd.Value, rd.Id, Bp(rr), rr.Id, -1, 0, 0);
         }
 
         int tier = Tier(cl.Region, cl.HospLevel, cl.FacKind);
@@ -86,7 +86,7 @@ public sealed partial class SettlementEngine
         var pr = P(ref c, ParamKeys.IpRatio + tier);
         if (pd is null || pr is null) return false;
         long dedc = pd.Value;
-        Step(ref c, pd.RuleId, TraceWhat.LevelDeductible, pd.Id, pr.Id, 0, pd.Value, 0);
+        Step(ref c, pd.RuleRef, TraceWhat.LevelDeductible, pd.Id, pr.Id, 0, pd.Value, 0);
 
         int segLow = -1;
         long segPoint = 0;
@@ -111,7 +111,7 @@ public sealed partial class SettlementEngine
             long n = before + 1;
             long reduced = Math.Min(dedc, Math.Max(floor.Value, dedc - (step.Value * (n - 1))));
             c.Acc[AccSlot.LocalAdmissions] = n;
-            Step(ref c, Rules.BxIp02, TraceWhat.NthAdmission, step.Id, floor.Id, pd.Id, dedc, reduced,
+            Step(ref c, RuleRef.BxIp02, TraceWhat.NthAdmission, step.Id, floor.Id, pd.Id, dedc, reduced,
                 AccSlot.LocalAdmissions, before, n);
             dedc = reduced;
         }
@@ -121,7 +121,7 @@ public sealed partial class SettlementEngine
             var fd = P(ref c, ParamKeys.IpDedc + Tier(Region.Yingkou, from, FacKind.General));
             if (fd is null) return false;
             long diff = Math.Max(0, dedc - fd.Value);
-            Step(ref c, Rules.YkIp02, TraceWhat.TransferDeductible, fd.Id, pd.Id, 0,
+            Step(ref c, RuleRef.YkIp02, TraceWhat.TransferDeductible, fd.Id, pd.Id, 0,
                 dedc, diff);
             dedc = diff;
         }
@@ -134,11 +134,11 @@ public sealed partial class SettlementEngine
                 or SpecialDisease.Infectious;
         if (specialtyDisease && (cl.FacKind == FacKind.Specialty || (benxi && cl.DiseQualified)))
         {
-            Step(ref c, benxi ? Rules.BxIp03 : Rules.YkIp03, TraceWhat.SpecialtyNoDeductible,
+            Step(ref c, benxi ? RuleRef.BxIp03 : RuleRef.YkIp03, TraceWhat.SpecialtyNoDeductible,
                 0, 0, 0, dedc, 0);
             dedc = 0;
         }
-        return PoolPay(ref c, pr.RuleId, dedc, pd.Id, Bp(pr), pr.Id, segLow, segPoint, segId);
+        return PoolPay(ref c, pr.RuleRef, dedc, pd.Id, Bp(pr), pr.Id, segLow, segPoint, segId);
     }
 
     /// <summary>
@@ -146,16 +146,16 @@ public sealed partial class SettlementEngine
     /// deductible. (v2) It is an in-city admission the pooled fund recognises, so it counts for BX-IP-02's n-th admission
     /// (it has no deductible of its own to decrease); it is not assisted (YK-MA-03a).
     /// </summary>
-    private bool NonDesignatedDelivery(ref Ctx c)
+    private static bool NonDesignatedDelivery(ref Ctx c)
     {
         var cap = P(ref c, ParamKeys.MtNondesigCap);
         if (cap is null) return false;
         long nBefore = c.Acc[AccSlot.LocalAdmissions];
         c.Acc[AccSlot.LocalAdmissions] = nBefore + 1;
-        Step(ref c, Rules.BxIp02, TraceWhat.NonDesignatedDeliveryAdmission, cap.Id, 0, 0, 0, 0,
+        Step(ref c, RuleRef.BxIp02, TraceWhat.NonDesignatedDeliveryAdmission, cap.Id, 0, 0, 0, 0,
             AccSlot.LocalAdmissions, nBefore, nBefore + 1);
         long raw = Math.Min(c.Claim.InscpScpAmt, cap.Value);
-        Step(ref c, cap.RuleId, TraceWhat.NonDesignatedDelivery, cap.Id, 0, 0,
+        Step(ref c, cap.RuleRef, TraceWhat.NonDesignatedDelivery, cap.Id, 0, 0,
             c.Claim.InscpScpAmt, raw);
         c.PoolBp = FenMath.FullBp;
         return ApplyPoolCap(ref c, raw);
@@ -166,7 +166,7 @@ public sealed partial class SettlementEngine
     /// paid at the local standard (the level table, as a filed_remote admission: it neither counts nor decreases under
     /// BX-IP-02). In force when rm.university_local resolves on the settlement date.
     /// </summary>
-    private bool UniversityLocal(ref Ctx c)
+    private static bool UniversityLocal(ref Ctx c)
     {
         ref readonly var cl = ref c.Claim;
         if (!c.Person.University || !cl.Designated
@@ -174,27 +174,27 @@ public sealed partial class SettlementEngine
             return false;
         var f = Opt(ref c, ParamKeys.RmUniversityLocal);
         if (f is not { Value: 1 }) return false;
-        Step(ref c, f.RuleId, TraceWhat.UniversityLocalStandard, f.Id, 0, 0, 0, 0);
+        Step(ref c, f.RuleRef, TraceWhat.UniversityLocalStandard, f.Id, 0, 0, 0, 0);
         return true;
     }
 
-    private bool EmergencyObservation(ref Ctx c)
+    private static bool EmergencyObservation(ref Ctx c)
     {
         // Emergency observation is emergency care by nature: no designation check (INTERPRETATIONS BX-RM-02).
         int q = c.Claim.Setting == CareSetting.Local ? 0 : 1;
         var pd = P(ref c, ParamKeys.EobsDedc + q);
         var pr = P(ref c, ParamKeys.EobsRatio + q);
         if (pd is null || pr is null) return false;
-        Step(ref c, pd.RuleId, q == 0 ? TraceWhat.EmergencyObservationCity : TraceWhat.EmergencyObservationOutside,
+        Step(ref c, pd.RuleRef, q == 0 ? TraceWhat.EmergencyObservationCity : TraceWhat.EmergencyObservationOutside,
             pd.Id, pr.Id, 0, pd.Value, 0);
-        return PoolPay(ref c, pr.RuleId, pd.Value, pd.Id, Bp(pr), pr.Id, -1, 0, 0);
+        return PoolPay(ref c, pr.RuleRef, pd.Value, pd.Id, Bp(pr), pr.Id, -1, 0, 0);
     }
 
     /// <summary>
     /// Deductible, ratio (segmented when <paramref name="segLow"/> ≥ 0: cost up to <paramref name="segPoint"/> at the low
     /// ratio, above it at <paramref name="ratio"/>), then the annual pooled cap.
     /// </summary>
-    private bool PoolPay(ref Ctx c, string rule, long dedc, int dedcId, int ratio, int ratioId, int segLow, long segPoint, int segId)
+    private static bool PoolPay(ref Ctx c, int rule, long dedc, int dedcId, int ratio, int ratioId, int segLow, long segPoint, int segId)
     {
         long inscp = c.Claim.InscpScpAmt;
         long act = Math.Min(inscp, dedc);
@@ -222,7 +222,7 @@ public sealed partial class SettlementEngine
     }
 
     /// <summary>BX-IP-05 / YK-IP-04: annual pooled cap; what it cuts off is the 大额 base (LA-01).</summary>
-    private bool ApplyPoolCap(ref Ctx c, long raw)
+    private static bool ApplyPoolCap(ref Ctx c, long raw)
     {
         var cap = P(ref c, ParamKeys.PoolCap);
         if (cap is null) return false;
@@ -231,7 +231,7 @@ public sealed partial class SettlementEngine
         c.Acc[AccSlot.PoolPaid] = before + pay;
         c.Hifp = pay;
         c.LaExcess = raw - pay;
-        Step(ref c, cap.RuleId, TraceWhat.PoolCap, cap.Id, 0, 0, raw, pay, AccSlot.PoolPaid, before, before + pay);
+        Step(ref c, cap.RuleRef, TraceWhat.PoolCap, cap.Id, 0, 0, raw, pay, AccSlot.PoolPaid, before, before + pay);
         return true;
     }
 
@@ -247,7 +247,7 @@ public sealed partial class SettlementEngine
         if (!cl.Designated)
         {
             c.PoolRecognised = false;
-            Step(ref c, Rules.NonDesignated, TraceWhat.NonDesignated, 0, 0, 0, cl.InscpScpAmt, 0);
+            Step(ref c, RuleRef.NonDesignated, TraceWhat.NonDesignated, 0, 0, 0, cl.InscpScpAmt, 0);
             return true;
         }
         string code = cl.ChronicCode!;
@@ -262,12 +262,12 @@ public sealed partial class SettlementEngine
             if (years > age.Value)
             {
                 c.PoolRecognised = false;
-                Step(ref c, age.RuleId, TraceWhat.ChronicAgeLimit, age.Id, 0, 0, years, 0);
+                Step(ref c, age.RuleRef, TraceWhat.ChronicAgeLimit, age.Id, 0, 0, years, 0);
                 return true;
             }
         }
         long inscp = cl.InscpScpAmt;
-        int ratioKey = Policy.KeyId(ChrRatio, code);
+        int ratioKey = _chronicRatioKeys[disease];
         var pr = ratioKey < 0 ? null : P(ref c, ratioKey);
         if (pr is null)
         {
@@ -281,15 +281,15 @@ public sealed partial class SettlementEngine
         long before = c.Acc[AccSlot.ChronicDedcUsed];
         long act = Math.Min(inscp, Math.Max(0, pd.Value - before));
         c.Acc[AccSlot.ChronicDedcUsed] = before + act;
-        Step(ref c, pd.RuleId, TraceWhat.ChronicDeductible, pd.Id, 0, 0, inscp, act,
+        Step(ref c, pd.RuleRef, TraceWhat.ChronicDeductible, pd.Id, 0, 0, inscp, act,
             AccSlot.ChronicDedcUsed, before, before + act);
         int ratio = Bp(pr);
         long raw = FenMath.MulBp(inscp - act, ratio);
         c.PoolBp = ratio;
         c.Dedc = act;
-        Step(ref c, pr.RuleId, TraceWhat.ChronicRatio, pr.Id, 0, 0, inscp - act, raw);
+        Step(ref c, pr.RuleRef, TraceWhat.ChronicRatio, pr.Id, 0, 0, inscp - act, raw);
 
-        int limitKey = Policy.KeyId(ChrMonthLimit, code);
+        int limitKey = _chronicLimitKeys[disease];
         var pl = limitKey < 0 ? null : Opt(ref c, limitKey);
         if (pl is null) return ApplyPoolCap(ref c, raw); // no monthly limit (e.g. stroke_sequelae): annual cap only
 
@@ -322,7 +322,7 @@ public sealed partial class SettlementEngine
         long limited = Math.Min(raw, Math.Max(0, pl.Value - used));
         if (!ApplyPoolCap(ref c, limited)) return false;
         c.Acc[slot] = packed + (c.Hifp << shift);
-        Step(ref c, pl.RuleId, TraceWhat.ChronicDiseaseMonthLimit, pl.Id, 0, 0, raw, c.Hifp,
+        Step(ref c, pl.RuleRef, TraceWhat.ChronicDiseaseMonthLimit, pl.Id, 0, 0, raw, c.Hifp,
             slot, used, used + c.Hifp);
         return true;
     }
@@ -343,12 +343,12 @@ public sealed partial class SettlementEngine
     }
 
     /// <summary>§6.5 outpatient pooling (BX-OP-01, YK-OP-01, employee 门诊共济 assumed): own yearly deductible and cap.</summary>
-    private bool Outpatient(ref Ctx c)
+    private static bool Outpatient(ref Ctx c)
     {
         ref readonly var cl = ref c.Claim;
         if (!cl.Designated || cl.Setting is not (CareSetting.Local or CareSetting.FiledRemote))
         {
-            Step(ref c, Rules.Outpatient, TraceWhat.OutpatientNotPooled, 0, 0, 0,
+            Step(ref c, RuleRef.Outpatient, TraceWhat.OutpatientNotPooled, 0, 0, 0,
                 cl.InscpScpAmt, 0);
             return true;
         }
@@ -360,14 +360,14 @@ public sealed partial class SettlementEngine
         long dBefore = c.Acc[AccSlot.OutpatientDedcUsed];
         long act = Math.Min(inscp, Math.Max(0, pd.Value - dBefore));
         c.Acc[AccSlot.OutpatientDedcUsed] = dBefore + act;
-        Step(ref c, pd.RuleId, TraceWhat.OutpatientDeductible, pd.Id, 0, 0, inscp, act, AccSlot.OutpatientDedcUsed, dBefore, dBefore + act);
+        Step(ref c, pd.RuleRef, TraceWhat.OutpatientDeductible, pd.Id, 0, 0, inscp, act, AccSlot.OutpatientDedcUsed, dBefore, dBefore + act);
         int ratio = Bp(pr);
         long raw = FenMath.MulBp(inscp - act, ratio);
-        Step(ref c, pr.RuleId, TraceWhat.OutpatientRatio, pr.Id, 0, 0, inscp - act, raw);
+        Step(ref c, pr.RuleRef, TraceWhat.OutpatientRatio, pr.Id, 0, 0, inscp - act, raw);
         long before = c.Acc[AccSlot.OutpatientPaid];
         long pay = Math.Min(raw, Math.Max(0, pc.Value - before));
         c.Acc[AccSlot.OutpatientPaid] = before + pay;
-        Step(ref c, pc.RuleId, TraceWhat.OutpatientCap, pc.Id, 0, 0, raw, pay,
+        Step(ref c, pc.RuleRef, TraceWhat.OutpatientCap, pc.Id, 0, 0, raw, pay,
             AccSlot.OutpatientPaid, before, before + pay);
         c.Hifp = pay;
         c.Dedc = act;
@@ -378,13 +378,13 @@ public sealed partial class SettlementEngine
     }
 
     /// <summary>§6.6 两病 drugs of residents: no deductible, ratio, hypertension cap and a combined diabetes cap.</summary>
-    private bool TwoDiseases(ref Ctx c)
+    private static bool TwoDiseases(ref Ctx c)
     {
         ref readonly var cl = ref c.Claim;
         if (!cl.Designated)
         {
             c.PoolRecognised = false;
-            Step(ref c, Rules.NonDesignated, TraceWhat.NonDesignated, 0, 0, 0, cl.InscpScpAmt, 0);
+            Step(ref c, RuleRef.NonDesignated, TraceWhat.NonDesignated, 0, 0, 0, cl.InscpScpAmt, 0);
             return true;
         }
         var pr = P(ref c, ParamKeys.TbRatio);
@@ -394,7 +394,7 @@ public sealed partial class SettlementEngine
         bool hyp = cl.SpecialDisease == SpecialDisease.Hypertension;
         int ratio = Bp(pr);
         long raw = FenMath.MulBp(cl.InscpScpAmt, ratio);
-        Step(ref c, pr.RuleId, TraceWhat.TwoDiseasesRatio, pr.Id, 0, 0, cl.InscpScpAmt, raw);
+        Step(ref c, pr.RuleRef, TraceWhat.TwoDiseasesRatio, pr.Id, 0, 0, cl.InscpScpAmt, raw);
         long h = c.Acc[AccSlot.TwoDiseaseHypertensionPaid];
         long d = c.Acc[AccSlot.TwoDiseaseDiabetesPaid];
         // The diabetes cap is also the combined cap of a person with both (INTERPRETATIONS BX-2B-01).
@@ -404,7 +404,7 @@ public sealed partial class SettlementEngine
         int slot = hyp ? AccSlot.TwoDiseaseHypertensionPaid : AccSlot.TwoDiseaseDiabetesPaid;
         long before = hyp ? h : d;
         c.Acc[slot] = before + pay;
-        Step(ref c, pr.RuleId, hyp ? TraceWhat.TwoDiseasesHypertensionCap : TraceWhat.TwoDiseasesDiabetesCap,
+        Step(ref c, pr.RuleRef, hyp ? TraceWhat.TwoDiseasesHypertensionCap : TraceWhat.TwoDiseasesDiabetesCap,
             hyp ? ph.Id : pdia.Id, pdia.Id, 0, raw, pay, slot, before, before + pay);
         c.Hifp = pay;
         c.PoolBp = ratio;
@@ -412,13 +412,13 @@ public sealed partial class SettlementEngine
     }
 
     /// <summary>51 prenatal / 53 family planning: employees BX-MT-02; residents BX-MT-03 (Benxi, assumed) / YK-IP-05.</summary>
-    private bool MaternityOutpatient(ref Ctx c)
+    private static bool MaternityOutpatient(ref Ctx c)
     {
         ref readonly var cl = ref c.Claim;
         if (!cl.Designated)
         {
             c.PoolRecognised = false;
-            Step(ref c, Rules.NonDesignated, TraceWhat.NonDesignated, 0, 0, 0, cl.InscpScpAmt, 0);
+            Step(ref c, RuleRef.NonDesignated, TraceWhat.NonDesignated, 0, 0, 0, cl.InscpScpAmt, 0);
             return true;
         }
         long inscp = cl.InscpScpAmt;
@@ -432,22 +432,22 @@ public sealed partial class SettlementEngine
                 // outpatient-pooling ratio by facility (EMP-OP-01), still without deductible or cap.
                 var er = P(ref c, ParamKeys.OpRatio + OutpatientClass(cl.HospLevel, cl.FacKind, cl.Setting == CareSetting.FiledRemote));
                 if (er is null) return false;
-                return Flat(ref c, p.RuleId, TraceWhat.EmployeeMaternityOutpatient, er, inscp);
+                return Flat(ref c, p.RuleRef, TraceWhat.EmployeeMaternityOutpatient, er, inscp);
             }
-            return Flat(ref c, p.RuleId, TraceWhat.EmployeeMaternityOutpatient, p, inscp);
+            return Flat(ref c, p.RuleRef, TraceWhat.EmployeeMaternityOutpatient, p, inscp);
         }
         if (cl.Region == Region.Benxi)
         {
             var rule = P(ref c, ParamKeys.MtResOpRule);
             var p = P(ref c, ParamKeys.OpRatio + OutpatientClass(cl.HospLevel, cl.FacKind, cl.Setting == CareSetting.FiledRemote));
             if (rule is null || p is null) return false;
-            return Flat(ref c, Rules.BxMt03, TraceWhat.ResidentMaternityOutpatient, p, inscp);
+            return Flat(ref c, RuleRef.BxMt03, TraceWhat.ResidentMaternityOutpatient, p, inscp);
         }
         int tier = Tier(cl.Region, cl.HospLevel, cl.FacKind);
         var pr = P(ref c, ParamKeys.IpRatio + tier);
         if (pr is null) return false;
         if (tier != ParamKeys.Level3AGeneral)
-            return Flat(ref c, Rules.YkIp05, TraceWhat.MaternityOutpatientLevel, pr, inscp);
+            return Flat(ref c, RuleRef.YkIp05, TraceWhat.MaternityOutpatientLevel, pr, inscp);
         var sl = P(ref c, ParamKeys.IpSegRatioLow);
         var sp = P(ref c, ParamKeys.IpSegPoint);
         if (sl is null || sp is null) return false;
@@ -455,11 +455,11 @@ public sealed partial class SettlementEngine
         long high = FenMath.MulBp(Math.Max(0, inscp - sp.Value), Bp(pr));
         c.Hifp = low + high;
         c.PoolBp = inscp > sp.Value ? Bp(pr) : Bp(sl);
-        Step(ref c, Rules.YkIp05, TraceWhat.MaternityOutpatientSegmented, sl.Id, sp.Id, pr.Id, inscp, c.Hifp);
+        Step(ref c, RuleRef.YkIp05, TraceWhat.MaternityOutpatientSegmented, sl.Id, sp.Id, pr.Id, inscp, c.Hifp);
         return YingkouResidentCap(ref c);
     }
 
-    private bool Flat(ref Ctx c, string rule, TraceWhat what, PolicyParam ratio, long inscp)
+    private static bool Flat(ref Ctx c, int rule, TraceWhat what, PolicyParam ratio, long inscp)
     {
         int bp = Bp(ratio);
         c.Hifp = FenMath.MulBp(inscp, bp);
@@ -472,7 +472,7 @@ public sealed partial class SettlementEngine
     /// YK-IP-04 (v2): Yingkou residents' 60,000 annual cap covers outpatient (11) and maternity outpatient (51, 53)
     /// payments too — they count toward it and are limited by what remains of it. Other claims: unchanged.
     /// </summary>
-    private bool YingkouResidentCap(ref Ctx c)
+    private static bool YingkouResidentCap(ref Ctx c)
     {
         ref readonly var cl = ref c.Claim;
         if (cl.Region != Region.Yingkou || cl.InsuType != InsuType.Resident) return true;

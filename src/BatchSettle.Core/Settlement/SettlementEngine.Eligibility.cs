@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BatchSettle.Core.Domain;
 using BatchSettle.Core.Policy;
 
@@ -7,20 +8,20 @@ namespace BatchSettle.Core.Settlement;
 public sealed partial class SettlementEngine
 {
     /// <summary>Returns the rule id that rejects the claim, or null when covered (or when a parameter is missing).</summary>
-    private string? Eligibility(ref Ctx c, bool enrolled)
+    private static string? Eligibility(ref Ctx c, bool enrolled)
     {
         ref readonly var cl = ref c.Claim;
         ref readonly var ps = ref c.Person;
         if (!enrolled || ps.Region != cl.Region || ps.InsuType != cl.InsuType)
         {
-            Step(ref c, Rules.El01, TraceWhat.NotEnrolled, 0, 0, 0, 0, 0);
+            Step(ref c, RuleRef.El01, TraceWhat.NotEnrolled, 0, 0, 0, 0, 0);
             return Rules.El01;
         }
         // EL-01 (v2) two rows in one year: from the employee row's benefit start the person is settled as an employee and
         // resident benefits end (interpreted from the old text of 本医保发〔2019〕39号 第三章第十五条(三) [000:181]).
         if (cl.InsuType == InsuType.Resident && ps.EmployeeRowStart is { } es && cl.BeginDate >= es)
         {
-            Step(ref c, Rules.El01, TraceWhat.ResidentEndsAtEmployeeRow, 0, 0, 0, Ymd(es), 0);
+            Step(ref c, RuleRef.El01, TraceWhat.ResidentEndsAtEmployeeRow, 0, 0, 0, Ymd(es), 0);
             return Rules.El01;
         }
         if (cl.InsuType == InsuType.Employee && ps.ArrearsFrom is { } af && !ArrearsCovered(ref c, af, out bool missing))
@@ -31,11 +32,11 @@ public sealed partial class SettlementEngine
         string rule;
         int pid = 0;
         // EL-05: a Benxi student row of the 2024 centralised period also covers 2023-09-01..2023-12-31.
-        if (ps.Year == cl.Year + 1 && ps.EnrolKind == EnrolKind.Student && cl.InsuType == InsuType.Resident
+        if (ps.Year == c.Year + 1 && ps.EnrolKind == EnrolKind.Student && cl.InsuType == InsuType.Resident
             && cl.Region == Region.Benxi
             && Opt(ref c, ParamKeys.ElStudentPriorStartMonth) is { EffectiveTo: { } to } sp && to.Year == ps.Year)
         {
-            start = new DateOnly(cl.Year, checked((int)sp.Value), 1);
+            start = new DateOnly(c.Year, checked((int)sp.Value), 1);
             rule = Rules.El05;
             pid = sp.Id;
         }
@@ -43,18 +44,18 @@ public sealed partial class SettlementEngine
         // 1 September of Y−1 also covers the claims of Y−1 that begin on or after that day (the runner passes it only
         // when the person has no row for Y−1). The claim settles in Y−1: its year, parameters and running totals are
         // Y−1's (the runner keys the accumulators by the claim's year).
-        else if (ps.Year == cl.Year + 1 && ps.EnrolKind == EnrolKind.Student && cl.InsuType == InsuType.Resident
+        else if (ps.Year == c.Year + 1 && ps.EnrolKind == EnrolKind.Student && cl.InsuType == InsuType.Resident
             && cl.Region == Region.Yingkou
             && Opt(ref c, ParamKeys.ElStudentPriorStartMonth) is { EffectiveTo: null } ysp
-            && ps.PaidDate >= new DateOnly(cl.Year, checked((int)ysp.Value), 1))
+            && ps.PaidDate >= new DateOnly(c.Year, checked((int)ysp.Value), 1))
         {
-            start = new DateOnly(cl.Year, checked((int)ysp.Value), 1);
+            start = new DateOnly(c.Year, checked((int)ysp.Value), 1);
             rule = Rules.El02;
             pid = ysp.Id;
         }
-        else if (ps.Year != cl.Year)
+        else if (ps.Year != c.Year)
         {
-            Step(ref c, Rules.El01, TraceWhat.RegistryYear, 0, 0, 0, 0, 0);
+            Step(ref c, RuleRef.El01, TraceWhat.RegistryYear, 0, 0, 0, 0, 0);
             return Rules.El01;
         }
         else if (!BenefitStart(ref c, out start, out rule, out pid))
@@ -63,7 +64,8 @@ public sealed partial class SettlementEngine
         }
         // An admission that began in the previous year is covered when the cover is continuous across New Year:
         // employees' continuous enrolment, or a resident enrolled the year before with no waiting period this year.
-        if (start == new DateOnly(ps.Year, 1, 1) && cl.BeginDate.Year < ps.Year
+        var jan1 = CivilDate.FirstOfYear(ps.Year);
+        if (start == jan1 && cl.BeginDate < jan1
             && (ps.InsuType == InsuType.Employee ? ps.EnrolKind == EnrolKind.Centralised : ps.ContinuousYears >= 2))
         {
             start = cl.BeginDate;
@@ -71,14 +73,15 @@ public sealed partial class SettlementEngine
         int ymd = Ymd(start);
         if (cl.BeginDate < start)
         {
-            Step(ref c, rule, TraceWhat.BenefitStartRejected, pid, 0, 0, ymd, 0);
+            Step(ref c, RuleRef.Of(rule), TraceWhat.BenefitStartRejected, pid, 0, 0, ymd, 0);
             return rule;
         }
-        Step(ref c, rule, TraceWhat.BenefitStartCovered, pid, 0, 0, ymd, 0);
+        Step(ref c, RuleRef.Of(rule), TraceWhat.BenefitStartCovered, pid, 0, 0, ymd, 0);
         return null;
     }
 
-    private static int Ymd(DateOnly d) => (d.Year * 10000) + (d.Month * 100) + d.Day;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Ymd(DateOnly d) => CivilDate.Ymd(d);
 
     /// <summary>
     /// EL-01 (v2) employer arrears: benefits stop from the 1st of the month after arrears_from; arrears paid in full on or
@@ -86,7 +89,7 @@ public sealed partial class SettlementEngine
     /// arrears_from; paid later, cover resumes on the 1st of the month after arrears_paid (assumed). False when the
     /// claim (by begndate) falls in the stop; <paramref name="missing"/> when the parameter is missing.
     /// </summary>
-    private bool ArrearsCovered(ref Ctx c, DateOnly arrearsFrom, out bool missing)
+    private static bool ArrearsCovered(ref Ctx c, DateOnly arrearsFrom, out bool missing)
     {
         ref readonly var cl = ref c.Claim;
         missing = false;
@@ -102,13 +105,13 @@ public sealed partial class SettlementEngine
         {
             if (paid <= arrearsFrom.AddMonths(checked((int)n.Value)))
             {
-                Step(ref c, n.RuleId, TraceWhat.ArrearsRestored, n.Id, 0, 0, Ymd(paid), 0);
+                Step(ref c, n.RuleRef, TraceWhat.ArrearsRestored, n.Id, 0, 0, Ymd(paid), 0);
                 return true;
             }
             var resumed = new DateOnly(paid.Year, paid.Month, 1).AddMonths(1);
             if (cl.BeginDate >= resumed) return true;
         }
-        Step(ref c, n.RuleId, TraceWhat.ArrearsStopped, n.Id, 0, 0, Ymd(stop), 0);
+        Step(ref c, n.RuleRef, TraceWhat.ArrearsStopped, n.Id, 0, 0, Ymd(stop), 0);
         return false;
     }
 
@@ -118,7 +121,7 @@ public sealed partial class SettlementEngine
     /// </summary>
     public static DateOnly EmployeeBenefitStart(EnrolKind kind, DateOnly paidDate, int year)
     {
-        var jan1 = new DateOnly(year, 1, 1);
+        var jan1 = CivilDate.FirstOfYear(year);
         if (kind == EnrolKind.Centralised) return jan1;
         var next = new DateOnly(paidDate.Year, paidDate.Month, 1).AddMonths(1);
         return next > jan1 ? next : jan1;
@@ -128,10 +131,10 @@ public sealed partial class SettlementEngine
     /// The benefit start date (待遇享受开始日) of the person-year. False with an empty rule when a parameter is missing;
     /// false with a rule id when the enrolment itself is not allowed (EL-03 late mid-year enrolment).
     /// </summary>
-    private bool BenefitStart(ref Ctx c, out DateOnly start, out string rule, out int pid)
+    private static bool BenefitStart(ref Ctx c, out DateOnly start, out string rule, out int pid)
     {
         ref readonly var ps = ref c.Person;
-        var jan1 = new DateOnly(ps.Year, 1, 1);
+        var jan1 = CivilDate.FirstOfYear(ps.Year);
         start = jan1;
         rule = Rules.El01;
         pid = 0;
@@ -219,10 +222,10 @@ public sealed partial class SettlementEngine
     }
 
     /// <summary>Waiting period: EL-04 from 2025 (both regions), else EL-02 (Yingkou) / EL-03 (Benxi).</summary>
-    private bool Waiting(ref Ctx c, out DateOnly start, out string rule, out int pid)
+    private static bool Waiting(ref Ctx c, out DateOnly start, out string rule, out int pid)
     {
         ref readonly var ps = ref c.Person;
-        var jan1 = new DateOnly(ps.Year, 1, 1);
+        var jan1 = CivilDate.FirstOfYear(ps.Year);
         pid = 0;
         var fixedWait = Opt(ref c, ParamKeys.ElFixedWaitMonths);
         if (fixedWait is not null)

@@ -24,34 +24,39 @@ public sealed partial class SettlementEngine
         long b0 = c.Acc[AccSlot.CriticalBase];
         long b1 = b0 + add;
         c.Acc[AccSlot.CriticalBase] = b1;
-        Step(ref c, Rules.Ci01, TraceWhat.CriticalBase, 0, 0, 0, add, add,
+        Step(ref c, RuleRef.Ci01, TraceWhat.CriticalBase, 0, 0, 0, add, add,
             AccSlot.CriticalBase, b0, b1);
 
         var pd = P(ref c, ParamKeys.CiDedc);
         var pr = P(ref c, ParamKeys.CiRatio);
         if (pd is null || pr is null) return false;
         long best = Increment(b0, b1, pd.Value, Bp(pr));
-        Step(ref c, pr.RuleId, TraceWhat.CriticalGeneral, pd.Id, pr.Id, 0, b1, best);
+        Step(ref c, pr.RuleRef, TraceWhat.CriticalGeneral, pd.Id, pr.Id, 0, b1, best);
 
         // CI-04 hardship tilt (EL-07: from the identity's start date); the most favourable scheme applies.
         PolicyParam? tiltCat = null;
+        int tiltIndex = -1;
         for (int i = 0; i < HardshipStarts.AssistanceCount && tiltCat is null; i++)
         {
             if (!ps.Hardship.Holds((HardshipCategory)i, cl.EndDate)) continue;
             var f = Opt(ref c, ParamKeys.CiTiltCat + i);
-            if (f is { Value: 1 }) tiltCat = f;
+            if (f is { Value: 1 })
+            {
+                tiltCat = f;
+                tiltIndex = i;
+            }
         }
         if (tiltCat is not null)
         {
             // CI-04 (v2): the halving is per category (its provenance differs by city, period and category); an
             // unqualified row, if any, is the fallback.
-            int halfKey = Policy.KeyId(CiTiltDedcBp, tiltCat.Qualifier);
+            int halfKey = _tiltHalfKeys[tiltIndex];
             var half = (halfKey >= 0 ? Opt(ref c, halfKey) : null) ?? P(ref c, ParamKeys.CiTiltDedcBp);
             var tr = P(ref c, ParamKeys.CiTiltRatio);
             if (half is null || tr is null) return false;
             long d = FenMath.MulBp(pd.Value, Bp(half));
             long inc = Increment(b0, b1, d, Bp(tr));
-            Step(ref c, tr.RuleId, TraceWhat.CriticalTilt, tiltCat.Id, half.Id, tr.Id, d, inc);
+            Step(ref c, tr.RuleRef, TraceWhat.CriticalTilt, tiltCat.Id, half.Id, tr.Id, d, inc);
             best = Math.Max(best, inc);
         }
         // CI-05 Benxi children 0–14 with a listed disease (absent outside Benxi).
@@ -62,7 +67,7 @@ public sealed partial class SettlementEngine
             var cr = P(ref c, ParamKeys.CiChildRatio);
             if (cd is null || cr is null) return false;
             long inc = Increment(b0, b1, cd.Value, Bp(cr));
-            Step(ref c, cr.RuleId, TraceWhat.CriticalChild, maxAge.Id, cd.Id, cr.Id, cd.Value, inc);
+            Step(ref c, cr.RuleRef, TraceWhat.CriticalChild, maxAge.Id, cd.Id, cr.Id, cd.Value, inc);
             best = Math.Max(best, inc);
         }
 
@@ -71,7 +76,7 @@ public sealed partial class SettlementEngine
         if (Opt(ref c, ParamKeys.CiNoCapHardship) is { Value: 1 } noCap && (tiltCat is not null || ps.AssistanceSubsidised))
         {
             pay = best;
-            Step(ref c, noCap.RuleId, TraceWhat.CriticalNoCap, noCap.Id, 0, 0, best, pay,
+            Step(ref c, noCap.RuleRef, TraceWhat.CriticalNoCap, noCap.Id, 0, 0, best, pay,
                 AccSlot.CriticalPaid, paid, paid + pay);
         }
         else
@@ -90,17 +95,17 @@ public sealed partial class SettlementEngine
                 zeroPart = Math.Max(0, ps.ZeroClaimYears) * zero.Value;
                 incentive = Math.Min(cont + zeroPart, FenMath.MulBp(cap.Value, Bp(max)));
                 incId = per.Id;
-                Step(ref c, Rules.Ci06, TraceWhat.CriticalIncentives,
+                Step(ref c, RuleRef.Ci06, TraceWhat.CriticalIncentives,
                     free.Id, zero.Id, max.Id, cap.Value, incentive);
             }
             long limit = cap.Value + incentive;
             pay = Math.Min(best, Math.Max(0, limit - paid));
-            Step(ref c, cap.RuleId, TraceWhat.CriticalCap, cap.Id, incId, 0, best, pay, AccSlot.CriticalPaid, paid, paid + pay);
+            Step(ref c, cap.RuleRef, TraceWhat.CriticalCap, cap.Id, incId, 0, best, pay, AccSlot.CriticalPaid, paid, paid + pay);
             if (zeroPart > 0 && paid + pay > cap.Value && c.Acc[AccSlot.ZeroClaimIncentiveReset] == 0)
             {
                 // Once a payment uses incentive amount, the banked zero-claim incentive resets (for the following years).
                 c.Acc[AccSlot.ZeroClaimIncentiveReset] = 1;
-                Step(ref c, Rules.Ci06, TraceWhat.CriticalIncentiveReset, 0, 0, 0, paid + pay, 0,
+                Step(ref c, RuleRef.Ci06, TraceWhat.CriticalIncentiveReset, 0, 0, 0, paid + pay, 0,
                     AccSlot.ZeroClaimIncentiveReset, 0, 1);
             }
         }
@@ -109,7 +114,7 @@ public sealed partial class SettlementEngine
         return true;
     }
 
-    private bool LargeAmount(ref Ctx c)
+    private static bool LargeAmount(ref Ctx c)
     {
         ref readonly var cl = ref c.Claim;
         ref readonly var ps = ref c.Person;
@@ -117,7 +122,7 @@ public sealed partial class SettlementEngine
         long b0 = c.Acc[AccSlot.LargeAmountBase];
         c.Acc[AccSlot.LargeAmountBase] = b0 + excess;
         if (excess == 0) return true;
-        Step(ref c, Rules.La01, TraceWhat.LargeAmountBase, 0, 0, 0, excess, excess,
+        Step(ref c, RuleRef.La01, TraceWhat.LargeAmountBase, 0, 0, 0, excess, excess,
             AccSlot.LargeAmountBase, b0, b0 + excess);
         var dl = P(ref c, ParamKeys.LaDeadlineMonth);
         if (dl is null) return false;
@@ -127,14 +132,14 @@ public sealed partial class SettlementEngine
         bool covered = false;
         if (ps.LargeAmountPaidDate is { } paidOn)
         {
-            var jan1 = new DateOnly(cl.Year, 1, 1);
-            var deadline = new DateOnly(cl.Year, checked((int)dl.Value), 1).AddMonths(1).AddDays(-1);
+            var jan1 = new DateOnly(c.Year, 1, 1);
+            var deadline = new DateOnly(c.Year, checked((int)dl.Value), 1).AddMonths(1).AddDays(-1);
             var from = paidOn <= deadline ? jan1 : new DateOnly(paidOn.Year, paidOn.Month, 1).AddMonths(1);
             covered = from <= Max(cl.BeginDate, jan1);
         }
         if (!covered)
         {
-            Step(ref c, Rules.El06, TraceWhat.LargeAmountNotPaid, dl.Id, 0, 0, excess, 0);
+            Step(ref c, RuleRef.El06, TraceWhat.LargeAmountNotPaid, dl.Id, 0, 0, excess, 0);
             return true;
         }
         var pr = P(ref c, ParamKeys.LaRatio);
@@ -144,7 +149,7 @@ public sealed partial class SettlementEngine
         long paid = c.Acc[AccSlot.LargeAmountPaid];
         long pay = Math.Min(raw, Math.Max(0, pc.Value - paid));
         c.Acc[AccSlot.LargeAmountPaid] = paid + pay;
-        Step(ref c, pc.RuleId, TraceWhat.LargeAmountPay, pr.Id, pc.Id, dl.Id, raw, pay, AccSlot.LargeAmountPaid, paid, paid + pay);
+        Step(ref c, pc.RuleRef, TraceWhat.LargeAmountPay, pr.Id, pc.Id, dl.Id, raw, pay, AccSlot.LargeAmountPaid, paid, paid + pay);
         c.Hifob = pay;
         return true;
     }

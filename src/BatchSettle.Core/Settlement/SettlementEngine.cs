@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BatchSettle.Core.Domain;
 using BatchSettle.Core.Money;
 using BatchSettle.Core.Policy;
@@ -15,7 +16,26 @@ public sealed partial class SettlementEngine
         ArgumentNullException.ThrowIfNull(policy);
         Policy = policy;
         _ = policy.KeyCount; // build the resolution index once, up front
+        // Keys named by data rather than by ParamKeys (a chronic disease's ratio and limit, a tilt category's halving),
+        // looked up by text once here instead of once a claim: -1 where the policy has no such key.
+        var chronic = Codes.ChronicCodes;
+        _chronicRatioKeys = new int[chronic.Count];
+        _chronicLimitKeys = new int[chronic.Count];
+        for (int i = 0; i < chronic.Count; i++)
+        {
+            _chronicRatioKeys[i] = policy.KeyId(ChrRatio, chronic[i]);
+            _chronicLimitKeys[i] = policy.KeyId(ChrMonthLimit, chronic[i]);
+        }
+        _tiltHalfKeys = new int[HardshipStarts.AssistanceCount];
+        for (int i = 0; i < _tiltHalfKeys.Length; i++)
+        {
+            _tiltHalfKeys[i] = policy.KeyId(CiTiltDedcBp, policy.KeyName(ParamKeys.CiTiltCat + i).Qualifier);
+        }
     }
+
+    private readonly int[] _chronicRatioKeys;
+    private readonly int[] _chronicLimitKeys;
+    private readonly int[] _tiltHalfKeys;
 
     public PolicySet Policy { get; }
 
@@ -29,31 +49,42 @@ public sealed partial class SettlementEngine
         ref SettlementOut result, TraceBuffer trace)
     {
         ArgumentNullException.ThrowIfNull(trace);
+        int year = claim.Year;
         result = default;
-        result.Year = claim.Year;
+        result.Year = year;
         result.MedfeeSumamt = claim.MedfeeSumamt;
         result.TraceStart = trace.Count;
-
-        scoped var c = new Ctx { Trace = trace, MissingKey = NoMissing, Acc = state, PoolRecognised = true };
-        c.Claim = ref claim;
-        c.Person = ref person;
 
         string? bad = Validate(in claim);
         if (bad is not null)
         {
-            Quarantine(ref c, ref result, bad);
+            Quarantine(ref result, trace, bad);
             return;
         }
+
+        // The accumulators are advanced in place and put back from this copy unless the claim settles (one copy a
+        // claim instead of a working copy in and out: the state is 40 longs).
+        var before = state;
+        scoped var c = new Ctx
+        {
+            Trace = trace, MissingKey = NoMissing, PoolRecognised = true, Year = year,
+            View = Policy.View(claim.Region, claim.InsuType, claim.EndDate),
+        };
+        c.Claim = ref claim;
+        c.Person = ref person;
+        c.Acc = ref state;
 
         // §3.1 eligibility (§4): a claim that is not covered is rejected and touches no accumulator.
         string? notCovered = Eligibility(ref c, enrolled);
         if (c.Failed)
         {
-            Quarantine(ref c, ref result, FailureReason(ref c));
+            state = before;
+            Quarantine(ref result, trace, FailureReason(ref c));
             return;
         }
         if (notCovered is not null)
         {
+            state = before;
             result.Status = SettlementStatus.Rejected;
             result.Reason = notCovered;
             result.PsnPartAmt = claim.MedfeeSumamt;
@@ -67,17 +98,15 @@ public sealed partial class SettlementEngine
         if (claim.ExclusionCause != ExclusionCause.None)
         {
             Exclude(ref c, ref result);
-            state = c.Acc;
             return;
         }
 
         // §3.3–3.5 basic fund, second tier, assistance; any missing parameter quarantines (never a guess).
         if (!Basic(ref c) || !SecondTier(ref c) || !Assistance(ref c) || !Finish(ref c, ref result))
         {
-            Quarantine(ref c, ref result, FailureReason(ref c));
-            return;
+            state = before;
+            Quarantine(ref result, trace, FailureReason(ref c));
         }
-        state = c.Acc;
     }
 
     /// <summary>
@@ -123,7 +152,7 @@ public sealed partial class SettlementEngine
         result.SupersededTextParams = original.SupersededTextParams;
 
         ref var s = ref trace.Add();
-        s.Rule = Rules.Reversal;
+        s.RuleId = RuleRef.Reversal;
         s.WhatEntry = TraceWhat.Reversal;
         s.Base = original.FundPaySumamt;
         s.Amount = result.FundPaySumamt;
@@ -136,7 +165,7 @@ public sealed partial class SettlementEngine
             long before = state[i];
             state[i] = before - d;
             ref var t = ref trace.Add();
-            t.Rule = Rules.Reversal;
+            t.RuleId = RuleRef.Reversal;
             t.WhatEntry = TraceWhat.ReversalRollback;
             t.Base = d;
             t.Amount = -d;
@@ -180,7 +209,7 @@ public sealed partial class SettlementEngine
         return null;
     }
 
-    private void Exclude(ref Ctx c, ref SettlementOut r)
+    private static void Exclude(ref Ctx c, ref SettlementOut r)
     {
         string rule = c.Claim.ExclusionCause switch
         {
@@ -191,7 +220,7 @@ public sealed partial class SettlementEngine
             ExclusionCause.Misconduct => Rules.ExMisconduct,
             _ => Rules.ExAddiction,
         };
-        Step(ref c, rule, TraceWhat.Excluded, 0, 0, 0, c.Claim.MedfeeSumamt, 0);
+        Step(ref c, RuleNames.Intern(rule), TraceWhat.Excluded, 0, 0, 0, c.Claim.MedfeeSumamt, 0);
         long before = c.Acc[AccSlot.Claims];
         c.Acc[AccSlot.Claims] = before + 1;
         r.Status = SettlementStatus.Settled;
@@ -205,7 +234,7 @@ public sealed partial class SettlementEngine
         r.TraceCount = c.Trace.Count - r.TraceStart;
     }
 
-    private bool Finish(ref Ctx c, ref SettlementOut r)
+    private static bool Finish(ref Ctx c, ref SettlementOut r)
     {
         ref readonly var cl = ref c.Claim;
         r.Status = SettlementStatus.Settled;
@@ -221,7 +250,7 @@ public sealed partial class SettlementEngine
         c.Acc[AccSlot.BasicFundPaidAll] += c.Hifp;
         c.Acc[AccSlot.Claims] += 1;
         if (!EarlyWarning(ref c, ref r, counts: FeedsTiers(cl.MedType) || cl.HighValueDrug)) return false;
-        Step(ref c, Rules.Split, TraceWhat.FinalSplit, 0, 0, 0, cl.MedfeeSumamt, r.PsnPartAmt);
+        Step(ref c, RuleRef.Split, TraceWhat.FinalSplit, 0, 0, 0, cl.MedfeeSumamt, r.PsnPartAmt);
         r.AssumedParams = c.Assumed;
         r.SupersededTextParams = c.Superseded;
         r.TraceCount = c.Trace.Count - r.TraceStart;
@@ -233,7 +262,7 @@ public sealed partial class SettlementEngine
     /// person, year and threshold. (v2) The check follows every settled claim, <paramref name="counts"/> or not, so a
     /// person who enters a group whose threshold the burden already reaches is alerted on the next settled claim.
     /// </summary>
-    private bool EarlyWarning(ref Ctx c, ref SettlementOut r, bool counts)
+    private static bool EarlyWarning(ref Ctx c, ref SettlementOut r, bool counts)
     {
         ref readonly var cl = ref c.Claim;
         long before = c.Acc[AccSlot.WarningBurden];
@@ -248,7 +277,7 @@ public sealed partial class SettlementEngine
         long raised = c.Acc[AccSlot.AlertsRaised];
         if (counts)
         {
-            Step(ref c, p.RuleId, TraceWhat.EarlyWarningBurden, p.Id, 0, 0, r.PsnPartAmt, r.PsnPartAmt,
+            Step(ref c, p.RuleRef, TraceWhat.EarlyWarningBurden, p.Id, 0, 0, r.PsnPartAmt, r.PsnPartAmt,
                 AccSlot.WarningBurden, before, after);
         }
         if (after >= p.Value && (raised & bit) == 0)
@@ -256,7 +285,7 @@ public sealed partial class SettlementEngine
             c.Acc[AccSlot.AlertsRaised] = raised | bit;
             r.AlertThreshold = p.Value;
             r.AlertBurden = after;
-            Step(ref c, p.RuleId, TraceWhat.EarlyWarningAlert, p.Id, 0, 0,
+            Step(ref c, p.RuleRef, TraceWhat.EarlyWarningAlert, p.Id, 0, 0,
                 after, p.Value, AccSlot.AlertsRaised, raised, raised | bit);
         }
         return true;
@@ -265,6 +294,7 @@ public sealed partial class SettlementEngine
     /// <summary>EW-01's 5,000 group: an assistance category except I, or (v2) P, held on <paramref name="day"/>.</summary>
     private static bool HoldsAssistedCategory(in HardshipStarts h, DateOnly day)
     {
+        if (!h.Any()) return false;
         for (int i = 0; i < HardshipStarts.Count; i++)
         {
             if (i != (int)HardshipCategory.I && h.Holds((HardshipCategory)i, day)) return true;
@@ -273,16 +303,18 @@ public sealed partial class SettlementEngine
     }
 
     /// <summary>med_types that feed the pooled annual cap, 大病/大额 and the early-warning burden (POLICY.md §8 table).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool FeedsTiers(MedType m) =>
         m is MedType.Inpatient or MedType.MaternityInpatient or MedType.EmergencyObservation or MedType.ChronicOutpatient;
 
-    private static void Quarantine(ref Ctx c, ref SettlementOut r, string reason)
+    private static void Quarantine(ref SettlementOut r, TraceBuffer trace, string reason)
     {
-        c.Trace.Truncate(r.TraceStart);
+        trace.Truncate(r.TraceStart);
         long medfee = r.MedfeeSumamt;
         int start = r.TraceStart;
+        int year = r.Year;
         r = default;
-        r.Year = c.Claim.Year;
+        r.Year = year;
         r.MedfeeSumamt = medfee;
         r.TraceStart = start;
         r.Status = SettlementStatus.Quarantined;
@@ -301,13 +333,20 @@ public sealed partial class SettlementEngine
     private const int NoMissing = -1;
     private const int DynamicMissing = -2;
 
-    /// <summary>Per-claim working state; the accumulators are a copy committed only when the claim settles.</summary>
+    /// <summary>
+    /// Per-claim working state. The accumulators are the caller's, advanced in place; <see cref="Settle"/> puts them
+    /// back when the claim does not settle.
+    /// </summary>
     private ref struct Ctx
     {
         public ref readonly ClaimIn Claim;
         public ref readonly PersonIn Person;
+        public ref PersonYearState Acc;
         public TraceBuffer Trace;
-        public PersonYearState Acc;
+        /// <summary>Every key's parameter in force for this claim's region, insutype and date (<see cref="PolicySet.View"/>).</summary>
+        public PolicyParam?[] View;
+        /// <summary>The claim's settlement year (<see cref="ClaimIn.Year"/>, computed once).</summary>
+        public int Year;
         public bool Assumed;
         public bool Superseded;
         public int MissingKey;
@@ -333,9 +372,11 @@ public sealed partial class SettlementEngine
     }
 
     /// <summary>A required parameter; null (and the claim fails with "missing parameter") when none is in force.</summary>
-    private PolicyParam? P(ref Ctx c, int key)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static PolicyParam? P(ref Ctx c, int key)
     {
-        var p = Policy.Resolve(key, c.Claim.Region, c.Claim.InsuType, c.Claim.EndDate);
+        var view = c.View;
+        var p = (uint)key < (uint)view.Length ? view[key] : null;
         if (p is null)
         {
             if (c.MissingKey == NoMissing) c.MissingKey = key;
@@ -350,9 +391,11 @@ public sealed partial class SettlementEngine
     /// An optional parameter: its absence is itself the rule (e.g. a category not on the tilt list, a regime not yet in
     /// force on the claim's date), never a gap filled by a guess.
     /// </summary>
-    private PolicyParam? Opt(ref Ctx c, int key)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static PolicyParam? Opt(ref Ctx c, int key)
     {
-        var p = Policy.Resolve(key, c.Claim.Region, c.Claim.InsuType, c.Claim.EndDate);
+        var view = c.View;
+        var p = (uint)key < (uint)view.Length ? view[key] : null;
         if (p is not null)
         {
             if (p.Provenance == Provenance.Assumed) c.Assumed = true;
@@ -362,11 +405,11 @@ public sealed partial class SettlementEngine
     }
 
     /// <summary>Appends a step; <paramref name="what"/> is a catalogue entry (stored by reference, written as its code).</summary>
-    private static void Step(ref Ctx c, string rule, TraceWhat what, int p1, int p2, int p3, long @base, long amount,
+    private static void Step(ref Ctx c, int rule, TraceWhat what, int p1, int p2, int p3, long @base, long amount,
         int slot = -1, long before = 0, long after = 0)
     {
-        ref var s = ref c.Trace.Add();
-        s.Rule = rule;
+        ref var s = ref c.Trace.AddUninitialised(); // every field is set below
+        s.RuleId = rule;
         s.WhatEntry = what;
         s.Param1 = p1;
         s.Param2 = p2;
@@ -379,6 +422,7 @@ public sealed partial class SettlementEngine
     }
 
     /// <summary>Running-total increment (CI-01, YK-MA-03): (max(0, B' − d) − max(0, B − d)) × r, half up.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static long Increment(long before, long after, long deductible, int ratioBp) =>
         FenMath.MulBp(Math.Max(0, after - deductible) - Math.Max(0, before - deductible), ratioBp);
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace BatchSettle.Core.Settlement;
 
 /// <summary>
@@ -27,10 +28,20 @@ public sealed class TraceBuffer
 
     public ref TraceStep Add()
     {
-        if (Count == _steps.Length) Array.Resize(ref _steps, _steps.Length * 2);
-        ref var s = ref _steps[Count++];
+        ref var s = ref AddUninitialised();
         s = default;
         s.Slot = -1;
         return ref s;
     }
+
+    /// <summary>Appends a step holding whatever the slot held before: for a writer that sets every field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ref TraceStep AddUninitialised()
+    {
+        if (Count == _steps.Length) Grow();
+        return ref _steps[Count++];
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow() => Array.Resize(ref _steps, _steps.Length * 2);
 }

@@ -6,21 +6,41 @@ namespace BatchSettle.Core.Settlement;
 /// </summary>
 public struct TraceStep
 {
-    /// <summary>Rule id as in POLICY.md (e.g. "BX-IP-02"); a constant string, never allocated per claim.</summary>
-    public string Rule;
+    // The rule id's number in RuleNames: an integer, not a reference (see _whatCode).
+    private int _rule;
 
-    // What the step computed: a TraceWhat (a catalogued description; every step the engine writes) or a string (free
-    // text: a description not in the catalogue). One field for both, so a step is no larger than when it held the text.
-    private object? _what;
+    /// <summary>Rule id as in POLICY.md (e.g. "BX-IP-02"); null in a default step.</summary>
+    public string Rule
+    {
+        readonly get => RuleNames.Name(_rule)!;
+        set => _rule = RuleNames.Intern(value);
+    }
+
+    /// <summary>The rule by its <see cref="RuleNames"/> id (the engine's path: no lookup).</summary>
+    internal int RuleId
+    {
+        readonly get => _rule;
+        set => _rule = value;
+    }
+
+    // What the step computed: the code of a TraceWhat (every step the engine writes), or 0 with free text (a description
+    // not in the catalogue, read from an old row). A code rather than a reference: the engine writes a step into a heap
+    // array, where every reference store costs a GC write barrier, and a claim writes ~8 steps.
+    private int _whatCode;
+    private string? _whatText;
 
     /// <summary>
     /// The catalogued description (stored as its code), or null when the step carries free text. The engine sets this:
-    /// one reference store, no lookup.
+    /// one integer store, no lookup.
     /// </summary>
     public TraceWhat? WhatEntry
     {
-        readonly get => _what as TraceWhat;
-        set => _what = value;
+        readonly get => _whatCode == 0 ? null : TraceWhat.FromCode(_whatCode);
+        set
+        {
+            _whatCode = value?.Code ?? 0;
+            _whatText = null;
+        }
     }
 
     /// <summary>
@@ -30,13 +50,16 @@ public struct TraceStep
     /// </summary>
     public string What
     {
-        readonly get => _what switch
+        readonly get => _whatCode != 0 ? TraceWhat.FromCode(_whatCode)?.Text ?? "" : _whatText ?? "";
+        set
         {
-            TraceWhat w => w.Text,
-            string s => s,
-            _ => "",
-        };
-        set => _what = TraceWhat.Find(value) ?? (object?)value;
+            if (TraceWhat.Find(value) is { } e) WhatEntry = e;
+            else
+            {
+                _whatCode = 0;
+                _whatText = value;
+            }
+        }
     }
 
     /// <summary>Policy parameter ids used (0 = none).</summary>

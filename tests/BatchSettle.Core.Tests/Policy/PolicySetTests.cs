@@ -33,6 +33,47 @@ public class PolicySetTests
         Assert.Equal(1, set.Resolve(k, Region.Benxi, InsuType.Resident, D("2024-01-01"))!.Value);
     }
 
+    /// <summary>
+    /// The per-claim view (every key fetched at once, by epoch) answers exactly what Resolve answers, key by key, for
+    /// every (region, insutype) and every day from before the first effective date to after the last: on the shipped
+    /// parameters and on rows whose versions of different specificity start and end on different days.
+    /// </summary>
+    [Fact]
+    public void View_AgreesWithResolve_EveryKeyEveryDay()
+    {
+        var mixed = new PolicySet([Row(1, null, null, 1, "2020-01-01", "2021-03-31"), Row(2, null, null, 2, "2021-04-01"),
+            Row(3, Region.Benxi, null, 3, "2020-06-15", "2020-06-15"), Row(4, Region.Benxi, InsuType.Resident, 4, "2022-02-28", "2022-03-01"),
+            Row(5, null, InsuType.Employee, 5, "2019-12-31", "2020-01-01")]);
+        foreach (var set in new[] { Set, mixed })
+        {
+            var all = set.All;
+            int first = all.Min(p => p.EffectiveFrom.DayNumber) - 3;
+            int last = all.Max(p => (p.EffectiveTo ?? p.EffectiveFrom).DayNumber) + 3;
+            int checkedSome = 0;
+            foreach (var r in new[] { Region.Benxi, Region.Yingkou })
+            {
+                foreach (var t in new[] { InsuType.Employee, InsuType.Resident })
+                {
+                    for (int day = first; day <= last; day++)
+                    {
+                        var date = DateOnly.FromDayNumber(day);
+                        var view = set.View(r, t, date);
+                        Assert.Equal(set.KeyCount, view.Length);
+                        for (int k = 0; k < set.KeyCount; k++)
+                        {
+                            var expected = set.Resolve(k, r, t, date);
+                            if (!ReferenceEquals(expected, view[k]))
+                                Assert.Fail($"{r}/{t} {date:yyyy-MM-dd} key {set.KeyName(k)}: view {view[k]?.Id} resolve {expected?.Id}");
+                            if (expected is not null) checkedSome++;
+                        }
+                    }
+                }
+            }
+            Assert.True(checkedSome > 0);
+        }
+        Assert.All(mixed.View((Region)9, InsuType.Resident, D("2021-01-01")), p => Assert.Null(p));
+    }
+
     [Fact]
     public void Ctor_OverlappingVersions_Throws() =>
         Assert.Throws<ArgumentException>(() => new PolicySet([Row(1, null, null, 1, "2020-01-01", "2023-06-30"), Row(2, null, null, 2, "2023-01-01")]).KeyCount);
