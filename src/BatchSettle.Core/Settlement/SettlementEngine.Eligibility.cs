@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using BatchSettle.Core.Domain;
 using BatchSettle.Core.Policy;
 
@@ -21,7 +20,7 @@ public sealed partial class SettlementEngine
         // resident benefits end (interpreted from the old text of 本医保发〔2019〕39号 第三章第十五条(三) [000:181]).
         if (cl.InsuType == InsuType.Resident && ps.EmployeeRowStart is { } es && cl.BeginDate >= es)
         {
-            Step(ref c, RuleRef.El01, TraceWhat.ResidentEndsAtEmployeeRow, 0, 0, 0, Ymd(es), 0);
+            Step(ref c, RuleRef.El01, TraceWhat.ResidentEndsAtEmployeeRow, 0, 0, 0, CivilDate.Ymd(es), 0);
             return Rules.El01;
         }
         if (cl.InsuType == InsuType.Employee && ps.ArrearsFrom is { } af && !ArrearsCovered(ref c, af, out bool missing))
@@ -70,7 +69,7 @@ public sealed partial class SettlementEngine
         {
             start = cl.BeginDate;
         }
-        int ymd = Ymd(start);
+        int ymd = CivilDate.Ymd(start);
         if (cl.BeginDate < start)
         {
             Step(ref c, RuleRef.Of(rule), TraceWhat.BenefitStartRejected, pid, 0, 0, ymd, 0);
@@ -80,8 +79,6 @@ public sealed partial class SettlementEngine
         return null;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Ymd(DateOnly d) => CivilDate.Ymd(d);
 
     /// <summary>
     /// EL-01 (v2) employer arrears: benefits stop from the 1st of the month after arrears_from; arrears paid in full on or
@@ -105,13 +102,13 @@ public sealed partial class SettlementEngine
         {
             if (paid <= arrearsFrom.AddMonths(checked((int)n.Value)))
             {
-                Step(ref c, n.RuleRef, TraceWhat.ArrearsRestored, n.Id, 0, 0, Ymd(paid), 0);
+                Step(ref c, n.RuleRef, TraceWhat.ArrearsRestored, n.Id, 0, 0, CivilDate.Ymd(paid), 0);
                 return true;
             }
             var resumed = new DateOnly(paid.Year, paid.Month, 1).AddMonths(1);
             if (cl.BeginDate >= resumed) return true;
         }
-        Step(ref c, n.RuleRef, TraceWhat.ArrearsStopped, n.Id, 0, 0, Ymd(stop), 0);
+        Step(ref c, n.RuleRef, TraceWhat.ArrearsStopped, n.Id, 0, 0, CivilDate.Ymd(stop), 0);
         return false;
     }
 

@@ -375,15 +375,8 @@ public sealed partial class SettlementEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static PolicyParam? P(ref Ctx c, int key)
     {
-        var view = c.View;
-        var p = (uint)key < (uint)view.Length ? view[key] : null;
-        if (p is null)
-        {
-            if (c.MissingKey == NoMissing) c.MissingKey = key;
-            return null;
-        }
-        if (p.Provenance == Provenance.Assumed) c.Assumed = true;
-        else if (p.Provenance == Provenance.StatedSupersededText) c.Superseded = true;
+        var p = Opt(ref c, key);
+        if (p is null && c.MissingKey == NoMissing) c.MissingKey = key;
         return p;
     }
 
