@@ -119,6 +119,17 @@ public sealed class XlsxExportTests(PostgresFixture pg)
     }
 }
 
+/// <summary>
+/// GC.GetTotalMemory counts the whole process: run alone, after the parallel collections, so another test's live objects
+/// are not read as this writer's growth (CI saw 15 MB "growth" that was a database test running beside it).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HeapMeasuredCollection
+{
+    public const string Name = "heap-measured (alone)";
+}
+
+[Collection(HeapMeasuredCollection.Name)]
 public sealed class XlsxStreamingTests
 {
     /// <summary>The sheet is zipped as it is written: the managed heap does not grow with the row count.</summary>
