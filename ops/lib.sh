@@ -9,6 +9,20 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 bs_log() { printf '==> %s\n' "$*" >&2; }
 bs_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# `bs_help "$@"` at the top of a script: -h/--help prints the script's header comment (its help) and exits, starting
+# nothing; any other argument is refused, for scripts that take none (pass "args" first for those that take some).
+bs_help() {
+    local script="${BASH_SOURCE[1]}" takes=0
+    if [ "${1:-}" = args ]; then takes=1; shift; fi
+    case "${1:-}" in
+        -h|--help)
+            sed -n '2,/^[^#]/p' "$script" | sed -n '/^#/p' | sed 's/^# \{0,1\}//'
+            exit 0 ;;
+        "") ;;
+        *) [ "$takes" = 1 ] || bs_die "$(basename "$script") takes no arguments (got '$1'; --help says what it does)" ;;
+    esac
+}
+
 # Runs a command as root: directly when we are root (CI), through sudo otherwise.
 bs_as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"
