@@ -410,7 +410,13 @@ public sealed partial class BatchRunner
         """;
 
     /// <summary>Marks superseded every load-reject result (claim_seq &lt; 0) whose setl_id has since been staged and
-    /// settled; see <see cref="FinishRunAsync"/> for why it is written this way.</summary>
+    /// settled: the transaction settings that keep each step on its index; see <see cref="FinishRunAsync"/> for why
+    /// it is written this way.</summary>
+    internal const string SupersedeLoadRejectsSettingsSql =
+        "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_hashjoin = off; "
+        + "SET LOCAL enable_mergejoin = off; SET LOCAL max_parallel_workers_per_gather = 0";
+
+    /// <summary>The statement itself (run after <see cref="SupersedeLoadRejectsSettingsSql"/>).</summary>
     internal const string SupersedeLoadRejectsSql =
         """
         INSERT INTO result_superseded (superseded_claim_seq, setl_id, by_claim_seq, run_id, superseded_at)
@@ -479,10 +485,7 @@ public sealed partial class BatchRunner
             // drove it from the staged claims instead: 0.7 s at 1M, 6.9–7.7 s a batch at 5M, holding the run row (the
             // lease renewal waited on it). The lateral subqueries (OFFSET 0: not flattened) fix that order whatever
             // the statistics say; the settings keep each step on its index.
-            await conn.ExecuteAsync(new CommandDefinition(
-                "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_hashjoin = off; "
-                + "SET LOCAL enable_mergejoin = off; SET LOCAL max_parallel_workers_per_gather = 0",
-                transaction: tx, cancellationToken: ct));
+            await conn.ExecuteAsync(new CommandDefinition(SupersedeLoadRejectsSettingsSql, transaction: tx, cancellationToken: ct));
             await conn.ExecuteAsync(new CommandDefinition(
                 SupersedeLoadRejectsSql, new { now }, tx, commandTimeout: 0, cancellationToken: ct));
             await tx.CommitAsync(ct);

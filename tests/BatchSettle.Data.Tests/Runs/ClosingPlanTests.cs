@@ -20,9 +20,7 @@ public sealed class ClosingPlanTests(PostgresFixture pg)
         await using var c = await ds.OpenConnectionAsync();
         await using var tx = await c.BeginTransactionAsync();
         // The closing transaction's settings (BatchRunner.FinishRunAsync).
-        await c.ExecuteAsync(
-            "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_hashjoin = off; "
-            + "SET LOCAL enable_mergejoin = off; SET LOCAL max_parallel_workers_per_gather = 0", transaction: tx);
+        await c.ExecuteAsync(BatchRunner.SupersedeLoadRejectsSettingsSql, transaction: tx);
         var plan = (await c.QueryAsync<string>("EXPLAIN " + BatchRunner.SupersedeLoadRejectsSql, new { now = DateTimeOffset.UtcNow }, tx)).ToList();
         string text = string.Join("\n", plan);
 
