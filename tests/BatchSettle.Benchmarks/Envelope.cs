@@ -35,13 +35,23 @@ internal static class Envelope
                 """);
         }
         double linesPerClaim = results == 0 ? 0 : (double)ledger / results;
+        // The runner's own partitions (psn_no ranges of equal claim counts), cut before the clock starts: the run pays
+        // for its cutting, the envelope does not.
+        var slices = new Dictionary<string, PartitionSlice[]>(StringComparer.Ordinal);
+        await using (var c = await ds.OpenConnectionAsync())
+        {
+            foreach (var batch in batches)
+            {
+                slices[batch] = PartitionPlan.Slices(await PartitionPlan.ComputeAsync(c, null, batch, partitions, unsettledOnly: false, default));
+            }
+        }
         string trace = new('x', traceLen);
         long claims = 0;
         var sw = Stopwatch.StartNew();
         foreach (var batch in batches)
         {
             var tasks = Enumerable.Range(0, partitions)
-                .Select(p => Task.Factory.StartNew(() => Partition(ds, batch, partitions, p, linesPerClaim, trace, deltaLen),
+                .Select(p => Task.Factory.StartNew(() => Partition(ds, batch, slices[batch][p], linesPerClaim, trace, deltaLen),
                     CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
                 .ToArray();
             foreach (var t in tasks) claims += await t;
@@ -54,12 +64,12 @@ internal static class Envelope
         return (claims, sw.Elapsed.TotalSeconds);
     }
 
-    private static long Partition(NpgsqlDataSource ds, string batch, int partitions, int part, double linesPerClaim, string trace, int deltaLen)
+    private static long Partition(NpgsqlDataSource ds, string batch, PartitionSlice slice, double linesPerClaim, string trace, int deltaLen)
     {
         using var read = ds.OpenConnection();
         using var write = ds.OpenConnection();
         using (var set = new NpgsqlCommand(PartitionStream.SessionSql, read)) set.ExecuteNonQuery();
-        using var exp = new BinaryCopyReader(read, PartitionStream.ClaimsSql(batch, partitions, part, null, skipSettled: false));
+        using var exp = new BinaryCopyReader(read, PartitionStream.ClaimsSql(batch, slice, null, skipSettled: false));
         var rows = new ClaimRow[10_000];
         var delta = new long[deltaLen];
         var w = new BinaryCopyWriter();

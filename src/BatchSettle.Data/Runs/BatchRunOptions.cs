@@ -7,7 +7,7 @@ public sealed class BatchRunOptions
     /// cluster's cores only multiplies that fixed cost (100,000 partitions took ≈ 48 min for 200 claims).</summary>
     public const int MaxPartitions = 256;
 
-    /// <summary>Partitions of a new run (psn_hash % P), 1 to <see cref="MaxPartitions"/>. A resumed run keeps the
+    /// <summary>Partitions of a new run (contiguous psn_no ranges of equal claim counts, PartitionPlan), 1 to <see cref="MaxPartitions"/>. A resumed run keeps the
     /// count it was created with (its checkpoints are per partition) and says so when another count was given.</summary>
     public int Partitions { get; init; } = 4;
 

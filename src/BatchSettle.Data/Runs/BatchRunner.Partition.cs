@@ -33,15 +33,21 @@ public sealed partial class BatchRunner
         {
             var run = await lockConn.QuerySingleAsync<(string BatchId, int Partitions, long? RegistrySnapshot, string? RegistryAsOf)>(new CommandDefinition(
                 "SELECT batch_id, partitions, registry_snapshot_id, registry_as_of::text FROM run WHERE run_id = @runId", new { runId }, cancellationToken: ct));
-            string status = await lockConn.ExecuteScalarAsync<string>(new CommandDefinition(
-                "SELECT status FROM run_partition WHERE run_id = @runId AND part_no = @partNo", new { runId, partNo }, cancellationToken: ct))
-                ?? throw new RunFailedException($"run {runId} has no partition {partNo}");
-            if (status == "succeeded") return;
+            var rows = (await lockConn.QueryAsync<(string Status, bool ByRange, string? From, string? To)>(new CommandDefinition(
+                "SELECT status, by_range, psn_from, psn_to FROM run_partition WHERE run_id = @runId AND part_no = @partNo",
+                new { runId, partNo }, cancellationToken: ct))).ToList();
+            if (rows.Count == 0) throw new RunFailedException($"run {runId} has no partition {partNo}");
+            var part = rows[0];
+            if (part.Status == "succeeded") return;
+            // The persons the partition settles: its psn_no range, or (made before migration 098) its hash.
+            var slice = part.ByRange
+                ? PartitionSlice.Range(run.Partitions, partNo, part.From, part.To)
+                : PartitionSlice.Hash(run.Partitions, partNo);
             await lockConn.ExecuteAsync(new CommandDefinition(
                 "UPDATE run_partition SET status = 'running', owner = @owner, error = NULL, updated_at = @now WHERE run_id = @runId AND part_no = @partNo",
                 new { owner = options.NodeId, now = _time.GetUtcNow(), runId, partNo }, cancellationToken: ct));
             // A transient failure restarts the partition from its last committed checkpoint.
-            await _retry.ExecuteAsync(async t => await SettlePartitionAsync(runId, partNo, run.BatchId, run.Partitions,
+            await _retry.ExecuteAsync(async t => await SettlePartitionAsync(runId, partNo, run.BatchId, slice,
                 new PartitionStream.Registry(run.RegistrySnapshot, run.RegistryAsOf), engine, options, t), ct);
             await lockConn.ExecuteAsync(new CommandDefinition(
                 "UPDATE run_partition SET status = 'succeeded', updated_at = @now WHERE run_id = @runId AND part_no = @partNo",
@@ -70,7 +76,7 @@ public sealed partial class BatchRunner
         }
     }
 
-    private async Task SettlePartitionAsync(long runId, int partNo, string batchId, int partitions, PartitionStream.Registry registry,
+    private async Task SettlePartitionAsync(long runId, int partNo, string batchId, PartitionSlice slice, PartitionStream.Registry registry,
         SettlementEngine engine, BatchRunOptions options, CancellationToken ct)
     {
         string? checkpoint;
@@ -98,7 +104,7 @@ public sealed partial class BatchRunner
                 }
                 if (skipSettled)
                 {
-                    using var cmd = new Npgsql.NpgsqlCommand(PartitionStream.AnySettledSql(batchId, partitions, partNo, checkpoint), claimsConn) { CommandTimeout = 0 };
+                    using var cmd = new Npgsql.NpgsqlCommand(PartitionStream.AnySettledSql(batchId, slice, checkpoint), claimsConn) { CommandTimeout = 0 };
                     skipSettled = (bool)cmd.ExecuteScalar()!;
                 }
                 foreach (var c in (Npgsql.NpgsqlConnection[])[claimsConn, personsConn, accConn])
@@ -107,13 +113,13 @@ public sealed partial class BatchRunner
                     set.ExecuteNonQuery();
                 }
                 Dictionary<string, (OriginalResult?, bool)> reversals;
-                using (var rexp = claimsConn.BeginBinaryExport(PartitionStream.ReversalsSql(batchId, partitions, partNo, checkpoint)))
+                using (var rexp = claimsConn.BeginBinaryExport(PartitionStream.ReversalsSql(batchId, slice, checkpoint)))
                 {
                     reversals = PartitionStream.ReadReversals(rexp);
                 }
-                using var claims = new BinaryCopyReader(claimsConn, PartitionStream.ClaimsSql(batchId, partitions, partNo, checkpoint, skipSettled));
-                using var persons = personsConn.BeginBinaryExport(PartitionStream.PersonsSql(partitions, partNo, checkpoint, registry));
-                using var accs = accConn.BeginBinaryExport(PartitionStream.AccumulatorsSql(checkpoint));
+                using var claims = new BinaryCopyReader(claimsConn, PartitionStream.ClaimsSql(batchId, slice, checkpoint, skipSettled));
+                using var persons = personsConn.BeginBinaryExport(PartitionStream.PersonsSql(slice, checkpoint, registry));
+                using var accs = accConn.BeginBinaryExport(PartitionStream.AccumulatorsSql(slice, checkpoint));
                 var reader = new PartitionReader(claims, persons, accs, reversals, batchId);
                 new PartitionPipeline(this, engine, options, runId, partNo, new RunTarget(this, runId, batchId, partNo)).Run(reader, ct);
             },

@@ -41,7 +41,7 @@ public sealed partial class BatchRunner
                     set.ExecuteNonQuery();
                 }
                 using var claims = new BinaryCopyReader(claimsConn, PartitionStream.SimulationClaimsSql(admdvs, from, to, partitions, partNo));
-                using var persons = personsConn.BeginBinaryExport(PartitionStream.PersonsSql(partitions, partNo, null));
+                using var persons = personsConn.BeginBinaryExport(PartitionStream.PersonsSql(PartitionSlice.Hash(partitions, partNo), null));
                 using var accs = accConn.BeginBinaryExport(PartitionStream.NoAccumulatorsSql);
                 var reader = new PartitionReader(claims, persons, accs, new Dictionary<string, (OriginalResult?, bool)>(StringComparer.Ordinal), null);
                 new PartitionPipeline(this, engine, options, simId, partNo, new SimulationTarget(simId, side)).Run(reader, ct);

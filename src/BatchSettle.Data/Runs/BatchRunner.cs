@@ -270,16 +270,18 @@ public sealed partial class BatchRunner
                                 clock_timestamp() + @leaseMs * interval '1 millisecond')
                         RETURNING run_id
                         """, args, tx, cancellationToken: ct));
+                // The partitions: contiguous psn_no ranges of equal claim counts (migration 098, PartitionPlan).
+                var plan = await PartitionPlan.ComputeAsync(conn, tx, batchId, options.Partitions, followUp, ct);
                 await conn.ExecuteAsync(new CommandDefinition(
                     """
-                    INSERT INTO run_partition (run_id, part_no, status, claims_total, updated_at)
-                    SELECT @runId, g, 'pending', COALESCE(n.claims, 0), @now
-                    FROM generate_series(0, @partitions - 1) g
-                    LEFT JOIN (SELECT ((c.psn_hash)::bigint & 4294967295) % @partitions AS part, count(*) AS claims
-                               FROM staging_claim c WHERE c.batch_id = @batchId
-                                 AND (NOT @followUp OR NOT EXISTS (SELECT 1 FROM settlement_result r WHERE r.claim_seq = c.claim_seq))
-                               GROUP BY 1) n ON n.part = g
-                    """, new { runId, batchId, partitions = options.Partitions, now, followUp }, tx, commandTimeout: 0, cancellationToken: ct));
+                    INSERT INTO run_partition (run_id, part_no, status, claims_total, updated_at, by_range, psn_from, psn_to)
+                    SELECT @runId, p.k - 1, 'pending', p.claims, @now, true, p.psn_from, p.psn_to
+                    FROM unnest(@from::text[], @to::text[], @claims::bigint[]) WITH ORDINALITY AS p(psn_from, psn_to, claims, k)
+                    """, new
+                    {
+                        runId, now, from = plan.Select(p => p.From).ToArray(), to = plan.Select(p => p.To).ToArray(),
+                        claims = plan.Select(p => p.Claims).ToArray(),
+                    }, tx, cancellationToken: ct));
                 await QuarantineLoadRejectsAsync(conn, tx, runId, batchId, ct);
                 await tx.CommitAsync(ct);
                 if (followUp) RunLog.FollowUpCreated(_log, runId, batchId, followUpOf!.Value, options.Partitions);

@@ -13,8 +13,6 @@ internal static class PartitionStream
 {
     private static string Literal(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
 
-    private static string Part(string hashColumn, int partitions, int partNo) =>
-        $"{Staging.PsnHash.PartitionSql(hashColumn, partitions)} = {partNo.ToString(CultureInfo.InvariantCulture)}";
 
     private static string After(string column, string? checkpoint) =>
         checkpoint is null ? "" : $"AND {column} COLLATE \"C\" > {Literal(checkpoint)}";
@@ -36,7 +34,7 @@ internal static class PartitionStream
     /// accumulators and reversal originals are merged in by the reader). <paramref name="skipSettled"/> adds the
     /// anti-join on settlement_result, needed only when a claim past the checkpoint already has a result.
     /// </summary>
-    public static string ClaimsSql(string batchId, int partitions, int partNo, string? checkpoint, bool skipSettled) =>
+    public static string ClaimsSql(string batchId, PartitionSlice slice, string? checkpoint, bool skipSettled) =>
         $"""
         COPY (
           SELECT c.claim_seq, c.setl_id, c.psn_no, c.admdvs, c.insutype, c.med_type, c.fixmedins_code,
@@ -45,7 +43,7 @@ internal static class PartitionStream
                  c.medfee_sumamt, c.fulamt_ownpay_amt, c.overlmt_selfpay, c.preselfpay_amt, c.inscp_scp_amt,
                  c.reversal_of, c.source_file, c.source_line, c.dise_qualified, c.high_value_drug
           FROM staging_claim c
-          WHERE c.batch_id = {Literal(batchId)} AND {Part("c.psn_hash", partitions, partNo)} {After("c.psn_no", checkpoint)}
+          WHERE c.batch_id = {Literal(batchId)} AND {slice.Sql("c.psn_no", "c.psn_hash")} {After("c.psn_no", checkpoint)}
             {(skipSettled ? "AND NOT EXISTS (SELECT 1 FROM settlement_result r WHERE r.claim_seq = c.claim_seq)" : "")}
           ORDER BY c.batch_id, c.psn_no COLLATE "C", c.enddate, c.setl_id COLLATE "C"
         ) TO STDOUT (FORMAT BINARY)
@@ -67,7 +65,7 @@ internal static class PartitionStream
                  c.reversal_of, c.source_file, c.source_line, c.dise_qualified, c.high_value_drug, c.batch_id
           FROM staging_claim c
           WHERE c.admdvs = {Literal(admdvs)} AND c.enddate BETWEEN {Literal(from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}
-                AND {Literal(to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))} AND {Part("c.psn_hash", partitions, partNo)}
+                AND {Literal(to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))} AND {PartitionSlice.Hash(partitions, partNo).Sql("c.psn_no", "c.psn_hash")}
           ORDER BY c.psn_no COLLATE "C", c.enddate, c.setl_id COLLATE "C"
         ) TO STDOUT (FORMAT BINARY)
         """;
@@ -92,12 +90,12 @@ internal static class PartitionStream
 
     /// <summary>Whether any claim of the partition past the checkpoint already has a result (then the claims stream
     /// must skip them: a claim that has a result is never settled again).</summary>
-    public static string AnySettledSql(string batchId, int partitions, int partNo, string? checkpoint) =>
+    public static string AnySettledSql(string batchId, PartitionSlice slice, string? checkpoint) =>
         $"""
         SELECT EXISTS (
           SELECT 1 FROM settlement_result r JOIN staging_claim c ON c.claim_seq = r.claim_seq
           WHERE r.batch_id = {Literal(batchId)} AND c.batch_id = {Literal(batchId)}
-            AND {Part("c.psn_hash", partitions, partNo)} {After("c.psn_no", checkpoint)})
+            AND {slice.Sql("c.psn_no", "c.psn_hash")} {After("c.psn_no", checkpoint)})
         """;
 
     /// <summary>The registry a run settles against (migration 074): versions loaded up to snapshot
@@ -107,7 +105,7 @@ internal static class PartitionStream
     /// <summary>The partition's registry rows (every year, and v2 both insutypes of a year) in psn_no order, each key's
     /// version in force for the run's registry (issue 13: the latest as_of, then the latest load, within the run's
     /// bounds); the reader picks among one person's rows, so their order within (psn_no, year) does not matter.</summary>
-    public static string PersonsSql(int partitions, int partNo, string? checkpoint, Registry? registry = null) =>
+    public static string PersonsSql(PartitionSlice slice, string? checkpoint, Registry? registry = null) =>
         $"""
         COPY (
           SELECT DISTINCT ON (p.psn_no COLLATE "C", p.year, p.insutype)
@@ -115,7 +113,7 @@ internal static class PartitionStream
                  p.broken_years, p.repaired_years, p.continuous_years, p.zero_claim_years, p.large_amount_paid_date,
                  p.hardship, p.assistance_subsidised, p.university, p.maternity_insured, p.arrears_from, p.arrears_paid
           FROM person_version p
-          WHERE {Part("p.psn_hash", partitions, partNo)} {After("p.psn_no", checkpoint)}
+          WHERE {slice.Sql("p.psn_no", "p.psn_hash")} {After("p.psn_no", checkpoint)}
             {(registry?.SnapshotId is { } s ? $"AND p.snapshot_id <= {s.ToString(CultureInfo.InvariantCulture)}" : "")}
             {(registry?.AsOf is { } d && DateOnly.TryParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
                 ? $"AND p.as_of <= DATE '{d}'" : "")}
@@ -123,20 +121,21 @@ internal static class PartitionStream
         ) TO STDOUT (FORMAT BINARY)
         """;
 
-    /// <summary>Stored accumulators past the checkpoint in psn_no order (the reader keeps its partition's); (v2) one
-    /// row per (psn_no, year, insutype).</summary>
-    public static string AccumulatorsSql(string? checkpoint) =>
+    /// <summary>Stored accumulators of the partition's range past the checkpoint in psn_no order (a partition split by
+    /// hash reads every person's: accumulator has no hash column, and the reader keeps its persons'); (v2) one row per
+    /// (psn_no, year, insutype).</summary>
+    public static string AccumulatorsSql(PartitionSlice slice, string? checkpoint) =>
         $"""
         COPY (
           SELECT a.psn_no, a.year, a.insutype, a.acc FROM accumulator a
-          WHERE true {After("a.psn_no", checkpoint)}
+          WHERE {slice.Sql("a.psn_no", null)} {After("a.psn_no", checkpoint)}
           ORDER BY a.psn_no COLLATE "C", a.year
         ) TO STDOUT (FORMAT BINARY)
         """;
 
     /// <summary>For each reversal of the partition: its original's stored result (when there is one) and whether a
     /// settled reversal of that original is already stored. Few rows (reversals are rare); read up front.</summary>
-    public static string ReversalsSql(string batchId, int partitions, int partNo, string? checkpoint) =>
+    public static string ReversalsSql(string batchId, PartitionSlice slice, string? checkpoint) =>
         $"""
         COPY (
           SELECT c.setl_id,
@@ -148,7 +147,7 @@ internal static class PartitionStream
           FROM staging_claim c
           LEFT JOIN settlement_result o ON o.claim_seq = (SELECT max(k) FROM result_claim_seq(c.reversal_of) k)
           WHERE c.reversal_of IS NOT NULL AND c.batch_id = {Literal(batchId)}
-            AND {Part("c.psn_hash", partitions, partNo)} {After("c.psn_no", checkpoint)}
+            AND {slice.Sql("c.psn_no", "c.psn_hash")} {After("c.psn_no", checkpoint)}
         ) TO STDOUT (FORMAT BINARY)
         """;
 
