@@ -97,10 +97,16 @@ public static class PartitionPlan
         var parts = new Part[partitions];
         for (int k = 0; k < partitions; k++)
         {
-            parts[k] = new Part(k == 0 ? ends.First : cuts[k - 1], k == partitions - 1 ? After(ends.Last) : cuts[k], counts[k]);
+            var (from, to) = RangeOf(cuts, k, ends.First, After(ends.Last));
+            parts[k] = new Part(from, to, counts[k]);
         }
         return parts;
     }
+
+    /// <summary>Range <paramref name="k"/> between the cuts, the outer ones ending at <paramref name="first"/> and
+    /// <paramref name="end"/>.</summary>
+    private static (string? From, string? To) RangeOf(string[] cuts, int k, string? first, string? end) =>
+        (k == 0 ? first : cuts[k - 1], k == cuts.Length ? end : cuts[k]);
 
     /// <summary>The least string after <paramref name="psn"/> in byte order (a range's exclusive end that keeps
     /// <paramref name="psn"/>): U+0001 appended, since no text value holds U+0000.</summary>
@@ -155,7 +161,8 @@ public static class PartitionPlan
         var sql = new StringBuilder("SELECT ARRAY[");
         for (int k = 0; k < partitions; k++)
         {
-            var slice = PartitionSlice.Range(partitions, k, k == 0 ? null : cuts[k - 1], k == partitions - 1 ? null : cuts[k]);
+            var (from, to) = RangeOf(cuts, k, null, null);
+            var slice = PartitionSlice.Range(partitions, k, from, to);
             if (k > 0) sql.Append(',');
             sql.Append("(SELECT count(*) ").Append(Claims(batchId)).Append(" AND ").Append(slice.Sql("c.psn_no", null))
                 .Append(unsettledOnly ? Unsettled : "").Append(')');

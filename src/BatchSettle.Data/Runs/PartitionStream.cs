@@ -11,8 +11,7 @@ namespace BatchSettle.Data.Runs;
 /// </summary>
 internal static class PartitionStream
 {
-    private static string Literal(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
-
+    private static string Literal(string s) => PartitionSlice.Literal(s);
 
     private static string After(string column, string? checkpoint) =>
         checkpoint is null ? "" : $"AND {column} COLLATE \"C\" > {Literal(checkpoint)}";

@@ -139,9 +139,9 @@ public sealed class PartitionPlanTests(PostgresFixture pg)
         await using var c = await ds.OpenConnectionAsync();
         // As a run created before migration 098 left them: split by psn_hash % 3.
         await c.ExecuteAsync(
-            """
+            $"""
             UPDATE run_partition p SET by_range = false, psn_from = NULL, psn_to = NULL,
-                claims_total = (SELECT count(*) FROM staging_claim s WHERE ((s.psn_hash)::bigint & 4294967295) % 3 = p.part_no)
+                claims_total = (SELECT count(*) FROM staging_claim s WHERE {PsnHash.PartitionSql("s.psn_hash", 3)} = p.part_no)
             WHERE run_id = @runId
             """, new { runId });
         for (int k = 0; k < 3; k++) await runner.RunPartitionAsync(runId, k, new BatchRunOptions { ChunkClaims = 7 });
