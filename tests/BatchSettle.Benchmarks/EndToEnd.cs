@@ -36,8 +36,12 @@ internal static class EndToEnd
         sw.Stop();
         long alloc = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
         double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        // Just-in-time compilation in the process so far (all threads; the child is cold, the envelope runs warm in the
+        // harness): the run's fixed start-up cost, which a 1M run carries for 4–6 % of its time (docs/PERFORMANCE.md).
+        double jitMs = System.Runtime.JitInfo.GetCompilationTime(currentThread: false).TotalMilliseconds;
+        long jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"E2E claims={claims} seconds={sw.Elapsed.TotalSeconds:F3} hwm_kb={PeakRssKb()} alloc={alloc} cpu={cpu:F3}"));
+            $"E2E claims={claims} seconds={sw.Elapsed.TotalSeconds:F3} hwm_kb={PeakRssKb()} alloc={alloc} cpu={cpu:F3} jit_ms={jitMs:F0} jit_methods={jitMethods}"));
         return 0;
     }
 
