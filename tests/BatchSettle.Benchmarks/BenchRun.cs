@@ -124,7 +124,7 @@ internal static class BenchRun
             await DropDatabaseAsync(admin, "bench_" + s.Template[6..^4]); // the old harness's single database, if any: disk
             if (s.Reuse)
             {
-                Log($"{s.Name}: reusing the loaded database {s.Template} (same schema, assemblies and data files; --reload to load again)");
+                Log($"{s.Name}: reusing the loaded database {s.Template} (same sql/, loader and engine sources, packages and data files; --reload to load again)");
             }
             else
             {
@@ -367,8 +367,27 @@ internal static class BenchRun
         string sql = SqlLocator.Find();
         foreach (var f in Directory.EnumerateFiles(sql, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             sb.Append(Path.GetRelativePath(sql, f)).Append(':').Append(Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))).Append('\n');
-        sb.Append(typeof(StagingLoader).Assembly.ManifestModule.ModuleVersionId).Append('\n');
-        sb.Append(typeof(SettlementEngine).Assembly.ManifestModule.ModuleVersionId).Append('\n');
+        // The loader's and engine's code: their sources and the build's package versions. Not the assemblies' MVIDs:
+        // the SDK writes the commit into every assembly's informational version, so every commit (a doc change too)
+        // changed them and reloaded the templates (+1 min at 1M, +5 at 5M). Outside a checkout, the MVIDs.
+        string? root = Checkout.FindRoot();
+        if (root is not null)
+        {
+            var files = ((string[])["src/BatchSettle.Core", "src/BatchSettle.Data"])
+                .SelectMany(d => Directory.EnumerateFiles(Path.Combine(root, d), "*", SearchOption.AllDirectories))
+                .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".csproj", StringComparison.Ordinal) || f.EndsWith(".csv", StringComparison.Ordinal))
+                    && !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal))
+                .Concat([Path.Combine(root, "Directory.Build.props"), Path.Combine(root, "Directory.Packages.props")])
+                .Where(File.Exists)
+                .Order(StringComparer.Ordinal);
+            foreach (var f in files)
+                sb.Append(Path.GetRelativePath(root, f)).Append(':').Append(Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))).Append('\n');
+        }
+        else
+        {
+            sb.Append(typeof(StagingLoader).Assembly.ManifestModule.ModuleVersionId).Append('\n');
+            sb.Append(typeof(SettlementEngine).Assembly.ManifestModule.ModuleVersionId).Append('\n');
+        }
         foreach (var f in (string[])["persons.csv", "claims.csv"])
         {
             var i = new FileInfo(Path.Combine(dir, f));
