@@ -144,7 +144,7 @@ internal static class BenchRun
                 var before = await meter.TakeAsync();
                 var e2e = await RunChildAsync(pg.ConnectionString(s.Db), partitions, parallelism);
                 var e2eCost = await meter.SinceAsync(before);
-                Log(string.Create(ic, $"{s.Name} pair {p}: end-to-end {e2e.Claims} claims in {e2e.Seconds:F1} s = {e2e.Claims / e2e.Seconds:F0} claims/s, peak RSS {e2e.HwmKb / 1024.0:F0} MiB, {(double)e2e.Alloc / e2e.Claims:F0} B allocated/claim; per claim: runner CPU {e2e.Cpu * 1e6 / e2e.Claims:F1} µs, PostgreSQL CPU {e2eCost.PgCpuSeconds * 1e6 / e2e.Claims:F1} µs, WAL {(double)e2eCost.WalBytes / e2e.Claims:F0} B; JIT {e2e.JitMs / 1000:F1} s of the child's CPU"));
+                Log(string.Create(ic, $"{s.Name} pair {p}: end-to-end {e2e.Claims} claims in {e2e.Seconds:F1} s = {e2e.Claims / e2e.Seconds:F0} claims/s, peak RSS {e2e.HwmKb / 1024.0:F0} MiB, {(double)e2e.Alloc / e2e.Claims:F0} B allocated/claim; per claim: runner CPU {e2e.Cpu * 1e6 / e2e.Claims:F1} µs, PostgreSQL CPU {e2eCost.PgCpuSeconds * 1e6 / e2e.Claims:F1} µs, WAL {(double)e2eCost.WalBytes / e2e.Claims:F0} B; JIT {e2e.JitMs / 1000:F1} s in the child (all threads)"));
                 // What the run wrote is vacuumed now, outside both clocks: left to autovacuum it would run inside the
                 // envelope's window (the envelope now follows the run at once) and be charged to the envelope.
                 var vac = Stopwatch.StartNew();
