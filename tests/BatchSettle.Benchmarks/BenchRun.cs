@@ -111,8 +111,8 @@ internal static class BenchRun
         foreach (var s in sets)
         {
             double m = s.Claims / 1e6;
-            double pair = m * (ClonePerM + E2ePerM + VacuumPerM) + 2 * PhaseOverhead
-                + (e2eOnly ? 0 : m * EnvelopePerM + PhaseOverhead + Math.Min(naiveClaims, s.Claims) * NaivePerClaim + PhaseOverhead);
+            double pair = m * (ClonePerM + E2ePerM) + 2 * PhaseOverhead
+                + (e2eOnly ? 0 : m * (VacuumPerM + EnvelopePerM) + PhaseOverhead + Math.Min(naiveClaims, s.Claims) * NaivePerClaim + PhaseOverhead);
             expected += (s.Reuse ? 0 : m * LoadPerM) + s.Pairs * pair;
         }
         expected += microRounds * MicroMatrix.Configurations.Length * MicroMatrix.SecondsPerRun;
@@ -145,12 +145,7 @@ internal static class BenchRun
                 var e2e = await RunChildAsync(pg.ConnectionString(s.Db), partitions, parallelism);
                 var e2eCost = await meter.SinceAsync(before);
                 Log(string.Create(ic, $"{s.Name} pair {p}: end-to-end {e2e.Claims} claims in {e2e.Seconds:F1} s = {e2e.Claims / e2e.Seconds:F0} claims/s, peak RSS {e2e.HwmKb / 1024.0:F0} MiB, {(double)e2e.Alloc / e2e.Claims:F0} B allocated/claim; per claim: runner CPU {e2e.Cpu * 1e6 / e2e.Claims:F1} µs, PostgreSQL CPU {e2eCost.PgCpuSeconds * 1e6 / e2e.Claims:F1} µs, WAL {(double)e2eCost.WalBytes / e2e.Claims:F0} B; JIT {e2e.JitMs / 1000:F1} s in the child (all threads)"));
-                // What the run wrote is vacuumed now, outside both clocks: left to autovacuum it would run inside the
-                // envelope's window (the envelope now follows the run at once) and be charged to the envelope.
-                var vac = Stopwatch.StartNew();
-                await ExecAsync(pg.ConnectionString(s.Db), "VACUUM");
                 await ExecAsync(pg.ConnectionString(s.Db), "CHECKPOINT");
-                Log(string.Create(ic, $"{s.Name} pair {p}: VACUUM + CHECKPOINT after the run in {vac.Elapsed.TotalSeconds:F0} s (outside both clocks)"));
                 // The envelope right after the run, so that the pair's two sides meet the VM in the same minutes (its
                 // speed drifts ±20 % over minutes; the simulation phase used to sit between them). Its cost meter starts
                 // with its clock, after its set-up (reading the run's row shapes, cutting its partitions).
@@ -158,6 +153,12 @@ internal static class BenchRun
                 CostMeter.Delta envCost = default;
                 if (!e2eOnly)
                 {
+                    // What the run wrote is vacuumed first, outside both clocks: left to autovacuum it would run inside
+                    // the envelope's window and be charged to the envelope. (--e2e-only has no envelope: no VACUUM.)
+                    var vac = Stopwatch.StartNew();
+                    await ExecAsync(pg.ConnectionString(s.Db), "VACUUM");
+                    await ExecAsync(pg.ConnectionString(s.Db), "CHECKPOINT");
+                    Log(string.Create(ic, $"{s.Name} pair {p}: VACUUM + CHECKPOINT after the run in {vac.Elapsed.TotalSeconds:F0} s (outside both clocks)"));
                     CostMeter.Snapshot envBefore = default;
                     env = await Envelope.RunAsync(ds, partitions, async () => envBefore = await meter.TakeAsync());
                     envCost = await meter.SinceAsync(envBefore);
@@ -365,8 +366,7 @@ internal static class BenchRun
     {
         var sb = new StringBuilder();
         string sql = SqlLocator.Find();
-        foreach (var f in Directory.EnumerateFiles(sql, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-            sb.Append(Path.GetRelativePath(sql, f)).Append(':').Append(Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))).Append('\n');
+        AppendHashes(sql, Directory.EnumerateFiles(sql, "*", SearchOption.AllDirectories));
         // The loader's and engine's code: their sources and the build's package versions. Not the assemblies' MVIDs:
         // the SDK writes the commit into every assembly's informational version, so every commit (a doc change too)
         // changed them and reloaded the templates (+1 min at 1M, +5 at 5M). Outside a checkout, the MVIDs.
@@ -375,13 +375,11 @@ internal static class BenchRun
         {
             var files = ((string[])["src/BatchSettle.Core", "src/BatchSettle.Data"])
                 .SelectMany(d => Directory.EnumerateFiles(Path.Combine(root, d), "*", SearchOption.AllDirectories))
-                .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".csproj", StringComparison.Ordinal) || f.EndsWith(".csv", StringComparison.Ordinal))
+                .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".csproj", StringComparison.Ordinal))
                     && !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal))
                 .Concat([Path.Combine(root, "Directory.Build.props"), Path.Combine(root, "Directory.Packages.props")])
-                .Where(File.Exists)
-                .Order(StringComparer.Ordinal);
-            foreach (var f in files)
-                sb.Append(Path.GetRelativePath(root, f)).Append(':').Append(Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))).Append('\n');
+                .Where(File.Exists);
+            AppendHashes(root, files);
         }
         else
         {
@@ -394,6 +392,13 @@ internal static class BenchRun
             sb.Append(CultureInfo.InvariantCulture, $"{f}:{i.Length}:{i.LastWriteTimeUtc.Ticks}\n");
         }
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+
+        // "relative path:SHA-256" a file, in ordinal path order.
+        void AppendHashes(string under, IEnumerable<string> files)
+        {
+            foreach (var f in files.Order(StringComparer.Ordinal))
+                sb.Append(Path.GetRelativePath(under, f)).Append(':').Append(Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))).Append('\n');
+        }
     }
 
     private static async Task<string?> TemplateFingerprintAsync(string admin, string template)
