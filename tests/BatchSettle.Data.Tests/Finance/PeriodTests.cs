@@ -67,6 +67,46 @@ public sealed class PeriodTests(PostgresFixture pg)
         Assert.Equal(1, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_action WHERE action = 'period close' AND outcome = 'closed'"));
     }
 
+    /// <summary>The guard's fast path (migration 099) checks one period when every line of a statement shares batch_id
+    /// and run_id; a statement whose lines differ — its first line in an open period, a later one in the closed period,
+    /// or one line of another run — must still be refused, whichever line comes first.</summary>
+    [Fact]
+    public async Task MixedStatement_OneLineInClosedPeriod_Refused()
+    {
+        await using var w = await FinanceWorld.CreateAsync(pg);
+        await w.RunMonthAsync("2025-03");
+        await w.RunMonthAsync("2025-04");
+        Assert.True((await w.Periods.CloseAsync(FinanceWorld.A, "2025-03", "tester")).Closed);
+        await using var c = await w.Ds.OpenConnectionAsync();
+        long lines = await c.ExecuteScalarAsync<long>("SELECT count(*) FROM ledger_line");
+        long aprilRun = await c.ExecuteScalarAsync<long>("SELECT max(run_id) FROM ledger_line WHERE batch_id = '210500-2025-04'");
+        long marchRun = await c.ExecuteScalarAsync<long>("SELECT max(run_id) FROM ledger_line WHERE batch_id = '210500-2025-03'");
+
+        foreach (string order in new[] { "ASC", "DESC" })
+        {
+            // April (open) and March (closed) lines in one statement, in both orders.
+            var mixed = await Assert.ThrowsAsync<PostgresException>(() => c.ExecuteAsync(
+                $"""
+                INSERT INTO ledger_line (entry_id, line_no, setl_id, run_id, batch_id, kind, posted_at, account, fund_pay_type, fixmedins_code, debit, credit)
+                SELECT -1000 - n, 1, NULL, run_id, batch_id, 'settlement', now(), 'benefit_expense', '390100', 'H0', 1, 0
+                FROM (SELECT row_number() OVER (ORDER BY batch_id {order}) AS n, run_id, batch_id
+                      FROM (VALUES ({aprilRun}, '210500-2025-04'), ({aprilRun}, '210500-2025-04'), ({marchRun}, '210500-2025-03')) v (run_id, batch_id)) s
+                ORDER BY n
+                """));
+            Assert.Contains("2025-03 is closed", mixed.MessageText, StringComparison.Ordinal);
+        }
+
+        // One batch, two runs (a line under March's run id filed in April's batch): not the fast path, still checked —
+        // and allowed, April being open.
+        Assert.Equal(2, await c.ExecuteAsync(
+            $"""
+            INSERT INTO ledger_line (entry_id, line_no, setl_id, run_id, batch_id, kind, posted_at, account, fund_pay_type, fixmedins_code, debit, credit)
+            VALUES (-2001, 1, NULL, {aprilRun}, '210500-2025-04', 'settlement', now(), 'benefit_expense', '390100', 'H0', 1, 0),
+                   (-2002, 1, NULL, {marchRun}, '210500-2025-04', 'settlement', now(), 'benefit_expense', '390100', 'H0', 1, 0)
+            """));
+        Assert.Equal(lines + 2, await c.ExecuteScalarAsync<long>("SELECT count(*) FROM ledger_line"));
+    }
+
     [Fact]
     public async Task RuntimeRole_CannotDisableTheGuard()
     {
