@@ -16,6 +16,7 @@ internal sealed class PersonPass
     private string[] _insutypes = new string[4];
     private PersonYearState[] _states = new PersonYearState[4];
     private bool[] _dirty = new bool[4];
+    private bool[] _stored = new bool[4];
     private int _count;
 
     public string PsnNo = "";
@@ -41,7 +42,8 @@ internal sealed class PersonPass
             slot = found;
             return ref _states[slot];
         }
-        slot = Add(year, insutype, row.AccYear == year && row.HasAcc ? row.Acc : default);
+        bool stored = row.AccYear == year && row.HasAcc;
+        slot = Add(year, insutype, stored ? row.Acc : default, stored);
         int sibling = Sibling(slot);
         if (sibling >= 0)
         {
@@ -50,7 +52,7 @@ internal sealed class PersonPass
         else if (row.AccYear == year && row.HasAccOther && row.AccOtherInsutype is { } other)
         {
             // The other row as stored: its person-level slots are the year's (both rows were written together).
-            int o = Add(year, other, row.AccOther);
+            int o = Add(year, other, row.AccOther, stored: true);
             AccSlot.CopyPersonLevel(in _states[o], ref _states[slot]);
         }
         return ref _states[slot];
@@ -79,6 +81,7 @@ internal sealed class PersonPass
             a.Year = _years[i];
             a.Insutype = _insutypes[i];
             a.Acc = _states[i];
+            a.Stored = _stored[i];
         }
     }
 
@@ -100,7 +103,7 @@ internal sealed class PersonPass
         return -1;
     }
 
-    private int Add(int year, string insutype, in PersonYearState state)
+    private int Add(int year, string insutype, in PersonYearState state, bool stored)
     {
         if (_count == _years.Length)
         {
@@ -108,11 +111,13 @@ internal sealed class PersonPass
             Array.Resize(ref _insutypes, _count * 2);
             Array.Resize(ref _states, _count * 2);
             Array.Resize(ref _dirty, _count * 2);
+            Array.Resize(ref _stored, _count * 2);
         }
         int slot = _count++;
         _years[slot] = year;
         _insutypes[slot] = insutype;
         _dirty[slot] = false;
+        _stored[slot] = stored;
         _states[slot] = state;
         return slot;
     }

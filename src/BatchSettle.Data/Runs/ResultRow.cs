@@ -66,4 +66,8 @@ internal struct AccumulatorRow
     /// (AccSlot.PersonLevel) are the same in every row of the person-year.</summary>
     public string Insutype;
     public PersonYearState Acc;
+    /// <summary>Whether the partition's accumulator stream had this row: if not, the chunk COPYs it straight into
+    /// <c>accumulator</c> (a row stored meanwhile by anyone else then fails the commit on the key instead of being
+    /// overwritten); if so, it goes through the upsert.</summary>
+    public bool Stored;
 }
