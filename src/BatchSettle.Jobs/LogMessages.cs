@@ -56,6 +56,9 @@ internal static partial class LogMessages
     [LoggerMessage(5016, LogLevel.Information, "Month-end schedules: {Enabled} registered, {Disabled} removed; reconcile every '{ReconcileCron}'")]
     public static partial void SchedulesRegistered(this ILogger logger, string enabled, string disabled, string reconcileCron);
 
+    [LoggerMessage(5017, LogLevel.Warning, "Month-end schedules not registered yet ({Reason}); the schedules stored before stay in force, retrying in the background")]
+    public static partial void SchedulesDeferred(this ILogger logger, string reason);
+
     [LoggerMessage(5090, LogLevel.Warning, "Run {RunId} of batch {BatchId} interrupted: {Reason}")]
     public static partial void RunInterrupted(this ILogger logger, long runId, string batchId, string reason);
 

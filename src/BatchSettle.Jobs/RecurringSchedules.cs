@@ -11,12 +11,82 @@ namespace BatchSettle.Jobs;
 /// once, stamped with its own time) and the reconciler. <c>AddOrUpdate</c> keeps a stored job's next execution, so a
 /// restart neither repeats nor skips an occurrence; a region switched off is removed.
 /// </summary>
-public sealed class RecurringSchedules(IRecurringJobManager manager, IOptions<WorkerOptions> options, ILogger<RecurringSchedules> logger)
-    : IHostedService
+public sealed class RecurringSchedules(
+    IRecurringJobManager manager, IOptions<WorkerOptions> options, ILogger<RecurringSchedules> logger, TimeSpan? retryDelay = null)
+    : IHostedService, IDisposable
 {
+    /// <summary>Between attempts when a registration met a held lock.</summary>
+    public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromSeconds(5);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _retry = Task.CompletedTask;
+
     public static string MonthEndId(string admdvs) => $"month-end:{admdvs}";
 
+    /// <summary>Whether <see cref="StartAsync"/> left the registration to the background retry (for tests and
+    /// diagnostics); false once it went through.</summary>
+    public bool Pending { get; private set; }
+
+    /// <summary>
+    /// Registers the schedules. A lock Hangfire cannot get (another worker is registering, or a worker killed while it
+    /// held the lock left it until it expires: Hangfire.PostgreSql's DistributedLockTimeout, 10 min by default) does
+    /// not stop the worker — it used to, and a restarted worker then failed to start for those minutes: the schedules
+    /// stored by earlier starts stay in force, so the worker starts its server and retries here in the background,
+    /// with a warning each time. A bad cron still fails the start.
+    /// </summary>
     public Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            Register();
+        }
+        catch (Exception ex) when (IsLockTimeout(ex))
+        {
+            Pending = true;
+            logger.SchedulesDeferred(ex.Message);
+            _retry = Task.Run(() => RetryAsync(_stopping.Token), CancellationToken.None);
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _retry.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task RetryAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(retryDelay ?? DefaultRetryDelay, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            try
+            {
+                Register();
+                Pending = false;
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Still locked, or the database away for a moment: the next attempt says so again.
+                logger.SchedulesDeferred(ex.Message);
+            }
+        }
+    }
+
+    private static bool IsLockTimeout(Exception ex) =>
+        ex is Hangfire.Storage.DistributedLockTimeoutException or Hangfire.PostgreSql.PostgreSqlDistributedLockException;
+
+    private void Register()
     {
         var worker = options.Value;
         var enabled = new List<string>();
@@ -56,8 +126,5 @@ public sealed class RecurringSchedules(IRecurringJobManager manager, IOptions<Wo
             worker.ReconcileCron,
             new RecurringJobOptions { MisfireHandling = MisfireHandlingMode.Ignorable });
         logger.SchedulesRegistered(string.Join(", ", enabled), string.Join(", ", disabled), worker.ReconcileCron);
-        return Task.CompletedTask;
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

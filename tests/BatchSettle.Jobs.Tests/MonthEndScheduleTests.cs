@@ -47,6 +47,46 @@ public sealed class MonthEndScheduleTests
         Assert.DoesNotContain(connection.GetRecurringJobs(), j => j.Id == "month-end:210800");
     }
 
+    /// <summary>A worker killed while it registered the schedules leaves Hangfire's lock on the recurring job until the
+    /// lock expires (10 min with Hangfire.PostgreSql). A worker started meanwhile used to fail to start (WorkerFaultTests
+    /// caught one): now it starts, keeps the stored schedules, and registers once the lock is free.</summary>
+    [Fact]
+    public async Task RecurringSchedules_LockHeldElsewhere_StartGoesOn_RegistersOnceTheLockIsFree()
+    {
+        using var storage = new InMemoryStorage();
+        HangfireStorage.Configure(GlobalConfiguration.Configuration);
+        var manager = new RecurringJobManager(storage, JobFilterProviders.Providers, new RegionTimeZoneResolver());
+        using var release = new SemaphoreSlim(0);
+        using var heldNow = new SemaphoreSlim(0);
+        // The lock held on another thread and connection, as another process would.
+        var holder = Task.Run(async () =>
+        {
+            using var connection = storage.GetConnection();
+            using (connection.AcquireDistributedLock("lock:recurring-job:month-end:210500", TimeSpan.FromSeconds(5)))
+            {
+                heldNow.Release();
+                await release.WaitAsync();
+            }
+        });
+        await heldNow.WaitAsync();
+
+        using var schedules = new RecurringSchedules(manager, Options.Create(new WorkerOptions()),
+            NullLogger<RecurringSchedules>.Instance, retryDelay: TimeSpan.FromMilliseconds(200));
+        await schedules.StartAsync(CancellationToken.None);
+        Assert.True(schedules.Pending);
+        using var connection = storage.GetConnection();
+        Assert.DoesNotContain(connection.GetRecurringJobs(), j => j.Id == "month-end:210500");
+
+        release.Release();
+        await holder;
+        var registered = System.Diagnostics.Stopwatch.StartNew();
+        while (schedules.Pending && registered.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100);
+        Assert.False(schedules.Pending);
+        Assert.Equal(["month-end:210500", "month-end:210800", ReconcileJob.RecurringId],
+            connection.GetRecurringJobs().Select(j => j.Id).Order().ToArray());
+        await schedules.StopAsync(CancellationToken.None);
+    }
+
     [Fact]
     public void PreviousMonth_OfThe0200On1AprilBeijingOccurrence_IsMarch_ThoughUtcIsStill31March()
     {
