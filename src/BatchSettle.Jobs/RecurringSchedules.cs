@@ -23,9 +23,11 @@ public sealed class RecurringSchedules(
 
     public static string MonthEndId(string admdvs) => $"month-end:{admdvs}";
 
+    private volatile bool _pending;
+
     /// <summary>Whether <see cref="StartAsync"/> left the registration to the background retry (for tests and
     /// diagnostics); false once it went through.</summary>
-    public bool Pending { get; private set; }
+    public bool Pending => _pending;
 
     /// <summary>
     /// Registers the schedules. A lock Hangfire cannot get (another worker is registering, or a worker killed while it
@@ -42,7 +44,7 @@ public sealed class RecurringSchedules(
         }
         catch (Exception ex) when (IsLockTimeout(ex))
         {
-            Pending = true;
+            _pending = true;
             logger.SchedulesDeferred(ex.Message);
             _retry = Task.Run(() => RetryAsync(_stopping.Token), CancellationToken.None);
         }
@@ -72,7 +74,7 @@ public sealed class RecurringSchedules(
             try
             {
                 Register();
-                Pending = false;
+                _pending = false;
                 return;
             }
             catch (Exception ex)

@@ -380,10 +380,10 @@ internal sealed class Chunk
     {
         if (AccumulatorCount == 0) return;
         // Rows the partition's accumulator stream did not have (a person's first claim of the year, insutype): COPY
-        // straight into accumulator — no temp table, no INSERT … SELECT, no speculative insertion (~1.5 µs of
-        // PostgreSQL CPU a claim on a year's first run, docs/PERFORMANCE.md). Should anyone have stored such a row
-        // since the stream was read, the key refuses the COPY and the chunk fails (nothing is overwritten); the
-        // partition's retry reads the stream again from its checkpoint.
+        // straight into accumulator — no temp table, no INSERT … SELECT, no speculative insertion (~2.5–3 µs of
+        // PostgreSQL CPU a row, docs/PERFORMANCE.md "Eighth round"). Should anyone have stored such a row since the
+        // stream was read, the key refuses the COPY and the run fails (nothing is overwritten); its resume reads the
+        // stream again from the checkpoint and settles on top of the stored row.
         int stored = 0;
         for (int n = 0; n < AccumulatorCount; n++)
         {
