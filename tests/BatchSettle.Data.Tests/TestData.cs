@@ -35,6 +35,13 @@ internal sealed class TestData : IDisposable
             $"{Batch},{setl},{psn},{admdvs},{insutype},{medType},{fac},{hospLv},general,true,local,true,,{end},{end},5,I10,,,false,false,{total:0.00},{own:0.00},0,0,{inscp:0.00},{reversalOf}");
     }
 
+    /// <summary>The claims of <paramref name="claimsFile"/> (no header) filed under <paramref name="batchId"/> instead of
+    /// <see cref="Batch"/>, with new setl ids (S… → Q…, R… → T…, reversal_of following), for a second batch of the same
+    /// persons.</summary>
+    public static IEnumerable<string> ClaimsOfBatch(string claimsFile, string batchId) =>
+        File.ReadAllLines(claimsFile).Skip(1).Where(l => l.Length > 0).Select(l => batchId + l[Batch.Length..]
+            .Replace(",S", ",Q", StringComparison.Ordinal).Replace(",R", ",T", StringComparison.Ordinal));
+
     /// <summary>n persons with 1–3 in-city inpatient claims each (Benxi residents, some Yingkou), one reversal.</summary>
     public (string Persons, string Claims) Standard(int persons = 30)
     {

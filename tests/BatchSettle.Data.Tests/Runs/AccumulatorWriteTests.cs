@@ -28,9 +28,7 @@ public sealed class AccumulatorWriteTests(PostgresFixture pg)
         var lines = File.ReadAllLines(all).Skip(1).Where(l => l.Length > 0).ToList();
         string march = data.Write("march.csv", TestData.ClaimsHeader,
             lines.Where(l => string.CompareOrdinal(l.Split(',')[2], "P0450") < 0));
-        string april = data.Write("april.csv", TestData.ClaimsHeader,
-            lines.Select(l => April + l[TestData.Batch.Length..]
-                .Replace(",S", ",Q", StringComparison.Ordinal).Replace(",R", ",T", StringComparison.Ordinal)));
+        string april = data.Write("april.csv", TestData.ClaimsHeader, TestData.ClaimsOfBatch(all, April));
 
         // A: March, then April, undisturbed.
         await using var a = await LoadAsync(persons, march, april);

@@ -26,8 +26,7 @@ public sealed class PartitionPlanTests(PostgresFixture pg)
         var loader = new StagingLoader(ds, Time);
         await loader.LoadPersonsAsync(persons);
         await loader.LoadClaimsAsync(claims);
-        string other = data.Write("other.csv", TestData.ClaimsHeader,
-            File.ReadAllLines(claims).Skip(1).Where(l => l.Length > 0).Select(l => "210500-2025-04" + l[TestData.Batch.Length..].Replace(",S", ",Q", StringComparison.Ordinal).Replace(",R", ",T", StringComparison.Ordinal)));
+        string other = data.Write("other.csv", TestData.ClaimsHeader, TestData.ClaimsOfBatch(claims, "210500-2025-04"));
         await loader.LoadClaimsAsync(other);
         return ds;
     }
