@@ -13,7 +13,8 @@ namespace BatchSettle.Data.Runs;
 /// An element is one result row, or all ledger lines of one entry (a claim's posting, lines in line_no order). Its
 /// bytes are the rows' binary COPY tuples (field count, then each field's length and its binary send form) — exactly
 /// what <c>COPY … TO STDOUT (FORMAT BINARY)</c> gives back for the same columns, which is how <c>reconcile</c> checks
-/// it. Each element is hashed with HMAC-SHA256 under a key derived from the seal key (outside the database), and the
+/// it. Each element is hashed with HMAC-SHA256 (<see cref="DirectHmacSha256"/>; .NET's HMAC where libcrypto's SHA-256
+/// functions are not available) under a key derived from the seal key (outside the database), and the
 /// digest is the sum of the element hashes modulo 2^256, results and ledger apart. A sum does not depend on the order
 /// or on which partition, chunk or attempt wrote a row, so every chunk adds its part to its partition's running sum
 /// in the transaction that commits its rows (exactly once, like the rows). Without the key no one can compute an
@@ -30,7 +31,11 @@ internal sealed class RowDigest : IDisposable
 
     private static readonly Lazy<byte[]> ProcessKey = new(() => DeriveKey(Infrastructure.SealKey.Get()));
 
-    private readonly IncrementalHash _hmac;
+    // One of the two: libcrypto's SHA-256 called directly (DirectHmacSha256), or .NET's HMAC where that is not
+    // available or BATCHSETTLE_DIGEST_EVP=1 asks for it (the A/B switch of docs/PERFORMANCE.md "Ninth round"). Both
+    // are HMAC-SHA256: the same element hashes, the same digest.
+    private readonly DirectHmacSha256? _direct;
+    private readonly IncrementalHash? _hmac;
     private readonly byte[] _element = new byte[32];
     private Sum256 _results;
     private Sum256 _ledger;
@@ -40,7 +45,22 @@ internal sealed class RowDigest : IDisposable
     {
     }
 
-    public RowDigest(byte[] key) => _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+    public RowDigest(byte[] key) : this(key, direct: !EvpRequested)
+    {
+    }
+
+    /// <summary>With <paramref name="direct"/> false, .NET's HMAC (OpenSSL's EVP interface) even where libcrypto's
+    /// SHA-256 functions are available (tests compare the two).</summary>
+    internal RowDigest(byte[] key, bool direct)
+    {
+        _direct = direct ? DirectHmacSha256.TryCreate(key) : null;
+        if (_direct is null) _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+    }
+
+    private static readonly bool EvpRequested = Environment.GetEnvironmentVariable("BATCHSETTLE_DIGEST_EVP") == "1";
+
+    /// <summary>Whether the element hashes are computed by <see cref="DirectHmacSha256"/>.</summary>
+    internal bool IsDirect => _direct is not null;
 
     /// <summary>Result rows added.</summary>
     public long Results { get; private set; }
@@ -58,7 +78,7 @@ internal sealed class RowDigest : IDisposable
         _ledger = default;
         Results = 0;
         LedgerLines = 0;
-        if (_open) _hmac.GetHashAndReset(_element);
+        if (_open) HashAndReset();
         _open = false;
     }
 
@@ -66,14 +86,15 @@ internal sealed class RowDigest : IDisposable
     public void Append(ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty) return;
-        _hmac.AppendData(bytes);
+        if (_direct is not null) _direct.Append(bytes);
+        else _hmac!.AppendData(bytes);
         _open = true;
     }
 
     /// <summary>Ends the element built so far as one result row.</summary>
     public void EndResult()
     {
-        _hmac.GetHashAndReset(_element);
+        HashAndReset();
         _open = false;
         _results.Add(_element);
         Results++;
@@ -83,7 +104,7 @@ internal sealed class RowDigest : IDisposable
     public void EndLedgerEntry(int lines)
     {
         if (lines == 0) return;
-        _hmac.GetHashAndReset(_element);
+        HashAndReset();
         _open = false;
         _ledger.Add(_element);
         LedgerLines += lines;
@@ -117,7 +138,17 @@ internal sealed class RowDigest : IDisposable
 
     public static bool IsVersion2(byte[]? digest) => digest is { Length: DigestLength } && digest[0] == Version;
 
-    public void Dispose() => _hmac.Dispose();
+    private void HashAndReset()
+    {
+        if (_direct is not null) _direct.GetHashAndReset(_element);
+        else _hmac!.GetHashAndReset(_element);
+    }
+
+    public void Dispose()
+    {
+        _direct?.Dispose();
+        _hmac?.Dispose();
+    }
 
     /// <summary>A 256-bit sum with a carry word: a chunk adds at most a few million 256-bit values.</summary>
     private struct Sum256
