@@ -118,8 +118,8 @@ public sealed partial class BatchRunner
                     reversals = PartitionStream.ReadReversals(rexp);
                 }
                 using var claims = new BinaryCopyReader(claimsConn, PartitionStream.ClaimsSql(batchId, slice, checkpoint, skipSettled));
-                using var persons = personsConn.BeginBinaryExport(PartitionStream.PersonsSql(slice, checkpoint, registry));
-                using var accs = accConn.BeginBinaryExport(PartitionStream.AccumulatorsSql(slice, checkpoint));
+                using var persons = new BinaryCopyReader(personsConn, PartitionStream.PersonsSql(slice, checkpoint, registry));
+                using var accs = new BinaryCopyReader(accConn, PartitionStream.AccumulatorsSql(slice, checkpoint));
                 var reader = new PartitionReader(claims, persons, accs, reversals, batchId);
                 new PartitionPipeline(this, engine, options, runId, partNo, new RunTarget(this, runId, batchId, partNo)).Run(reader, ct);
             },

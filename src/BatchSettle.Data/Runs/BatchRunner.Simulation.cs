@@ -41,8 +41,8 @@ public sealed partial class BatchRunner
                     set.ExecuteNonQuery();
                 }
                 using var claims = new BinaryCopyReader(claimsConn, PartitionStream.SimulationClaimsSql(admdvs, from, to, partitions, partNo));
-                using var persons = personsConn.BeginBinaryExport(PartitionStream.PersonsSql(PartitionSlice.Hash(partitions, partNo), null));
-                using var accs = accConn.BeginBinaryExport(PartitionStream.NoAccumulatorsSql);
+                using var persons = new BinaryCopyReader(personsConn, PartitionStream.PersonsSql(PartitionSlice.Hash(partitions, partNo), null));
+                using var accs = new BinaryCopyReader(accConn, PartitionStream.NoAccumulatorsSql);
                 var reader = new PartitionReader(claims, persons, accs, new Dictionary<string, (OriginalResult?, bool)>(StringComparer.Ordinal), null);
                 new PartitionPipeline(this, engine, options, simId, partNo, new SimulationTarget(simId, side)).Run(reader, ct);
             },

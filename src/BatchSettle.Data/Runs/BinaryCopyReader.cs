@@ -135,6 +135,39 @@ internal sealed class BinaryCopyReader : IDisposable
         return DateOnly.FromDayNumber(PgEpochDay + days);
     }
 
+    public DateOnly? NullableDate() => SkipNull() ? null : Date();
+
+    /// <summary>Skips the next field and returns true if it is null; false (the field still to be read) otherwise.</summary>
+    public bool TrySkipNull() => SkipNull();
+
+    /// <summary>A text field's UTF-8 bytes, valid until the next <see cref="NextRow"/> (a merge key compared without
+    /// making a string of it).</summary>
+    public ReadOnlySpan<byte> TextBytes() => Field();
+
+    /// <summary>
+    /// A one-dimensional int8[] into <paramref name="into"/> (elements past its length are ignored, slots past the
+    /// array's are left as they are): the array's binary form is ndim, a has-nulls flag, the element type, then per
+    /// dimension its length and lower bound, then each element's length and value. A null element is refused.
+    /// </summary>
+    public void Int64Array(Span<long> into)
+    {
+        var f = Field();
+        if (f.Length < 12) throw new FormatException($"binary COPY: field {_next} is not an array");
+        int ndim = BinaryPrimitives.ReadInt32BigEndian(f);
+        if (ndim == 0) return; // '{}'
+        if (ndim != 1) throw new FormatException($"binary COPY: field {_next} has {ndim} dimensions, expected 1");
+        if (BinaryPrimitives.ReadUInt32BigEndian(f[8..]) != Int8Oid) throw new FormatException($"binary COPY: field {_next} is not an int8[]");
+        int count = BinaryPrimitives.ReadInt32BigEndian(f[12..]);
+        if (count < 0 || f.Length != 20 + 12 * count) throw new FormatException($"binary COPY: field {_next} has a bad array length");
+        for (int i = 0, at = 20; i < count; i++, at += 12)
+        {
+            if (BinaryPrimitives.ReadInt32BigEndian(f[at..]) != 8) throw new FormatException($"binary COPY: field {_next} has a null or malformed element {i + 1}");
+            if (i < into.Length) into[i] = BinaryPrimitives.ReadInt64BigEndian(f[(at + 4)..]);
+        }
+    }
+
+    private const uint Int8Oid = 20;
+
     /// <summary>Text as a new string (values that rarely repeat, e.g. setl_id).</summary>
     public string Text() => Encoding.UTF8.GetString(Field());
 

@@ -34,14 +34,16 @@ internal struct PersonRow
 /// </summary>
 internal sealed class PartitionReader(
     BinaryCopyReader claims,
-    NpgsqlBinaryExporter persons,
-    NpgsqlBinaryExporter accumulators,
+    BinaryCopyReader persons,
+    BinaryCopyReader accumulators,
     Dictionary<string, (OriginalResult? Original, bool AlreadyReversed)> reversals,
     string? batchId)
 {
-    private readonly Cursor<PersonRow> _persons = new(persons, PartitionStream.PersonColumnsAfterKey, static (e, ref p) => PartitionStream.ReadPerson(e, ref p));
-    private readonly Cursor<AccumulatorRow> _accs = new(accumulators, 3, static (e, ref a) => PartitionStream.ReadAccumulator(e, ref a));
+    private readonly Cursor<PersonRow> _persons = new(persons, static (e, ref p) => PartitionStream.ReadPerson(e, ref p));
+    private readonly Cursor<AccumulatorRow> _accs = new(accumulators, static (e, ref a) => PartitionStream.ReadAccumulator(e, ref a));
     private string? _psn;
+    private byte[] _psnBytes = new byte[64];
+    private int _psnLength;
 
     public bool Read(ref ClaimRow r)
     {
@@ -53,8 +55,13 @@ internal sealed class PartitionReader(
                 throw new InvalidOperationException($"claims stream out of psn_no byte order ({_psn} then {r.PsnNo})");
             }
             _psn = r.PsnNo;
-            _persons.Load(_psn);
-            _accs.Load(_psn);
+            // The cursors compare UTF-8 bytes, the streams' order (psn_no COLLATE "C").
+            int max = System.Text.Encoding.UTF8.GetMaxByteCount(_psn.Length);
+            if (max > _psnBytes.Length) _psnBytes = new byte[max];
+            _psnLength = System.Text.Encoding.UTF8.GetBytes(_psn, _psnBytes);
+            var key = _psnBytes.AsSpan(0, _psnLength);
+            _persons.Load(key);
+            _accs.Load(key);
         }
 
         int year = r.EndDate.Year;
@@ -160,46 +167,48 @@ internal sealed class PartitionReader(
         return true;
     }
 
-    private delegate void RowReader<T>(NpgsqlBinaryExporter e, ref T row);
+    private delegate void RowReader<T>(BinaryCopyReader e, ref T row);
 
     /// <summary>A forward cursor over a stream whose first column is psn_no: <see cref="Load"/> collects one person's
-    /// rows, skipping (without materialising) the rows of persons with no claim.</summary>
-    private sealed class Cursor<T>(NpgsqlBinaryExporter e, int columnsAfterKey, RowReader<T> read)
+    /// rows, skipping (without decoding anything but the key's bytes) the rows of persons with no claim.</summary>
+    private sealed class Cursor<T>(BinaryCopyReader e, RowReader<T> read)
         where T : struct
     {
         private T[] _rows = new T[4];
         private int _count;
         private bool _end;
-        private string? _nextPsn;
+        private bool _pending; // a row read from the stream and not yet consumed: its key in _nextKey
+        private byte[] _nextKey = new byte[64];
+        private int _nextKeyLength;
         private bool _nextLoaded;
         private T _next;
 
         public ReadOnlySpan<T> Current => _rows.AsSpan(0, _count);
 
-        public void Load(string psn)
+        public void Load(ReadOnlySpan<byte> psn)
         {
             _count = 0;
             while (true)
             {
-                if (_nextPsn is null)
+                if (!_pending)
                 {
                     if (_end) return;
-                    if (e.StartRow() < 0)
+                    if (!e.NextRow())
                     {
                         _end = true;
                         return;
                     }
-                    _nextPsn = e.Read<string>(NpgsqlDbType.Text);
+                    var key = e.TextBytes();
+                    if (key.Length > _nextKey.Length) _nextKey = new byte[key.Length];
+                    key.CopyTo(_nextKey);
+                    _nextKeyLength = key.Length;
+                    _pending = true;
                     _nextLoaded = false;
                 }
-                int cmp = string.CompareOrdinal(_nextPsn, psn);
+                int cmp = _nextKey.AsSpan(0, _nextKeyLength).SequenceCompareTo(psn);
                 if (cmp < 0)
                 {
-                    if (!_nextLoaded)
-                    {
-                        for (int i = 0; i < columnsAfterKey; i++) e.Skip();
-                    }
-                    _nextPsn = null;
+                    _pending = false;
                     continue;
                 }
                 if (!_nextLoaded)
@@ -210,7 +219,7 @@ internal sealed class PartitionReader(
                 if (cmp > 0) return;
                 if (_count == _rows.Length) Array.Resize(ref _rows, _count * 2);
                 _rows[_count++] = _next;
-                _nextPsn = null;
+                _pending = false;
             }
         }
     }

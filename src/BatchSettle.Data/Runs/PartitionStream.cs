@@ -71,7 +71,7 @@ internal static class PartitionStream
 
     /// <summary>(Simulation) No stored accumulators: a simulation starts every person's year from zero on January 1.</summary>
     public const string NoAccumulatorsSql =
-        "COPY (SELECT ''::text, 0::int, NULL::bigint[] WHERE false) TO STDOUT (FORMAT BINARY)";
+        "COPY (SELECT ''::text, 0::int, ''::text, NULL::bigint[] WHERE false) TO STDOUT (FORMAT BINARY)";
 
     /// <summary>
     /// Whether another run of the batch has committed any chunk. If none has, no claim of this partition past its
@@ -248,44 +248,43 @@ internal static class PartitionStream
         };
     }
 
-    /// <summary>Reads a person row's columns after psn_no (see <see cref="PersonsSql"/>).</summary>
-    public static void ReadPerson(NpgsqlBinaryExporter e, ref PersonRow p)
+    /// <summary>Reads a person row's columns after psn_no (see <see cref="PersonsSql"/>); the code columns come from the
+    /// reader's per-column caches (a registry row used to cost four new strings and Npgsql's per-column binding).</summary>
+    public static void ReadPerson(BinaryCopyReader e, ref PersonRow p)
     {
-        p.Year = e.Read<int>(NpgsqlDbType.Integer);
-        p.Admdvs = e.Read<string>(NpgsqlDbType.Text);
-        p.Insutype = e.Read<string>(NpgsqlDbType.Text);
-        p.Birth = e.Read<DateOnly>(NpgsqlDbType.Date);
-        p.EnrolKind = e.Read<string>(NpgsqlDbType.Text);
-        p.PaidDate = e.Read<DateOnly>(NpgsqlDbType.Date);
-        p.PrevCoverEnd = Date(e);
-        p.BrokenYears = Int(e);
-        p.RepairedYears = Int(e);
-        p.ContinuousYears = Int(e);
-        p.ZeroClaimYears = Int(e);
-        p.LargeAmountPaidDate = Date(e);
-        p.Hardship = Text(e);
-        p.AssistanceSubsidised = Bool(e);
-        p.University = e.Read<bool>(NpgsqlDbType.Boolean);
-        p.MaternityInsured = e.Read<bool>(NpgsqlDbType.Boolean);
-        p.ArrearsFrom = Date(e);
-        p.ArrearsPaid = Date(e);
+        if (e.FieldCount != PersonColumns) throw new FormatException($"registry stream: {e.FieldCount} columns, expected {PersonColumns}");
+        p.Year = e.Int32();
+        p.Admdvs = e.Code(0);
+        p.Insutype = e.Code(1);
+        p.Birth = e.Date();
+        p.EnrolKind = e.Code(2);
+        p.PaidDate = e.Date();
+        p.PrevCoverEnd = e.NullableDate();
+        p.BrokenYears = e.NullableInt32();
+        p.RepairedYears = e.NullableInt32();
+        p.ContinuousYears = e.NullableInt32();
+        p.ZeroClaimYears = e.NullableInt32();
+        p.LargeAmountPaidDate = e.NullableDate();
+        p.Hardship = e.NullableCode(3);
+        p.AssistanceSubsidised = e.NullableBool();
+        p.University = e.Bool();
+        p.MaternityInsured = e.Bool();
+        p.ArrearsFrom = e.NullableDate();
+        p.ArrearsPaid = e.NullableDate();
     }
 
-    public const int PersonColumnsAfterKey = 18;
+    /// <summary>Columns of <see cref="PersonsSql"/> (psn_no first).</summary>
+    public const int PersonColumns = 19;
 
     /// <summary>Reads an accumulator row's year, insutype and array (after psn_no).</summary>
-    public static void ReadAccumulator(NpgsqlBinaryExporter e, ref AccumulatorRow a)
+    public static void ReadAccumulator(BinaryCopyReader e, ref AccumulatorRow a)
     {
-        a.Year = e.Read<int>(NpgsqlDbType.Integer);
-        a.Insutype = e.Read<string>(NpgsqlDbType.Text);
+        if (e.FieldCount != 4) throw new FormatException($"accumulator stream: {e.FieldCount} columns, expected 4");
+        a.Year = e.Int32();
+        a.Insutype = e.Code(0);
         a.Acc = default;
-        if (e.IsNull)
-        {
-            e.Skip();
-            return;
-        }
-        var acc = e.Read<long[]>(NpgsqlDbType.Array | NpgsqlDbType.Bigint);
-        for (int i = 0; i < acc.Length && i < AccSlot.Count; i++) a.Acc[i] = acc[i];
+        if (e.TrySkipNull()) return;
+        e.Int64Array(a.Acc);
     }
 
     private static string? Text(NpgsqlBinaryExporter e)

@@ -112,6 +112,71 @@ public sealed class BinaryCopyReaderTests(PostgresFixture pg)
         Assert.False(r.NextRow());
     }
 
+    [Fact]
+    public async Task Int64ArrayAndNullableDate_SameValuesAsNpgsqlExporter_AndBadArraysRefused()
+    {
+        // The accumulator stream's acc (trailing zero slots left out, so any length, '{}' included) and the registry
+        // stream's nullable dates, as the partition reader decodes them since the registry and accumulator cursors
+        // moved off NpgsqlBinaryExporter.
+        const string sql =
+            """
+            COPY (SELECT * FROM (VALUES
+              (1, '{1,2,3}'::bigint[], DATE '2025-03-05'),
+              (2, '{}'::bigint[], NULL::date),
+              (3, NULL::bigint[], DATE '1999-12-31'),
+              (4, ARRAY[-9223372036854775808, 0, 9223372036854775807]::bigint[], DATE '2000-01-01'),
+              (5, array_fill(7::bigint, ARRAY[45]), NULL)) v(id, a, d) ORDER BY id) TO STDOUT (FORMAT BINARY)
+            """;
+        await using var ds = await pg.NewDatabaseAsync();
+        await using var c1 = await ds.OpenConnectionAsync();
+        await using var c2 = await ds.OpenConnectionAsync();
+        var expected = new List<(long[]? A, DateOnly? D)>();
+        using (var e = await c1.BeginBinaryExportAsync(sql))
+        {
+            while (await e.StartRowAsync() >= 0)
+            {
+                e.Skip();
+                long[]? a = e.IsNull ? (long[]?)Skip(e) : e.Read<long[]>(NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+                DateOnly? d = e.IsNull ? (DateOnly?)Skip(e) : e.Read<DateOnly>(NpgsqlDbType.Date);
+                expected.Add((a, d));
+            }
+        }
+
+        using (var r = new BinaryCopyReader(c2, sql))
+        {
+            int row = 0;
+            while (r.NextRow())
+            {
+                var (a, d) = expected[row++];
+                r.Int32();
+                var into = new long[40];
+                Array.Fill(into, -1L);
+                if (r.TrySkipNull())
+                {
+                    Assert.Null(a);
+                    Assert.All(into, x => Assert.Equal(-1L, x));
+                }
+                else
+                {
+                    r.Int64Array(into);
+                    // The array's elements in order, up to the span's length; slots past the array's are left as they were.
+                    Assert.Equal(a!.Take(40), into.Take(a!.Length));
+                    Assert.All(into.Skip(a!.Length), x => Assert.Equal(-1L, x));
+                }
+                Assert.Equal(d, r.NullableDate());
+            }
+            Assert.Equal(expected.Count, row);
+        }
+
+        // A null element and a two-dimensional array are refused, not read as zeros.
+        foreach (var bad in new[] { "'{1,NULL,3}'::bigint[]", "'{{1,2},{3,4}}'::bigint[]", "'{1,2}'::int[]" })
+        {
+            using var r = new BinaryCopyReader(c2, $"COPY (SELECT {bad}) TO STDOUT (FORMAT BINARY)");
+            Assert.True(r.NextRow());
+            Assert.Throws<FormatException>(() => r.Int64Array(new long[4]));
+        }
+    }
+
     private static object? Skip(NpgsqlBinaryExporter e)
     {
         e.Skip();
