@@ -107,13 +107,16 @@ internal static class ClaimValidator
 
     private static bool Money(string field, decimal yuan, bool reversal, out long fen, List<(string, string)> errors)
     {
-        if (Math.Abs(yuan) > MaxAbsFen / 100)
+        // |yuan| > MaxAbsFen / 100 (whole yuan) is |fen| > that times 100 once fen is exact: checked on fen when the
+        // conversion succeeds (no decimal compare), on yuan otherwise — the same rule and the same messages.
+        bool exact = FenMath.TryFromDecimalYuan(yuan, out fen);
+        if (exact ? fen > MaxAbsFen / 100 * 100 || fen < -(MaxAbsFen / 100 * 100) : Math.Abs(yuan) > MaxAbsFen / 100)
         {
             fen = 0;
             errors.Add((field, $"money beyond sane bound: {field} {yuan} yuan (at most {FenMath.FormatYuan(MaxAbsFen)} in absolute value)"));
             return false;
         }
-        if (!FenMath.TryFromDecimalYuan(yuan, out fen))
+        if (!exact)
         {
             errors.Add((field, $"{field} {yuan} has more than two decimals"));
             return false;
