@@ -144,7 +144,7 @@ internal static class BenchRun
                 var before = await meter.TakeAsync();
                 var e2e = await RunChildAsync(pg.ConnectionString(s.Db), partitions, parallelism);
                 var e2eCost = await meter.SinceAsync(before);
-                Log(string.Create(ic, $"{s.Name} pair {p}: end-to-end {e2e.Claims} claims in {e2e.Seconds:F1} s = {e2e.Claims / e2e.Seconds:F0} claims/s, peak RSS {e2e.HwmKb / 1024.0:F0} MiB, {(double)e2e.Alloc / e2e.Claims:F0} B allocated/claim; per claim: runner CPU {e2e.Cpu * 1e6 / e2e.Claims:F1} µs, PostgreSQL CPU {e2eCost.PgCpuSeconds * 1e6 / e2e.Claims:F1} µs, WAL {(double)e2eCost.WalBytes / e2e.Claims:F0} B; JIT {e2e.JitMs / 1000:F1} s in the child (all threads)"));
+                Log(string.Create(ic, $"{s.Name} pair {p}: end-to-end {e2e.Claims} claims in {e2e.Seconds:F1} s = {e2e.Claims / e2e.Seconds:F0} claims/s, peak RSS {e2e.HwmKb / 1024.0:F0} MiB, {(double)e2e.Alloc / e2e.Claims:F0} B allocated/claim; per claim: runner CPU {e2e.Cpu * 1e6 / e2e.Claims:F1} µs, PostgreSQL CPU {e2eCost.PgCpuSeconds * 1e6 / e2e.Claims:F1} µs, WAL {(double)e2eCost.WalBytes / e2e.Claims:F0} B; JIT {e2e.JitMs / 1000:F1} s in the child (all threads); machine cores busy / iowait / steal {e2eCost.Cores()}"));
                 // With an envelope to follow, the VACUUM below ends in a CHECKPOINT of its own.
                 if (e2eOnly) await ExecAsync(pg.ConnectionString(s.Db), "CHECKPOINT");
                 // The envelope right after the run, so that the pair's two sides meet the VM in the same minutes (its
@@ -163,7 +163,7 @@ internal static class BenchRun
                     CostMeter.Snapshot envBefore = default;
                     env = await Envelope.RunAsync(ds, partitions, async () => envBefore = await meter.TakeAsync());
                     envCost = await meter.SinceAsync(envBefore);
-                    Log(string.Create(ic, $"{s.Name} pair {p}: envelope {env.Claims} claims in {env.Seconds:F1} s = {env.Claims / env.Seconds:F0} claims/s; per claim: harness CPU {envCost.SelfCpuSeconds * 1e6 / env.Claims:F1} µs, PostgreSQL CPU {envCost.PgCpuSeconds * 1e6 / env.Claims:F1} µs, WAL {(double)envCost.WalBytes / env.Claims:F0} B"));
+                    Log(string.Create(ic, $"{s.Name} pair {p}: envelope {env.Claims} claims in {env.Seconds:F1} s = {env.Claims / env.Seconds:F0} claims/s; per claim: harness CPU {envCost.SelfCpuSeconds * 1e6 / env.Claims:F1} µs, PostgreSQL CPU {envCost.PgCpuSeconds * 1e6 / env.Claims:F1} µs, WAL {(double)envCost.WalBytes / env.Claims:F0} B; machine cores busy / iowait / steal {envCost.Cores()}"));
                     await ExecAsync(pg.ConnectionString(s.Db), "CHECKPOINT");
                 }
                 var (sealSeconds, sealCost) = await SealCostAsync(ds, meter);
@@ -311,8 +311,8 @@ internal static class BenchRun
     private static string PairTable(List<(string Name, List<PairResult> Pairs)> results, bool e2eOnly)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| data | pair | load average | end-to-end claims/s | envelope claims/s | naive claims/s | e2e / envelope | e2e / naive | runner / PostgreSQL CPU µs, e2e | harness / PostgreSQL CPU µs, envelope | WAL B, e2e / envelope |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| data | pair | load average | end-to-end claims/s | envelope claims/s | naive claims/s | e2e / envelope | e2e / naive | runner / PostgreSQL CPU µs, e2e | harness / PostgreSQL CPU µs, envelope | WAL B, e2e / envelope | machine cores busy / iowait / steal, e2e | the same, envelope |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         var ic = CultureInfo.InvariantCulture;
         foreach (var (name, p) in results)
         {
@@ -325,7 +325,7 @@ internal static class BenchRun
                 string envCpu = e2eOnly ? "-" : string.Create(ic, $"{x.EnvCost.SelfCpuSeconds * 1e6 / x.EnvClaims:F1} / {x.EnvCost.PgCpuSeconds * 1e6 / x.EnvClaims:F1}");
                 string envWal = e2eOnly ? "-" : ((double)x.EnvCost.WalBytes / x.EnvClaims).ToString("N0", ic);
                 sb.AppendLine(string.Create(ic,
-                    $"| {name} | {x.Pair} | {x.LoadAtStart} | {x.E2eRate:N0} | {env} | {naive} | {r1} | {r2} | {x.RunnerCpu * 1e6 / x.Claims:F1} / {x.E2eCost.PgCpuSeconds * 1e6 / x.Claims:F1} | {envCpu} | {(double)x.E2eCost.WalBytes / x.Claims:N0} / {envWal} |"));
+                    $"| {name} | {x.Pair} | {x.LoadAtStart} | {x.E2eRate:N0} | {env} | {naive} | {r1} | {r2} | {x.RunnerCpu * 1e6 / x.Claims:F1} / {x.E2eCost.PgCpuSeconds * 1e6 / x.Claims:F1} | {envCpu} | {(double)x.E2eCost.WalBytes / x.Claims:N0} / {envWal} | {x.E2eCost.Cores()} | {(e2eOnly ? "-" : x.EnvCost.Cores())} |"));
             }
         }
         return sb.ToString();

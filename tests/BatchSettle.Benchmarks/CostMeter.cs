@@ -15,6 +15,9 @@ namespace BatchSettle.Benchmarks;
 /// would count too; the bench cluster has no other user. Resolution: one clock tick (10 ms).
 /// </para>
 /// <para>WAL: <c>pg_current_wal_lsn()</c> before and after (bytes of WAL the cluster wrote in between).</para>
+/// <para>The machine, from the first line of /proc/stat (proc(5)): busy (user, nice, system, irq, softirq), iowait and
+/// steal time of all CPUs, divided by the phase's wall time into cores — a phase that keeps ~1.2 of 2 cores busy while
+/// the other side of its pair keeps ~1.75 waited on something (session 12, docs/PERFORMANCE.md "Ninth round").</para>
 /// </summary>
 internal sealed class CostMeter
 {
@@ -24,10 +27,20 @@ internal sealed class CostMeter
 
     public CostMeter(string adminConn) => _adminConn = adminConn;
 
-    public readonly record struct Snapshot(long PgTicks, long WalLsn, TimeSpan SelfCpu);
+    public readonly record struct Snapshot(long PgTicks, long WalLsn, TimeSpan SelfCpu, Machine Machine, long At);
 
-    /// <summary>PostgreSQL CPU seconds, WAL bytes and this process's CPU seconds since <paramref name="from"/>.</summary>
-    public readonly record struct Delta(double PgCpuSeconds, long WalBytes, double SelfCpuSeconds);
+    /// <summary>The machine's busy, iowait and steal ticks (all CPUs) from /proc/stat.</summary>
+    public readonly record struct Machine(long Busy, long Iowait, long Steal);
+
+    /// <summary>PostgreSQL CPU seconds, WAL bytes and this process's CPU seconds since <paramref name="from"/>; the
+    /// machine's busy, iowait and steal seconds (all CPUs) and the wall seconds in between.</summary>
+    public readonly record struct Delta(double PgCpuSeconds, long WalBytes, double SelfCpuSeconds,
+        double BusySeconds = 0, double IowaitSeconds = 0, double StealSeconds = 0, double WallSeconds = 0)
+    {
+        /// <summary>"busy / iowait / steal" in cores (seconds of CPU per second of wall time), e.g. "1.74 / 0.05 / 0.00".</summary>
+        public string Cores() => WallSeconds <= 0 ? "-" : string.Create(CultureInfo.InvariantCulture,
+            $"{BusySeconds / WallSeconds:F2} / {IowaitSeconds / WallSeconds:F2} / {StealSeconds / WallSeconds:F2}");
+    }
 
     public async Task<Snapshot> TakeAsync()
     {
@@ -39,13 +52,35 @@ internal sealed class CostMeter
         int backend = r.GetInt32(0);
         long lsn = ParseLsn(r.GetString(1));
         if (_postmaster == 0) _postmaster = ReadStat(backend)?.PPid ?? throw new InvalidOperationException($"cannot read /proc/{backend}/stat");
-        return new Snapshot(PgTicks(_postmaster), lsn, Process.GetCurrentProcess().TotalProcessorTime);
+        return new Snapshot(PgTicks(_postmaster), lsn, Process.GetCurrentProcess().TotalProcessorTime, ReadMachine(), Stopwatch.GetTimestamp());
     }
 
     public async Task<Delta> SinceAsync(Snapshot from)
     {
         var to = await TakeAsync();
-        return new Delta((double)(to.PgTicks - from.PgTicks) / TicksPerSecond, to.WalLsn - from.WalLsn, (to.SelfCpu - from.SelfCpu).TotalSeconds);
+        double t = TicksPerSecond;
+        return new Delta((double)(to.PgTicks - from.PgTicks) / t, to.WalLsn - from.WalLsn, (to.SelfCpu - from.SelfCpu).TotalSeconds,
+            (to.Machine.Busy - from.Machine.Busy) / t, (to.Machine.Iowait - from.Machine.Iowait) / t,
+            (to.Machine.Steal - from.Machine.Steal) / t, Stopwatch.GetElapsedTime(from.At, to.At).TotalSeconds);
+    }
+
+    /// <summary>/proc/stat's "cpu" line: user nice system idle iowait irq softirq steal …, in clock ticks.</summary>
+    private static Machine ReadMachine()
+    {
+        string? line;
+        try
+        {
+            using var r = new StreamReader("/proc/stat");
+            line = r.ReadLine();
+        }
+        catch (IOException)
+        {
+            return default;
+        }
+        if (line is null || !line.StartsWith("cpu ", StringComparison.Ordinal)) return default;
+        var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long F(int i) => f.Length > i ? long.Parse(f[i], CultureInfo.InvariantCulture) : 0;
+        return new Machine(F(1) + F(2) + F(3) + F(6) + F(7), F(5), F(8));
     }
 
     /// <summary>"16/B374D848" → 0x16_B374D848.</summary>

@@ -52,6 +52,16 @@ public sealed class BenchHarnessSmokeTests
                 Assert.True(long.Parse(row[6].Split(' ')[0].Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture) > 0, string.Join('|', row));
             }
 
+            // Every pair's row ends with the machine's cores busy / iowait / steal during the run and the envelope:
+            // something was busy in both (the run's child, PostgreSQL), and no more than the machine's cores.
+            var pairRow = Row(output, "| data | pair |");
+            foreach (var cores in pairRow[^3..^1])
+            {
+                Assert.Matches(@"^\d+\.\d\d / \d+\.\d\d / \d+\.\d\d$", cores);
+                double busy = double.Parse(cores.Split(" / ")[0], System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(busy > 0 && busy <= Environment.ProcessorCount + 0.05, string.Join('|', pairRow));
+            }
+
             // The run seal's cost, same run: seconds, share of the run, claims/s sealed and unsealed, their ratio (≤ 1).
             for (int pair = 1; pair <= 2; pair++)
             {
