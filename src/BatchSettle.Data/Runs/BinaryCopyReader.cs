@@ -110,7 +110,7 @@ internal sealed class BinaryCopyReader : IDisposable
     }
 
     /// <summary>Skips a null field and returns true, or returns false (the field is still to be read).</summary>
-    private bool SkipNull()
+    public bool SkipNull()
     {
         if (_next >= _fields) throw new FormatException($"binary COPY: row has {_fields} fields, read past the end");
         if (_len[_next] >= 0) return false;
@@ -136,9 +136,6 @@ internal sealed class BinaryCopyReader : IDisposable
     }
 
     public DateOnly? NullableDate() => SkipNull() ? null : Date();
-
-    /// <summary>Skips the next field and returns true if it is null; false (the field still to be read) otherwise.</summary>
-    public bool TrySkipNull() => SkipNull();
 
     /// <summary>A text field's UTF-8 bytes, valid until the next <see cref="NextRow"/> (a merge key compared without
     /// making a string of it).</summary>

@@ -105,12 +105,15 @@ internal static class ClaimValidator
     /// </summary>
     public const long MaxAbsFen = 10_000_000_000;
 
+    // The bound as checked: whole yuan (MaxAbsFen / 100, integer division), in fen.
+    private const long MaxAbsWholeYuanFen = MaxAbsFen / 100 * 100;
+
     private static bool Money(string field, decimal yuan, bool reversal, out long fen, List<(string, string)> errors)
     {
         // |yuan| > MaxAbsFen / 100 (whole yuan) is |fen| > that times 100 once fen is exact: checked on fen when the
         // conversion succeeds (no decimal compare), on yuan otherwise — the same rule and the same messages.
         bool exact = FenMath.TryFromDecimalYuan(yuan, out fen);
-        if (exact ? fen > MaxAbsFen / 100 * 100 || fen < -(MaxAbsFen / 100 * 100) : Math.Abs(yuan) > MaxAbsFen / 100)
+        if (exact ? fen > MaxAbsWholeYuanFen || fen < -MaxAbsWholeYuanFen : Math.Abs(yuan) > MaxAbsFen / 100)
         {
             fen = 0;
             errors.Add((field, $"money beyond sane bound: {field} {yuan} yuan (at most {FenMath.FormatYuan(MaxAbsFen)} in absolute value)"));

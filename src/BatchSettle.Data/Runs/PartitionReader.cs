@@ -1,6 +1,3 @@
-using Npgsql;
-using NpgsqlTypes;
-
 namespace BatchSettle.Data.Runs;
 
 /// <summary>A registry row (staging_person) as streamed by the partition reader.</summary>

@@ -283,7 +283,7 @@ internal static class PartitionStream
         a.Year = e.Int32();
         a.Insutype = e.Code(0);
         a.Acc = default;
-        if (e.TrySkipNull()) return;
+        if (e.SkipNull()) return;
         e.Int64Array(a.Acc);
     }
 
@@ -305,17 +305,7 @@ internal static class PartitionStream
         return e.Read<long>(NpgsqlDbType.Bigint);
     }
 
-    private static bool? Bool(NpgsqlBinaryExporter e)
-    {
-        if (e.IsNull) { e.Skip(); return null; }
-        return e.Read<bool>(NpgsqlDbType.Boolean);
-    }
 
-    private static DateOnly? Date(NpgsqlBinaryExporter e)
-    {
-        if (e.IsNull) { e.Skip(); return null; }
-        return e.Read<DateOnly>(NpgsqlDbType.Date);
-    }
 
     private static long[]? Longs(NpgsqlBinaryExporter e)
     {
